@@ -1,0 +1,427 @@
+"""Specification of scripts/ct2_to_ggml.py, on tiny synthetic CTranslate2 models.
+
+Run: PYTHONPATH=.cache/pydeps python3 -m pytest scripts/test_ct2_to_ggml.py
+(scripts/ensure-model.sh installs numpy into .cache/pydeps.)
+
+The models are written here byte by byte in CTranslate2's model.bin layout
+(shared/MODEL.md §1) with d=8, two heads and one layer per side. The vocabulary
+has Whisper's real size, because the converter checks that the special tokens
+sit where whisper.cpp expects them.
+"""
+
+import importlib.util
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "ct2_to_ggml", Path(__file__).with_name("ct2_to_ggml.py"))
+ct2_to_ggml = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ct2_to_ggml)
+ConversionError = ct2_to_ggml.ConversionError
+
+D, HEADS, N_MELS, AUDIO_CTX, TEXT_CTX = 8, 2, 80, 10, 6
+N_VOCAB, EOT = 51864, 50256  # English-only Whisper
+DTYPE_CODES = {np.dtype(np.float32): 0, np.dtype(np.int8): 1, np.dtype(np.int16): 2,
+               np.dtype(np.int32): 3, np.dtype(np.float16): 4}
+SELF_QKV = "encoder/layer_0/self_attention/linear_0"
+CROSS_KV = "decoder/layer_0/attention/linear_1"
+
+
+# ---------------------------------------------------------------------------
+# Writing synthetic CTranslate2 models
+
+
+def ct2_string(text):
+    raw = text.encode("utf-8") + b"\0"
+    return struct.pack("<H", len(raw)) + raw
+
+
+def ct2_variable(name, value):
+    """value: numpy array, or (dtype code, shape, raw bytes) for bfloat16 and odd cases."""
+    if isinstance(value, tuple):
+        code, shape, raw = value
+    else:
+        code, shape, raw = DTYPE_CODES[value.dtype], value.shape, value.tobytes()
+    return (ct2_string(name) + struct.pack("<B", len(shape))
+            + struct.pack(f"<{len(shape)}I", *shape)
+            + struct.pack("<BI", code, len(raw)) + raw)
+
+
+def ct2_model_bytes(variables, version=6, spec="WhisperSpec", revision=3):
+    out = struct.pack("<I", version) + ct2_string(spec) + struct.pack("<I", revision)
+    out += struct.pack("<I", len(variables))
+    for name in sorted(variables):
+        out += ct2_variable(name, variables[name])
+    alias = ("decoder/projection/weight", "decoder/embeddings/weight")
+    return out + struct.pack("<I", 1) + ct2_string(alias[0]) + ct2_string(alias[1])
+
+
+def whisper_variables(seed=0):
+    """float32 weights of a minimal valid WhisperSpec, key biases zero."""
+    rng = np.random.default_rng(seed)
+
+    def w(*shape):
+        return rng.standard_normal(shape).astype(np.float32)
+
+    v = {"encoder/num_heads": np.array(HEADS, np.int16),
+         "decoder/num_heads": np.array(HEADS, np.int16),
+         "decoder/scale_embeddings": np.array(0, np.int8),
+         "encoder/conv1/weight": w(D, N_MELS, 3), "encoder/conv1/bias": w(D),
+         "encoder/conv2/weight": w(D, D, 3), "encoder/conv2/bias": w(D),
+         "encoder/position_encodings/encodings": w(AUDIO_CTX, D),
+         "decoder/position_encodings/encodings": w(TEXT_CTX, D),
+         "decoder/embeddings/weight": w(N_VOCAB, D)}
+    for norm in ("encoder/layer_norm", "decoder/layer_norm"):
+        v[f"{norm}/gamma"], v[f"{norm}/beta"] = w(D), w(D)
+
+    def linear(name, n_out, n_in):
+        v[f"{name}/weight"], v[f"{name}/bias"] = w(n_out, n_in), w(n_out)
+
+    def block(prefix, attentions):
+        for sub in attentions + ["ffn"]:
+            v[f"{prefix}/{sub}/layer_norm/gamma"] = w(D)
+            v[f"{prefix}/{sub}/layer_norm/beta"] = w(D)
+        linear(f"{prefix}/self_attention/linear_0", 3 * D, D)
+        linear(f"{prefix}/self_attention/linear_1", D, D)
+        linear(f"{prefix}/ffn/linear_0", 4 * D, D)
+        linear(f"{prefix}/ffn/linear_1", D, 4 * D)
+        v[f"{prefix}/self_attention/linear_0/bias"][D:2 * D] = 0
+
+    block("encoder/layer_0", ["self_attention"])
+    block("decoder/layer_0", ["self_attention", "attention"])
+    linear("decoder/layer_0/attention/linear_0", D, D)
+    linear(CROSS_KV, 2 * D, D)
+    linear("decoder/layer_0/attention/linear_2", D, D)
+    v[f"{CROSS_KV}/bias"][:D] = 0
+    return v
+
+
+def whisper_tokens():
+    tokens = [f"t{i}" for i in range(N_VOCAB)]
+    tokens[1], tokens[2] = "Ġhello", "Ċ"  # GPT-2 stand-ins for " hello" and "\n"
+    tokens[EOT:EOT + 2] = ["<|endoftext|>", "<|startoftranscript|>"]
+    tokens[50362] = "<|notimestamps|>"
+    return tokens
+
+
+def write_model(directory, variables=None, tokens=None, **header):
+    directory.mkdir(exist_ok=True)
+    variables = whisper_variables() if variables is None else variables
+    (directory / "model.bin").write_bytes(ct2_model_bytes(variables, **header))
+    tokens = whisper_tokens() if tokens is None else tokens
+    (directory / "vocabulary.txt").write_bytes("".join(t + "\n" for t in tokens).encode())
+    return directory
+
+
+def with_dtype(variables, dtype):
+    """The float weights stored as dtype: 'float16', 'bfloat16', 'int8' or 'int16'."""
+    out = {}
+    for name, value in variables.items():
+        if value.dtype != np.float32:
+            out[name] = value
+        elif dtype == "float16":
+            out[name] = value.astype(np.float16)
+        elif dtype == "bfloat16":
+            bits = (value.view(np.uint32) >> 16).astype("<u2")  # truncation is fine here
+            out[name] = (5, value.shape, bits.tobytes())
+        elif dtype == "int8":
+            if value.ndim == 1:
+                out[name] = value  # CTranslate2 quantizes weights, not biases
+                continue
+            scale = 127 / np.abs(value.reshape(len(value), -1)).max(axis=1)
+            out[name] = np.round(value * scale.reshape((-1,) + (1,) * (value.ndim - 1))
+                                 ).astype(np.int8)
+            out[f"{name}_scale"] = scale.astype(np.float32)
+        elif dtype == "int16":
+            scale = np.float32(1000.0)
+            out[name] = np.round(value * scale).astype(np.int16)
+            out[f"{name}_scale"] = np.array(scale, np.float32)
+    return out
+
+
+def dequantized(stored):
+    """What the converter should see for each weight after §4."""
+    out = {}
+    for name, value in stored.items():
+        if isinstance(value, tuple):
+            out[name] = (np.frombuffer(value[2], "<u2").astype(np.uint32) << 16
+                         ).view(np.float32).reshape(value[1])
+        elif value.dtype == np.int8 and f"{name}_scale" in stored:
+            scale = stored[f"{name}_scale"]
+            out[name] = value / scale.reshape((-1,) + (1,) * (value.ndim - 1))
+        elif value.dtype == np.int16 and f"{name}_scale" in stored:
+            out[name] = value / stored[f"{name}_scale"]
+        else:
+            out[name] = value.astype(np.float32)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Reading the ggml output, independently of the converter
+
+
+def read_ggml(path):
+    buf = Path(path).read_bytes()
+    pos = 0
+
+    def ints(n):
+        nonlocal pos
+        pos += 4 * n
+        return struct.unpack_from(f"<{n}i", buf, pos - 4 * n)
+
+    def raw(n):
+        nonlocal pos
+        pos += n
+        return buf[pos - n:pos]
+
+    magic, = ints(1)
+    hparams = ints(11)
+    n_mel, n_fft = ints(2)
+    mel = np.frombuffer(raw(4 * n_mel * n_fft), "<f4").reshape(n_mel, n_fft)
+    tokens = [raw(ints(1)[0]) for _ in range(ints(1)[0])]
+    tensors = {}
+    while pos < len(buf):
+        n_dims, name_len, ggml_type = ints(3)
+        dims = ints(n_dims)
+        name = raw(name_len).decode()
+        dtype = "<f2" if ggml_type == 1 else "<f4"
+        data = np.frombuffer(raw(int(np.prod(dims)) * np.dtype(dtype).itemsize), dtype)
+        tensors[name] = (ggml_type, dims, data.reshape(tuple(reversed(dims))))
+    return magic, hparams, mel, tokens, tensors
+
+
+@pytest.fixture
+def out(tmp_path):
+    return tmp_path / "out" / "ggml-test.bin"
+
+
+def convert_fails(model_dir, out, *fragments):
+    with pytest.raises(ConversionError) as caught:
+        ct2_to_ggml.convert(model_dir, out)
+    for fragment in fragments:
+        assert fragment in str(caught.value)
+    assert not out.exists() and not out.with_name(out.name + ".partial").exists()
+    return str(caught.value)
+
+
+# ---------------------------------------------------------------------------
+# A valid model
+
+
+def test_valid_model_converts_to_the_header_whisper_cpp_reads(tmp_path, out):
+    summary = ct2_to_ggml.convert(write_model(tmp_path / "m"), out)
+
+    magic, hparams, mel, tokens, tensors = read_ggml(out)
+    assert magic == 0x67676D6C
+    assert hparams == (N_VOCAB, AUDIO_CTX, D, HEADS, 1, TEXT_CTX, D, HEADS, 1, N_MELS, 1)
+    assert mel.shape == (80, 201)
+    assert len(tokens) == EOT
+    assert len(tensors) == 11 + 15 + 24
+    assert "50 tensors" in summary
+
+
+def test_tensor_types_and_dims_are_what_whisper_cpp_1_7_1_checks(tmp_path, out):
+    ct2_to_ggml.convert(write_model(tmp_path / "m"), out)
+    tensors = read_ggml(out)[4]
+
+    assert tensors["encoder.conv1.weight"][:2] == (1, (3, N_MELS, D))
+    assert tensors["encoder.conv1.bias"][:2] == (0, (1, D))  # 2-D, F32
+    assert tensors["encoder.conv2.bias"][:2] == (0, (1, D))
+    assert tensors["encoder.positional_embedding"][:2] == (0, (D, AUDIO_CTX))
+    assert tensors["decoder.token_embedding.weight"][:2] == (1, (D, N_VOCAB))
+    assert tensors["decoder.blocks.0.mlp.0.weight"][:2] == (1, (D, 4 * D))
+    assert tensors["decoder.blocks.0.mlp.0.bias"][:2] == (0, (4 * D,))
+    assert tensors["encoder.ln_post.weight"][:2] == (0, (D,))
+
+
+def test_fused_projections_split_into_query_key_value_rows_without_key_bias(tmp_path, out):
+    variables = whisper_variables()
+    ct2_to_ggml.convert(write_model(tmp_path / "m", variables), out)
+    tensors = read_ggml(out)[4]
+
+    qkv_w, qkv_b = variables[f"{SELF_QKV}/weight"], variables[f"{SELF_QKV}/bias"]
+    block = "encoder.blocks.0.attn"
+    for part, name in enumerate(("query", "key", "value")):
+        np.testing.assert_array_equal(tensors[f"{block}.{name}.weight"][2],
+                                      qkv_w[part * D:(part + 1) * D].astype(np.float16))
+    np.testing.assert_array_equal(tensors[f"{block}.query.bias"][2], qkv_b[:D])
+    np.testing.assert_array_equal(tensors[f"{block}.value.bias"][2], qkv_b[2 * D:])
+    assert f"{block}.key.bias" not in tensors
+
+    kv_w = variables[f"{CROSS_KV}/weight"]
+    cross = "decoder.blocks.0.cross_attn"
+    np.testing.assert_array_equal(tensors[f"{cross}.key.weight"][2], kv_w[:D].astype(np.float16))
+    np.testing.assert_array_equal(tensors[f"{cross}.value.weight"][2], kv_w[D:].astype(np.float16))
+    assert f"{cross}.key.bias" not in tensors
+
+
+def test_matrices_are_not_transposed_and_narrow_with_round_to_nearest_even(tmp_path, out):
+    variables = whisper_variables()
+    # 1 + 2^-11 is half-way between two float16 values: ties go to the even one (1.0)
+    variables["encoder/layer_0/ffn/linear_0/weight"][0, :2] = [1 + 2 ** -11, 1 + 3 * 2 ** -11]
+    ct2_to_ggml.convert(write_model(tmp_path / "m", variables), out)
+
+    data = read_ggml(out)[4]["encoder.blocks.0.mlp.0.weight"][2]
+    assert data.shape == (4 * D, D)
+    assert data[0, 0] == np.float16(1.0) and data[0, 1] == np.float16(1 + 2 ** -9)
+    np.testing.assert_array_equal(data[1:], variables["encoder/layer_0/ffn/linear_0/weight"][1:]
+                                  .astype(np.float16))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "int8", "int16"])
+def test_every_stored_dtype_is_decoded_to_its_float_value(tmp_path, out, dtype):
+    stored = with_dtype(whisper_variables(), dtype)
+    ct2_to_ggml.convert(write_model(tmp_path / "m", stored), out)
+    tensors = read_ggml(out)[4]
+    expected = dequantized(stored)
+
+    for ggml_name, ct2_name in [("encoder.blocks.0.mlp.2.weight", "encoder/layer_0/ffn/linear_1/weight"),
+                                ("encoder.conv1.weight", "encoder/conv1/weight"),
+                                ("decoder.token_embedding.weight", "decoder/embeddings/weight"),
+                                ("decoder.blocks.0.cross_attn.value.weight", f"{CROSS_KV}/weight")]:
+        ggml_data = tensors[ggml_name][2]
+        # the cross-attention value is the last d rows of its fused source
+        want = expected[ct2_name][-len(ggml_data):].astype(np.float16)
+        np.testing.assert_array_equal(ggml_data, want, err_msg=ggml_name)
+
+
+def test_mel_filters_match_librosa_slaney_values():
+    mel = ct2_to_ggml.mel_filters(80)
+    # reference values from librosa.filters.mel(sr=16000, n_fft=400, n_mels=80)
+    # as shipped in openai-whisper's assets/mel_filters.npz
+    assert mel.shape == (80, 201) and mel.dtype == np.float32
+    assert mel[0, 0] == 0 and mel[0, 1] == pytest.approx(0.024862595, rel=1e-6)
+    assert mel[79, 200] == 0
+    assert int(np.argmax(mel[40])) == 43
+    assert mel[40].max() == pytest.approx(0.014735566, rel=1e-6)
+    assert mel.sum(dtype=np.float64) == pytest.approx(1.999024092387117, rel=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# Vocabulary
+
+
+def test_gpt2_stand_in_characters_become_their_bytes(tmp_path, out):
+    ct2_to_ggml.convert(write_model(tmp_path / "m"), out)
+    tokens = read_ggml(out)[3]
+    assert tokens[1] == b" hello" and tokens[2] == b"\n" and tokens[3] == b"t3"
+
+
+def test_empty_vocabulary_line_is_a_token_and_later_ids_keep_their_place(tmp_path, out):
+    tokens = whisper_tokens()
+    tokens[5] = ""
+    ct2_to_ggml.convert(write_model(tmp_path / "m", tokens=tokens), out)
+
+    written = read_ggml(out)[3]
+    assert written[5] == b"" and written[6] == b"t6" and written[EOT - 1] == b"t50255"
+
+
+def test_vocabulary_missing_a_line_is_rejected(tmp_path, out):
+    tokens = whisper_tokens()
+    del tokens[5]
+    tokens.append("<|extra|>")  # same count, ids shifted
+    convert_fails(write_model(tmp_path / "m", tokens=tokens), out, "<|endoftext|>")
+
+
+def test_vocabulary_json_is_accepted(tmp_path, out):
+    model_dir = write_model(tmp_path / "m")
+    (model_dir / "vocabulary.txt").unlink()
+    (model_dir / "vocabulary.json").write_text(json.dumps(whisper_tokens()))
+    ct2_to_ggml.convert(model_dir, out)
+    assert read_ggml(out)[3][1] == b" hello"
+
+
+# ---------------------------------------------------------------------------
+# Broken inputs: one clear message, no output file
+
+
+def test_truncated_model_bin_is_rejected(tmp_path, out):
+    model_dir = write_model(tmp_path / "m")
+    model_bin = model_dir / "model.bin"
+    model_bin.write_bytes(model_bin.read_bytes()[:-1000])
+    convert_fails(model_dir, out, "truncated file")
+
+
+def test_trailing_bytes_after_the_aliases_are_rejected(tmp_path, out):
+    model_dir = write_model(tmp_path / "m")
+    with open(model_dir / "model.bin", "ab") as f:
+        f.write(b"\0\0")
+    convert_fails(model_dir, out, "2 trailing bytes")
+
+
+def test_unknown_binary_version_is_rejected(tmp_path, out):
+    convert_fails(write_model(tmp_path / "m", version=5), out, "unknown binary version 5")
+
+
+def test_unknown_spec_revision_is_rejected(tmp_path, out):
+    convert_fails(write_model(tmp_path / "m", revision=4), out, "unknown spec revision 4")
+
+
+def test_other_spec_is_rejected(tmp_path, out):
+    convert_fails(write_model(tmp_path / "m", spec="TransformerSpec"), out, "unknown spec")
+
+
+def test_wrong_shape_is_rejected_naming_the_variable(tmp_path, out):
+    variables = whisper_variables()
+    variables["decoder/layer_0/ffn/linear_1/weight"] = np.zeros((D, 4 * D + 1), np.float32)
+    convert_fails(write_model(tmp_path / "m", variables), out,
+                  "decoder/layer_0/ffn/linear_1/weight", "expected [8, 32]")
+
+
+def test_missing_variable_is_rejected_by_name(tmp_path, out):
+    variables = whisper_variables()
+    del variables["decoder/layer_0/attention/linear_2/bias"]
+    convert_fails(write_model(tmp_path / "m", variables), out,
+                  "missing variable decoder/layer_0/attention/linear_2/bias")
+
+
+def test_unknown_tensor_is_rejected(tmp_path, out):
+    variables = whisper_variables()
+    variables["decoder/layer_0/extra/weight"] = np.zeros((D, D), np.float32)
+    convert_fails(write_model(tmp_path / "m", variables), out,
+                  "unexpected variable decoder/layer_0/extra/weight")
+
+
+@pytest.mark.parametrize("fused, rows", [(SELF_QKV, slice(D, 2 * D)), (CROSS_KV, slice(0, D))])
+def test_non_zero_key_bias_is_rejected(tmp_path, out, fused, rows):
+    variables = whisper_variables()
+    variables[f"{fused}/bias"][rows][3] = 0.01
+    convert_fails(write_model(tmp_path / "m", variables), out,
+                  f"{fused}/bias: non-zero key bias")
+
+
+def test_int8_weight_without_its_scale_is_rejected(tmp_path, out):
+    variables = with_dtype(whisper_variables(), "int8")
+    del variables["encoder/conv2/weight_scale"]
+    convert_fails(write_model(tmp_path / "m", variables), out,
+                  "missing variable encoder/conv2/weight_scale")
+
+
+def test_weight_of_unexpected_dtype_is_rejected(tmp_path, out):
+    variables = whisper_variables()
+    variables["encoder/conv2/bias"] = np.zeros(D, np.int32)
+    convert_fails(write_model(tmp_path / "m", variables), out,
+                  "encoder/conv2/bias: unexpected dtype int32")
+
+
+def test_byte_count_disagreeing_with_shape_is_rejected(tmp_path, out):
+    variables = whisper_variables()
+    variables["encoder/conv1/bias"] = (0, (D,), b"\0" * (4 * D - 4))
+    convert_fails(write_model(tmp_path / "m", variables), out,
+                  "encoder/conv1/bias: byte count 28")
+
+
+def test_cli_prints_one_line_and_exits_non_zero_on_a_bad_model(tmp_path, out, capsys):
+    model_dir = write_model(tmp_path / "m", version=7)
+    assert ct2_to_ggml.main(["ct2_to_ggml.py", str(model_dir), str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("ct2_to_ggml: error: ")
+
+
+def test_cli_rejects_wrong_arguments_with_usage(capsys):
+    assert ct2_to_ggml.main(["ct2_to_ggml.py"]) == 2
+    assert "usage:" in capsys.readouterr().err

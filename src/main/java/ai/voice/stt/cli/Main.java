@@ -1,0 +1,24 @@
+package ai.voice.stt.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code stt}: the service and its tools. */
+@Command(
+    name = "stt",
+    mixinStandardHelpOptions = true,
+    version = "voice-stt 0.1.0",
+    description = "Streaming speech-to-text over NATS (whisper.cpp + WebRTC VAD).",
+    subcommands = {ServeCommand.class, StreamCommand.class, TranscribeCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+}

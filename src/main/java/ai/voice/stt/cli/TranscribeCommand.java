@@ -1,0 +1,72 @@
+package ai.voice.stt.cli;
+
+import ai.voice.stt.audio.AudioClip;
+import ai.voice.stt.audio.AudioNormalizer;
+import ai.voice.stt.audio.Pcm16;
+import ai.voice.stt.audio.WavReader;
+import ai.voice.stt.config.SttConfig.AudioContext;
+import ai.voice.stt.recognizer.LocalWhisperRecognizer;
+import ai.voice.stt.recognizer.Transcript;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Offline: whole files through the local recognizer, no NATS, no VAD. */
+@Command(
+    name = "transcribe",
+    mixinStandardHelpOptions = true,
+    description = "Transcribe WAV files with the local whisper.cpp model (no NATS, no VAD).")
+final class TranscribeCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "16-bit PCM WAV files")
+  List<Path> files;
+
+  @Option(
+      names = "--model",
+      defaultValue = "${env:STT_MODEL_PATH:-models/ggml-tiny.en.bin}",
+      description = "ggml model (default: ${DEFAULT-VALUE})")
+  Path model;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
+      description = "whisper threads (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(
+      names = "--audio-ctx",
+      defaultValue = "auto",
+      description = "auto, full, or encoder frames (default: ${DEFAULT-VALUE})")
+  String audioCtx;
+
+  @Option(names = "--language", description = "language code (multilingual models)")
+  String language;
+
+  @Override
+  public Integer call() throws Exception {
+    AudioContext context =
+        switch (audioCtx) {
+          case "auto" -> AudioContext.AUTO;
+          case "full" -> AudioContext.FULL;
+          default -> new AudioContext(Integer.parseInt(audioCtx));
+        };
+    try (LocalWhisperRecognizer recognizer =
+        new LocalWhisperRecognizer(model, 1, threads, context)) {
+      for (Path file : files) {
+        AudioClip clip = WavReader.read(file);
+        short[] samples =
+            new AudioNormalizer(clip.sampleRate(), clip.channels()).normalize(clip.pcm());
+        Transcript t =
+            recognizer.transcribe(
+                Pcm16.toFloat(samples, 0, samples.length), Optional.ofNullable(language));
+        System.out.printf(
+            "%s\t%.2f s audio\t%.3f s\t%s%n",
+            file, clip.seconds(), t.processingSeconds(), t.text());
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,83 @@
+package ai.voice.stt.client;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One output message as a client sees it, with the time it arrived.
+ *
+ * @param arrivedNanos {@link System#nanoTime()} at arrival, for latency measurements
+ */
+public record Received(Map<String, Object> fields, long arrivedNanos) {
+  public Received {
+    fields =
+        Map.copyOf(
+            fields.entrySet().stream()
+                .filter(e -> e.getValue() != null)
+                .collect(
+                    java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+  }
+
+  /** "transcription", "interrupt" or "error". */
+  public String type() {
+    return (String) fields.getOrDefault("type", "transcription");
+  }
+
+  public boolean isTranscription() {
+    return type().equals("transcription");
+  }
+
+  public String transcript() {
+    return (String) fields.getOrDefault("transcript", "");
+  }
+
+  public long sequence() {
+    return ((Number) fields.get("sequence")).longValue();
+  }
+
+  public boolean isFinal() {
+    return Boolean.TRUE.equals(fields.get("is_final"));
+  }
+
+  public boolean isPartial() {
+    return Boolean.TRUE.equals(fields.get("is_partial"));
+  }
+
+  public boolean endOfStream() {
+    return Boolean.TRUE.equals(fields.get("end_of_stream"));
+  }
+
+  public String code() {
+    return (String) fields.get("code");
+  }
+
+  public double number(String field) {
+    return ((Number) fields.get(field)).doubleValue();
+  }
+
+  public String string(String field) {
+    return (String) fields.get(field);
+  }
+
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Object>> segments() {
+    return (List<Map<String, Object>>) fields.getOrDefault("segments", List.of());
+  }
+
+  @Override
+  public String toString() {
+    return switch (type()) {
+      case "transcription" ->
+          String.format(
+              "#%d %s%s [%.2f-%.2f s] %s",
+              sequence(),
+              isFinal() ? "final" : "partial",
+              endOfStream() ? " end_of_stream" : "",
+              number("audio_start"),
+              number("audio_end"),
+              transcript());
+      case "error" -> "error " + code() + ": " + fields.get("message");
+      default -> type();
+    };
+  }
+}

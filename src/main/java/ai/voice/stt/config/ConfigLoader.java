@@ -1,0 +1,183 @@
+package ai.voice.stt.config;
+
+import ai.voice.stt.config.SttConfig.AudioContext;
+import ai.voice.stt.config.SttConfig.Limits;
+import ai.voice.stt.config.SttConfig.Nats;
+import ai.voice.stt.config.SttConfig.Operations;
+import ai.voice.stt.config.SttConfig.Recognition;
+import ai.voice.stt.config.SttConfig.RecognizerKind;
+import ai.voice.stt.config.SttConfig.Streaming;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Builds the one immutable {@link SttConfig} from environment variables, validating each. */
+public final class ConfigLoader {
+  public static final String DEFAULT_NATS_URL = "nats://nats.ai-ml.svc.cluster.local:4222";
+  public static final String DEFAULT_WHISPER_URL =
+      "http://whisper-predictor.ai-ml.svc.cluster.local";
+  public static final String DEFAULT_MODEL_SIZE = "medium";
+  public static final String DEFAULT_DEVICE = "cuda";
+  public static final int DEFAULT_BUFFER_SIZE_BYTES = 512_000;
+  public static final Duration DEFAULT_CHUNK_TIMEOUT = Duration.ofSeconds(2);
+  public static final int DEFAULT_VAD_AGGRESSIVENESS = 2;
+  // 600 ms: long enough to bridge the pauses inside a sentence, short enough that a
+  // conversational turn ends well before the 2 s chunk timeout.
+  public static final Duration DEFAULT_ENDPOINT_SILENCE = Duration.ofMillis(600);
+  public static final Duration DEFAULT_PRE_ROLL = Duration.ofMillis(300);
+  public static final Duration DEFAULT_MIN_SPEECH = Duration.ofMillis(90);
+  public static final Duration DEFAULT_INTERRUPT_MIN_SPEECH = Duration.ofMillis(240);
+  public static final int DEFAULT_MAX_SESSIONS = 256;
+  public static final int DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final int DEFAULT_QUEUE_CAPACITY = 64;
+  public static final int DEFAULT_HEALTH_PORT = 8080;
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+  private static final Set<String> DEVICES = Set.of("cuda", "rocm", "cpu", "auto");
+  private static final Pattern SUBJECT_PREFIX =
+      Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+  private static final Pattern MODEL_SIZE = Pattern.compile("[A-Za-z0-9._-]+");
+
+  private ConfigLoader() {}
+
+  public static SttConfig fromEnvironment() {
+    return load(System.getenv(), Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Loads from an explicit map, so tests build configurations without touching the process. */
+  public static SttConfig load(Map<String, String> environment, int availableCores) {
+    EnvReader env = new EnvReader(environment);
+    return new SttConfig(
+        nats(env), recognition(env, availableCores), streaming(env), limits(env), operations(env));
+  }
+
+  private static Nats nats(EnvReader env) {
+    List<String> servers =
+        Arrays.stream(env.string("NATS_URL", DEFAULT_NATS_URL).split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    if (servers.isEmpty()) {
+      throw EnvReader.invalid("NATS_URL", "", "one or more comma-separated nats:// URLs");
+    }
+    return new Nats(
+        servers,
+        subjectPrefix(env, "STT_INPUT_SUBJECT_PREFIX", "ai.voice.stream"),
+        subjectPrefix(env, "STT_OUTPUT_SUBJECT_PREFIX", "ai.voice.transcription"));
+  }
+
+  private static String subjectPrefix(EnvReader env, String name, String defaultValue) {
+    String value = env.string(name, defaultValue);
+    if (!SUBJECT_PREFIX.matcher(value).matches()) {
+      throw EnvReader.invalid(name, value, "dot-separated subject tokens without wildcards");
+    }
+    return value;
+  }
+
+  private static Recognition recognition(EnvReader env, int cores) {
+    String kindName = env.string("STT_RECOGNIZER", "local").toLowerCase(Locale.ROOT);
+    RecognizerKind kind =
+        switch (kindName) {
+          case "local" -> RecognizerKind.LOCAL;
+          case "http" -> RecognizerKind.HTTP;
+          default -> throw EnvReader.invalid("STT_RECOGNIZER", kindName, "local or http");
+        };
+    String size = env.string("WHISPER_MODEL_SIZE", DEFAULT_MODEL_SIZE);
+    if (!MODEL_SIZE.matcher(size).matches()) {
+      throw EnvReader.invalid("WHISPER_MODEL_SIZE", size, "a model name such as tiny.en or medium");
+    }
+    Path modelDir = Path.of(env.string("STT_MODEL_DIR", "models"));
+    String modelPathValue = env.string("STT_MODEL_PATH", null);
+    Path modelPath =
+        modelPathValue != null
+            ? Path.of(modelPathValue)
+            : modelDir.resolve("ggml-" + size + ".bin");
+    String device = env.string("WHISPER_DEVICE", DEFAULT_DEVICE).toLowerCase(Locale.ROOT);
+    if (!DEVICES.contains(device)) {
+      throw EnvReader.invalid("WHISPER_DEVICE", device, "one of " + DEVICES);
+    }
+    int threads = env.integer("STT_WHISPER_THREADS", 1, 1, 256);
+    // Several single-threaded workers give ~2x the throughput of one wide worker on 2 cores
+    // (ARCHITECTURE.md), so by default every core gets its own worker.
+    int workers = env.integer("STT_INFERENCE_WORKERS", Math.max(1, cores / threads), 1, 256);
+    int queue = env.integer("STT_INFERENCE_QUEUE_SIZE", DEFAULT_QUEUE_CAPACITY, 1, 100_000);
+    return new Recognition(
+        kind,
+        env.string("WHISPER_URL", DEFAULT_WHISPER_URL),
+        size,
+        modelPath,
+        device,
+        threads,
+        workers,
+        queue,
+        audioContext(env),
+        env.string("STT_LANGUAGE", ""));
+  }
+
+  private static AudioContext audioContext(EnvReader env) {
+    String value = env.string("STT_WHISPER_AUDIO_CTX", "auto").toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "auto" -> AudioContext.AUTO;
+      case "full" -> AudioContext.FULL;
+      default -> new AudioContext(env.integer("STT_WHISPER_AUDIO_CTX", 0, 64, 1500));
+    };
+  }
+
+  private static Streaming streaming(EnvReader env) {
+    Duration chunkTimeout =
+        env.seconds(
+            "STT_CHUNK_TIMEOUT",
+            DEFAULT_CHUNK_TIMEOUT,
+            Duration.ofMillis(100),
+            Duration.ofMinutes(10));
+    Duration endpoint = env.millis("STT_ENDPOINT_SILENCE_MS", DEFAULT_ENDPOINT_SILENCE, 90, 10_000);
+    if (endpoint.compareTo(chunkTimeout) >= 0) {
+      throw new ConfigException(
+          "Invalid STT_ENDPOINT_SILENCE_MS="
+              + endpoint.toMillis()
+              + ": must be shorter than STT_CHUNK_TIMEOUT ("
+              + chunkTimeout.toMillis()
+              + " ms).");
+    }
+    return new Streaming(
+        env.integer("STT_BUFFER_SIZE_BYTES", DEFAULT_BUFFER_SIZE_BYTES, 16_000, 64 << 20),
+        chunkTimeout,
+        env.bool("STT_ENABLE_VAD", true),
+        env.integer("STT_VAD_AGGRESSIVENESS", DEFAULT_VAD_AGGRESSIVENESS, 0, 3),
+        env.bool("STT_ENABLE_INTERRUPT_DETECTION", true),
+        endpoint,
+        env.millis("STT_PRE_ROLL_MS", DEFAULT_PRE_ROLL, 0, 2_000),
+        env.millis("STT_MIN_SPEECH_MS", DEFAULT_MIN_SPEECH, 30, 2_000),
+        env.millis("STT_INTERRUPT_MIN_SPEECH_MS", DEFAULT_INTERRUPT_MIN_SPEECH, 30, 5_000));
+  }
+
+  private static Limits limits(EnvReader env) {
+    return new Limits(
+        env.integer("STT_MAX_SESSIONS", DEFAULT_MAX_SESSIONS, 1, 1_000_000),
+        env.integer("STT_MAX_CHUNK_BYTES", DEFAULT_MAX_CHUNK_BYTES, 320, 64 << 20),
+        env.seconds(
+            "STT_SESSION_IDLE_TIMEOUT",
+            DEFAULT_IDLE_TIMEOUT,
+            Duration.ofSeconds(1),
+            Duration.ofHours(24)));
+  }
+
+  private static Operations operations(EnvReader env) {
+    return new Operations(
+        env.integer("STT_HEALTH_PORT", DEFAULT_HEALTH_PORT, 0, 65_535),
+        // Below Kubernetes' default 30 s termination grace, so the pod exits on its own terms.
+        env.seconds(
+            "STT_SHUTDOWN_GRACE",
+            DEFAULT_SHUTDOWN_GRACE,
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(10)),
+        env.bool("OTEL_ENABLED", true),
+        env.bool("HYPERDX_ENABLED", false));
+  }
+}

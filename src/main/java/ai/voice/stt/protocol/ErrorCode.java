@@ -1,0 +1,37 @@
+package ai.voice.stt.protocol;
+
+/** The {@code code} field of an {@code error} output message. */
+public enum ErrorCode {
+  /** Not msgpack, not a map, no {@code type}, or a field of the wrong kind. */
+  BAD_MESSAGE("bad_message"),
+  UNKNOWN_TYPE("unknown_type"),
+  INVALID_BASE64("invalid_base64"),
+  /** PCM byte count is not a whole number of 16-bit samples for every channel. */
+  INVALID_PCM_LENGTH("invalid_pcm_length"),
+  UNSUPPORTED_SAMPLE_RATE("unsupported_sample_rate"),
+  UNSUPPORTED_CHANNELS("unsupported_channels"),
+  INVALID_STATE("invalid_state"),
+  SESSION_ID_MISMATCH("session_id_mismatch"),
+  CHUNK_TOO_LARGE("chunk_too_large"),
+  /** A start for a session that already received audio. */
+  ALREADY_STARTED("already_started"),
+  /** A message for a session that is flushing after {@code end} or expiry. */
+  SESSION_CLOSING("session_closing"),
+  SESSION_LIMIT("session_limit"),
+  /** The inference queue was full: the named stretch of audio was not transcribed. */
+  OVERLOADED("overloaded"),
+  /** The recognizer failed on a stretch of audio. */
+  RECOGNIZER_ERROR("recognizer_error"),
+  RECOGNIZER_UNAVAILABLE("recognizer_unavailable"),
+  INTERNAL("internal_error");
+
+  private final String wireName;
+
+  ErrorCode(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+}

@@ -1,0 +1,97 @@
+package ai.voice.stt.protocol;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePacker;
+
+/** Encodes output messages as msgpack maps with the field names of PROTOCOL.md. */
+public final class OutputEncoder {
+
+  public byte[] encode(OutputMessage message) {
+    try (MessageBufferPacker out = MessagePack.newDefaultBufferPacker()) {
+      switch (message) {
+        case OutputMessage.Transcription t -> transcription(out, t);
+        case OutputMessage.Interrupt i -> interrupt(out, i);
+        case OutputMessage.Error e -> error(out, e);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      // A buffer packer writes to memory; an IOException here is a programming error.
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void transcription(MessagePacker out, OutputMessage.Transcription t)
+      throws IOException {
+    int size = 13;
+    if (t.speakerId().isPresent()) {
+      size++;
+    }
+    if (t.language().isPresent()) {
+      size++;
+    }
+    if (t.endOfStream()) {
+      size++;
+    }
+    if (t.endReason().isPresent()) {
+      size++;
+    }
+    out.packMapHeader(size);
+    string(out, "type", "transcription");
+    string(out, "session_id", t.sessionId());
+    string(out, "transcript", t.transcript());
+    out.packString("sequence").packLong(t.sequence());
+    out.packString("is_partial").packBoolean(t.isPartial());
+    out.packString("is_final").packBoolean(t.isFinal());
+    out.packString("timestamp").packDouble(t.timestamp());
+    if (t.speakerId().isPresent()) {
+      string(out, "speaker_id", t.speakerId().get());
+    }
+    out.packString("has_voice_activity").packBoolean(t.hasVoiceActivity());
+    string(out, "state", t.state().wireName());
+    out.packString("audio_start").packDouble(t.audioStart());
+    out.packString("audio_end").packDouble(t.audioEnd());
+    if (t.language().isPresent()) {
+      string(out, "language", t.language().get());
+    }
+    out.packString("processing_time").packDouble(t.processingTime());
+    out.packString("segments").packArrayHeader(t.segments().size());
+    for (OutputMessage.TimedText segment : t.segments()) {
+      out.packMapHeader(3);
+      string(out, "text", segment.text());
+      out.packString("start").packDouble(segment.start());
+      out.packString("end").packDouble(segment.end());
+    }
+    if (t.endOfStream()) {
+      out.packString("end_of_stream").packBoolean(true);
+    }
+    if (t.endReason().isPresent()) {
+      string(out, "end_reason", t.endReason().get());
+    }
+  }
+
+  private static void interrupt(MessagePacker out, OutputMessage.Interrupt i) throws IOException {
+    out.packMapHeader(i.speakerId().isPresent() ? 4 : 3);
+    string(out, "session_id", i.sessionId());
+    string(out, "type", "interrupt");
+    out.packString("timestamp").packDouble(i.timestamp());
+    if (i.speakerId().isPresent()) {
+      string(out, "speaker_id", i.speakerId().get());
+    }
+  }
+
+  private static void error(MessagePacker out, OutputMessage.Error e) throws IOException {
+    out.packMapHeader(5);
+    string(out, "session_id", e.sessionId());
+    string(out, "type", "error");
+    string(out, "code", e.code().wireName());
+    string(out, "message", e.message());
+    out.packString("timestamp").packDouble(e.timestamp());
+  }
+
+  private static void string(MessagePacker out, String key, String value) throws IOException {
+    out.packString(key).packString(value);
+  }
+}

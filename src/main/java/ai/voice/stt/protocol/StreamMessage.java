@@ -1,0 +1,37 @@
+package ai.voice.stt.protocol;
+
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** One decoded input message of {@code ai.voice.stream.{session_id}}. */
+public sealed interface StreamMessage {
+
+  /** Opens a session; every field has a default (PROTOCOL.md). */
+  record Start(
+      int sampleRate,
+      int channels,
+      SessionState state,
+      Optional<String> speakerId,
+      Optional<String> language)
+      implements StreamMessage {
+    public static final int DEFAULT_SAMPLE_RATE = 16_000;
+    public static final int DEFAULT_CHANNELS = 1;
+
+    /** The implicit start of a session whose first message is a chunk. */
+    public static Start defaults() {
+      return new Start(
+          DEFAULT_SAMPLE_RATE,
+          DEFAULT_CHANNELS,
+          SessionState.LISTENING,
+          Optional.empty(),
+          Optional.empty());
+    }
+  }
+
+  /** Raw PCM, signed 16-bit little-endian, interleaved if stereo. */
+  record Chunk(byte[] pcm, OptionalDouble timestamp) implements StreamMessage {}
+
+  record StateChange(SessionState state) implements StreamMessage {}
+
+  record End() implements StreamMessage {}
+}

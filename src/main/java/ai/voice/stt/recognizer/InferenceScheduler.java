@@ -1,0 +1,96 @@
+package ai.voice.stt.recognizer;
+
+import ai.voice.stt.protocol.ErrorCode;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one scarce resource: a fixed set of platform threads running the recognizer, fed by one
+ * bounded FIFO queue. Platform threads because JNI calls pin virtual threads for their whole
+ * duration. Fairness across sessions comes from the sessions themselves: each has at most one job
+ * queued or running, so FIFO order is round-robin order.
+ */
+public final class InferenceScheduler implements AutoCloseable {
+  private final Recognizer recognizer;
+  private final ThreadPoolExecutor executor;
+
+  public InferenceScheduler(Recognizer recognizer, int queueCapacity) {
+    this.recognizer = recognizer;
+    int workers = recognizer.maxConcurrency();
+    AtomicInteger ids = new AtomicInteger();
+    this.executor =
+        new ThreadPoolExecutor(
+            workers,
+            workers,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(queueCapacity),
+            task -> {
+              Thread thread = new Thread(task, "inference-" + ids.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    executor.prestartAllCoreThreads();
+  }
+
+  /** What came back from one job, with the time it waited for a worker. */
+  public record Outcome(Transcript transcript, double queueSeconds) {}
+
+  /**
+   * Queues one stretch of audio.
+   *
+   * @return a future that fails with {@link RecognitionException}: {@code OVERLOADED} at once when
+   *     the queue is full, otherwise whatever the recognizer reported
+   */
+  public CompletableFuture<Outcome> submit(float[] samples, Optional<String> language) {
+    CompletableFuture<Outcome> result = new CompletableFuture<>();
+    long enqueued = System.nanoTime();
+    try {
+      executor.execute(
+          () -> {
+            double queued = (System.nanoTime() - enqueued) / 1e9;
+            try {
+              result.complete(new Outcome(recognizer.transcribe(samples, language), queued));
+            } catch (RecognitionException e) {
+              result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+              result.completeExceptionally(
+                  new RecognitionException(
+                      ErrorCode.RECOGNIZER_ERROR, "recognizer failed: " + e, e));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          new RecognitionException(
+              ErrorCode.OVERLOADED,
+              "inference queue is full (" + executor.getQueue().size() + " waiting)"));
+    }
+    return result;
+  }
+
+  public int queueDepth() {
+    return executor.getQueue().size();
+  }
+
+  public String describeRecognizer() {
+    return recognizer.describe();
+  }
+
+  /** Lets running jobs finish (up to the timeout), then frees the recognizer. */
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      executor.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    recognizer.close();
+  }
+}

@@ -1,0 +1,191 @@
+package ai.voice.stt.recognizer;
+
+import ai.voice.stt.config.SttConfig.AudioContext;
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.protocol.OutputMessage.TimedText;
+import io.github.givimad.whisperjni.WhisperContext;
+import io.github.givimad.whisperjni.WhisperFullParams;
+import io.github.givimad.whisperjni.WhisperJNI;
+import io.github.givimad.whisperjni.WhisperSamplingStrategy;
+import io.github.givimad.whisperjni.WhisperState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * whisper.cpp in-process through whisper-jni: one model context for the process and one decoder
+ * state per concurrent call, as whisper.h's thread-safety notes require (a context is read-only
+ * once loaded; a state is not shareable).
+ */
+public final class LocalWhisperRecognizer implements Recognizer {
+  private static final Logger log = LoggerFactory.getLogger(LocalWhisperRecognizer.class);
+  private static final int SAMPLE_RATE = 16_000;
+  // Whisper's encoder turns 1 s into 50 frames; the margin keeps the last word's context.
+  private static final int FRAMES_PER_SECOND = 50;
+  private static final int AUTO_CONTEXT_MARGIN = 64;
+  private static final int MIN_AUTO_CONTEXT = 256;
+  private static final int FULL_CONTEXT = 1500;
+
+  private final WhisperJNI whisper;
+  private final WhisperContext context;
+  private final BlockingQueue<WhisperState> states;
+  private final List<WhisperState> allStates = new ArrayList<>();
+  private final int threadsPerCall;
+  private final AudioContext audioContext;
+  private final boolean multilingual;
+  private final Path modelPath;
+
+  /**
+   * Loads the model once and allocates {@code concurrency} states.
+   *
+   * @throws IOException when the model is missing or whisper.cpp rejects it
+   */
+  public LocalWhisperRecognizer(
+      Path modelPath, int concurrency, int threadsPerCall, AudioContext audioContext)
+      throws IOException {
+    if (!Files.isRegularFile(modelPath)) {
+      throw new IOException(
+          "Whisper model not found at "
+              + modelPath.toAbsolutePath()
+              + " (run scripts/ensure-model.sh, or set STT_MODEL_PATH / WHISPER_MODEL_SIZE)");
+    }
+    WhisperJNI.loadLibrary(message -> log.debug("whisper.cpp: {}", message.strip()));
+    this.whisper = new WhisperJNI();
+    this.context = whisper.initNoState(modelPath);
+    if (context == null) {
+      throw new IOException("whisper.cpp could not load the model at " + modelPath);
+    }
+    this.states = new ArrayBlockingQueue<>(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      WhisperState state = whisper.initState(context);
+      if (state == null) {
+        close();
+        throw new IOException("whisper.cpp could not allocate decoder state " + i);
+      }
+      allStates.add(state);
+      states.add(state);
+    }
+    this.threadsPerCall = threadsPerCall;
+    this.audioContext = audioContext;
+    this.multilingual = whisper.isMultilingual(context);
+    this.modelPath = modelPath;
+  }
+
+  @Override
+  public Transcript transcribe(float[] samples, Optional<String> language)
+      throws RecognitionException {
+    WhisperState state;
+    try {
+      state = states.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RecognitionException(ErrorCode.INTERNAL, "interrupted waiting for a decoder");
+    }
+    try {
+      return run(state, samples, language);
+    } finally {
+      states.add(state);
+    }
+  }
+
+  private Transcript run(WhisperState state, float[] samples, Optional<String> language)
+      throws RecognitionException {
+    String lang = multilingual ? language.orElse("auto") : "en";
+    WhisperFullParams params = params(lang, samples.length);
+    long started = System.nanoTime();
+    int rc = whisper.fullWithState(context, state, params, samples, samples.length);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (rc != 0) {
+      throw new RecognitionException(
+          ErrorCode.RECOGNIZER_ERROR, "whisper.cpp returned error " + rc);
+    }
+    int count = whisper.fullNSegmentsFromState(state);
+    List<TimedText> segments = new ArrayList<>(count);
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      String segmentText = TranscriptCleaner.clean(whisper.fullGetSegmentTextFromState(state, i));
+      if (segmentText.isEmpty()) {
+        continue;
+      }
+      // whisper.cpp timestamps are in centiseconds.
+      double start = whisper.fullGetSegmentTimestamp0FromState(state, i) / 100.0;
+      double end = whisper.fullGetSegmentTimestamp1FromState(state, i) / 100.0;
+      segments.add(new TimedText(segmentText, start, end));
+      if (!text.isEmpty()) {
+        text.append(' ');
+      }
+      text.append(segmentText);
+    }
+    Optional<String> detected = lang.equals("auto") ? Optional.empty() : Optional.of(lang);
+    return new Transcript(text.toString(), segments, detected, seconds);
+  }
+
+  private WhisperFullParams params(String language, int sampleCount) {
+    WhisperFullParams params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
+    params.nThreads = threadsPerCall;
+    params.language = language;
+    params.translate = false;
+    params.noContext = true; // each call is an independent utterance; no prompt carry-over
+    params.singleSegment = false;
+    params.printProgress = false;
+    params.printRealtime = false;
+    params.printSpecial = false;
+    params.printTimestamps = false;
+    params.suppressBlank = true;
+    params.suppressNonSpeechTokens = true;
+    params.audioCtx = audioContextFrames(sampleCount);
+    return params;
+  }
+
+  /** Encoder frames for this call: 0 means whisper's full 30 s window. */
+  int audioContextFrames(int sampleCount) {
+    if (!audioContext.isAuto()) {
+      return audioContext.frames();
+    }
+    long needed =
+        (long) Math.ceil((double) sampleCount * FRAMES_PER_SECOND / SAMPLE_RATE)
+            + AUTO_CONTEXT_MARGIN;
+    long frames = Math.max(MIN_AUTO_CONTEXT, needed);
+    return frames >= FULL_CONTEXT ? 0 : (int) frames;
+  }
+
+  @Override
+  public int maxConcurrency() {
+    return allStates.size();
+  }
+
+  @Override
+  public String describe() {
+    return "local whisper.cpp "
+        + modelPath.getFileName()
+        + " ("
+        + allStates.size()
+        + " workers x "
+        + threadsPerCall
+        + " threads, audio_ctx "
+        + (audioContext.isAuto()
+            ? "auto"
+            : audioContext.frames() == 0 ? "full" : audioContext.frames())
+        + ", "
+        + (multilingual ? "multilingual" : "English-only")
+        + ")";
+  }
+
+  @Override
+  public void close() {
+    for (WhisperState state : allStates) {
+      whisper.free(state);
+    }
+    allStates.clear();
+    if (context != null) {
+      whisper.free(context);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package ai.voice.stt.recognizer;
+
+import java.util.Optional;
+
+/**
+ * Speech to text for one stretch of audio. Implementations are safe to call from as many threads as
+ * {@link #maxConcurrency()} says; the inference scheduler never calls more at once.
+ */
+public interface Recognizer extends AutoCloseable {
+
+  /**
+   * @param samples 16 kHz mono audio in [-1, 1)
+   * @param language ISO code, or empty for the model's default
+   */
+  Transcript transcribe(float[] samples, Optional<String> language) throws RecognitionException;
+
+  /** How many calls may run at the same time. */
+  int maxConcurrency();
+
+  /** A short description for logs and the start-up banner. */
+  String describe();
+
+  @Override
+  void close();
+}

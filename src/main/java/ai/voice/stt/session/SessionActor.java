@@ -1,0 +1,369 @@
+package ai.voice.stt.session;
+
+import ai.voice.stt.audio.AudioNormalizer;
+import ai.voice.stt.audio.Pcm16;
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.protocol.OutputMessage;
+import ai.voice.stt.protocol.SessionState;
+import ai.voice.stt.protocol.StreamMessage;
+import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.RecognitionException;
+import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.vad.SpeechDetector;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session: its audio pipeline, segmentation, interrupt rule and ordered results.
+ *
+ * <p>Every field is touched only by tasks of this session's {@link Mailbox}, one at a time, so
+ * there are no locks. Recognition runs elsewhere; its completion comes back as a mailbox task. The
+ * session keeps at most one segment at the recognizer and the rest in {@code waiting}, which both
+ * keeps results in order and makes the shared queue fair across sessions.
+ */
+public final class SessionActor {
+  private static final Logger log = LoggerFactory.getLogger(SessionActor.class);
+  private static final double SAMPLE_RATE = AudioNormalizer.TARGET_RATE;
+  // A gap of 300 ms forgets a voiced burst for the interrupt rule.
+  private static final int INTERRUPT_RESET_FRAMES = 10;
+  private static final InferenceScheduler.Outcome NOTHING_HEARD =
+      new InferenceScheduler.Outcome(new Transcript("", List.of(), Optional.empty(), 0), 0);
+
+  /** Lifecycle: open until end/expiry, then closing until the last result is out. */
+  private enum Phase {
+    OPEN,
+    CLOSING,
+    CLOSED
+  }
+
+  private final String id;
+  private final SessionEnvironment env;
+  private final Mailbox mailbox;
+  private final Consumer<SessionActor> onClosed;
+  private final Segmenter segmenter;
+  private final InterruptDetector interrupts;
+  private final FrameAssembler frames = new FrameAssembler(SpeechDetector.FRAME_SAMPLES);
+  private final ArrayDeque<Segment> waiting = new ArrayDeque<>();
+
+  private SpeechDetector detector;
+  private AudioNormalizer normalizer;
+  private StreamMessage.Start settings = StreamMessage.Start.defaults();
+  private SessionState state = SessionState.LISTENING;
+  private Phase phase = Phase.OPEN;
+  private String endReason = "end";
+  private boolean receivedAudio;
+  private boolean recognizing;
+  private long sequence;
+  private long coveredUntil;
+  private long lastAudioNanos;
+  private long lastMessageNanos;
+  private ScheduledFuture<?> timer;
+
+  SessionActor(String id, SessionEnvironment env, Consumer<SessionActor> onClosed) {
+    this.id = id;
+    this.env = env;
+    this.onClosed = onClosed;
+    this.mailbox = new Mailbox(env.actorExecutor(), env.mailboxCapacity(), id);
+    this.segmenter = new Segmenter(env.segmenter());
+    this.interrupts =
+        new InterruptDetector(
+            SegmenterSettings.frames(env.streaming().interruptMinSpeech()), INTERRUPT_RESET_FRAMES);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Hands a message to the session. Called by the transport thread; never blocks.
+   *
+   * @return false when the mailbox is full (the caller reports it)
+   */
+  boolean deliver(StreamMessage message) {
+    return mailbox.offer(() -> handle(message));
+  }
+
+  /** Ends the session as if the client had sent {@code end}, with a reason on the last result. */
+  void requestEnd(String reason) {
+    mailbox.post(() -> end(reason));
+  }
+
+  private void handle(StreamMessage message) {
+    if (phase != Phase.OPEN) {
+      error(ErrorCode.SESSION_CLOSING, "session is closing; start a new session id");
+      return;
+    }
+    lastMessageNanos = System.nanoTime();
+    switch (message) {
+      case StreamMessage.Start start -> start(start);
+      case StreamMessage.Chunk chunk -> chunk(chunk);
+      case StreamMessage.StateChange change -> changeState(change.state());
+      case StreamMessage.End ignored -> end("end");
+    }
+    if (phase == Phase.OPEN) {
+      armTimer();
+    }
+  }
+
+  private void start(StreamMessage.Start start) {
+    if (receivedAudio) {
+      error(ErrorCode.ALREADY_STARTED, "start after audio; send end first to change the format");
+      return;
+    }
+    settings = start;
+    state = start.state();
+    normalizer = null; // rebuilt for the new format on the first chunk
+  }
+
+  private void chunk(StreamMessage.Chunk chunk) {
+    if (normalizer == null) {
+      normalizer = new AudioNormalizer(settings.sampleRate(), settings.channels());
+    }
+    if (detector == null) {
+      detector = env.detectors().create();
+    }
+    if (chunk.pcm().length % normalizer.frameBytes() != 0) {
+      error(
+          ErrorCode.INVALID_PCM_LENGTH,
+          "chunk has "
+              + chunk.pcm().length
+              + " bytes, not a whole number of "
+              + settings.channels()
+              + "-channel 16-bit frames");
+      return;
+    }
+    receivedAudio = true;
+    lastAudioNanos = System.nanoTime();
+    for (short[] frame : frames.add(normalizer.normalize(chunk.pcm()))) {
+      boolean speech = detector.isSpeech(frame);
+      detectInterrupt(speech);
+      segmenter.accept(frame, speech).ifPresent(this::enqueue);
+    }
+  }
+
+  private void detectInterrupt(boolean speech) {
+    if (state != SessionState.RESPONDING || !env.streaming().interruptDetectionEnabled()) {
+      return;
+    }
+    if (interrupts.onFrame(speech)) {
+      state = SessionState.LISTENING;
+      env.output().publish(new OutputMessage.Interrupt(id, nowSeconds(), settings.speakerId()));
+      log.debug("session {}: interrupt", id);
+    }
+  }
+
+  private void changeState(SessionState newState) {
+    if (newState != state) {
+      interrupts.reset();
+    }
+    state = newState;
+  }
+
+  private void flushUtterance() {
+    segmenter.flush(frames.takeRemainder()).ifPresent(this::enqueue);
+  }
+
+  private void end(String reason) {
+    if (phase != Phase.OPEN) {
+      return;
+    }
+    flushUtterance();
+    phase = Phase.CLOSING;
+    endReason = reason;
+    cancelTimer();
+    finishIfDrained();
+  }
+
+  private void enqueue(Segment segment) {
+    waiting.addLast(segment);
+    recognizeNext();
+  }
+
+  private void recognizeNext() {
+    if (recognizing || waiting.isEmpty()) {
+      return;
+    }
+    Segment segment = waiting.peekFirst();
+    recognizing = true;
+    if (!segment.hasVoice()) {
+      // The end of an utterance cut by the buffer limit can be pure silence: whisper would
+      // invent words for it, so it is finalised with an empty transcript instead.
+      mailbox.post(() -> recognized(NOTHING_HEARD, null, System.nanoTime()));
+      return;
+    }
+    float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
+    long submitted = System.nanoTime();
+    env.inference()
+        .submit(samples, settings.language())
+        .whenComplete(
+            (outcome, failure) -> mailbox.post(() -> recognized(outcome, failure, submitted)));
+  }
+
+  private void recognized(InferenceScheduler.Outcome outcome, Throwable failure, long submitted) {
+    Segment segment = waiting.pollFirst();
+    recognizing = false;
+    if (failure != null) {
+      reportFailure(segment, failure);
+    } else {
+      boolean last = phase == Phase.CLOSING && waiting.isEmpty();
+      publishResult(segment, outcome.transcript(), last);
+      log.debug(
+          "session {}: {} s of audio recognised in {} s (queued {} s)",
+          id,
+          segment.samples().length / SAMPLE_RATE,
+          (System.nanoTime() - submitted) / 1e9,
+          outcome.queueSeconds());
+      if (last) {
+        close();
+        return;
+      }
+    }
+    recognizeNext();
+    finishIfDrained();
+  }
+
+  private void reportFailure(Segment segment, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    ErrorCode code =
+        cause instanceof RecognitionException re ? re.code() : ErrorCode.RECOGNIZER_ERROR;
+    error(
+        code,
+        String.format(
+            "audio %.2f-%.2f s was not transcribed: %s",
+            segment.startSample() / SAMPLE_RATE,
+            segment.endSample() / SAMPLE_RATE,
+            cause.getMessage()));
+    log.warn("session {}: recognition failed: {}", id, cause.toString());
+  }
+
+  private void publishResult(Segment segment, Transcript transcript, boolean endOfStream) {
+    long start = Math.max(coveredUntil, segment.startSample());
+    long end =
+        endOfStream ? Math.max(segment.endSample(), segmenter.position()) : segment.endSample();
+    coveredUntil = end;
+    double offset = segment.startSample() / SAMPLE_RATE;
+    List<OutputMessage.TimedText> segments =
+        transcript.segments().stream()
+            .map(s -> new OutputMessage.TimedText(s.text(), s.start() + offset, s.end() + offset))
+            .toList();
+    env.output()
+        .publish(
+            new OutputMessage.Transcription(
+                id,
+                transcript.text(),
+                sequence++,
+                !segment.isFinal(),
+                segment.isFinal(),
+                nowSeconds(),
+                settings.speakerId(),
+                segment.hasVoice(),
+                state,
+                start / SAMPLE_RATE,
+                end / SAMPLE_RATE,
+                transcript.language().or(settings::language),
+                transcript.processingSeconds(),
+                segments,
+                endOfStream,
+                endOfStream ? Optional.of(endReason) : Optional.empty()));
+  }
+
+  /** Once closing and nothing is left at the recognizer, publish the empty last result. */
+  private void finishIfDrained() {
+    if (phase != Phase.CLOSING || recognizing || !waiting.isEmpty()) {
+      return;
+    }
+    long end = Math.max(coveredUntil, segmenter.position());
+    env.output()
+        .publish(
+            new OutputMessage.Transcription(
+                id,
+                "",
+                sequence++,
+                false,
+                true,
+                nowSeconds(),
+                settings.speakerId(),
+                false,
+                state,
+                coveredUntil / SAMPLE_RATE,
+                end / SAMPLE_RATE,
+                settings.language(),
+                0.0,
+                List.of(),
+                true,
+                Optional.of(endReason)));
+    coveredUntil = end;
+    close();
+  }
+
+  private void close() {
+    phase = Phase.CLOSED;
+    cancelTimer();
+    if (detector != null) {
+      detector.close();
+    }
+    onClosed.accept(this);
+  }
+
+  /** One timer per session: armed for the nearest deadline, re-armed when it fires. */
+  private void armTimer() {
+    if (timer == null) {
+      schedule(Math.min(env.streaming().chunkTimeout().toNanos(), idleTimeoutNanos()));
+    }
+  }
+
+  private void schedule(long delayNanos) {
+    timer =
+        env.timers()
+            .schedule(() -> mailbox.post(this::checkTimeouts), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkTimeouts() {
+    timer = null;
+    if (phase != Phase.OPEN) {
+      return;
+    }
+    long now = System.nanoTime();
+    long idleLeft = idleTimeoutNanos() - (now - lastMessageNanos);
+    if (idleLeft <= 0) {
+      end("idle_timeout");
+      return;
+    }
+    long chunkTimeout = env.streaming().chunkTimeout().toNanos();
+    long chunkLeft = chunkTimeout;
+    if (segmenter.inUtterance()) {
+      chunkLeft = chunkTimeout - (now - lastAudioNanos);
+      if (chunkLeft <= 0) {
+        flushUtterance();
+        chunkLeft = chunkTimeout;
+      }
+    }
+    schedule(Math.min(idleLeft, chunkLeft));
+  }
+
+  private long idleTimeoutNanos() {
+    return env.limits().sessionIdleTimeout().toNanos();
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void error(ErrorCode code, String message) {
+    env.output().publish(new OutputMessage.Error(id, code, message, nowSeconds()));
+  }
+
+  private static double nowSeconds() {
+    return System.currentTimeMillis() / 1000.0;
+  }
+}

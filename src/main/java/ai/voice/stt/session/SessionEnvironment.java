@@ -1,0 +1,25 @@
+package ai.voice.stt.session;
+
+import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.vad.SpeechDetectorFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every session shares: settings, the inference scheduler, the output, and the threads. Built
+ * once by the service; sessions never create threads or read configuration themselves.
+ *
+ * @param actorExecutor runs mailboxes (virtual threads)
+ * @param timers the one scheduler for chunk and idle timeouts; its tasks only post to mailboxes
+ */
+public record SessionEnvironment(
+    SttConfig.Streaming streaming,
+    SttConfig.Limits limits,
+    SegmenterSettings segmenter,
+    SpeechDetectorFactory detectors,
+    InferenceScheduler inference,
+    OutputPublisher output,
+    Executor actorExecutor,
+    ScheduledExecutorService timers,
+    int mailboxCapacity) {}

@@ -1,0 +1,117 @@
+package ai.voice.stt.session;
+
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.protocol.OutputMessage;
+import ai.voice.stt.protocol.StreamMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Finds or opens the actor of a session and hands it each message. Any message opens a session that
+ * does not exist yet (a chunk with default settings, as the contract says), within the configured
+ * maximum; a closed session's actor removes itself.
+ */
+public final class SessionRegistry {
+  private final SessionEnvironment env;
+  private final ConcurrentMap<String, SessionActor> sessions = new ConcurrentHashMap<>();
+  private final AtomicInteger count = new AtomicInteger();
+  private final ReentrantLock emptyLock = new ReentrantLock();
+  private final Condition becameEmpty = emptyLock.newCondition();
+  private volatile boolean accepting = true;
+
+  public SessionRegistry(SessionEnvironment env) {
+    this.env = env;
+  }
+
+  public void route(String sessionId, StreamMessage message) {
+    SessionActor actor = sessions.get(sessionId);
+    if (actor == null) {
+      actor = open(sessionId);
+      if (actor == null) {
+        return;
+      }
+    }
+    if (!actor.deliver(message)) {
+      reject(
+          sessionId,
+          ErrorCode.OVERLOADED,
+          "session mailbox is full; the message was not accepted (send audio no faster than real"
+              + " time)");
+    }
+  }
+
+  private SessionActor open(String sessionId) {
+    if (!accepting) {
+      reject(sessionId, ErrorCode.SESSION_CLOSING, "service is shutting down");
+      return null;
+    }
+    if (count.incrementAndGet() > env.limits().maxSessions()) {
+      count.decrementAndGet();
+      reject(
+          sessionId,
+          ErrorCode.SESSION_LIMIT,
+          "the service already has " + env.limits().maxSessions() + " open sessions");
+      return null;
+    }
+    SessionActor created = new SessionActor(sessionId, env, this::closed);
+    SessionActor existing = sessions.putIfAbsent(sessionId, created);
+    if (existing != null) {
+      count.decrementAndGet();
+      return existing;
+    }
+    return created;
+  }
+
+  private void closed(SessionActor actor) {
+    if (sessions.remove(actor.id(), actor)) {
+      count.decrementAndGet();
+      emptyLock.lock();
+      try {
+        becameEmpty.signalAll();
+      } finally {
+        emptyLock.unlock();
+      }
+    }
+  }
+
+  /** Publishes an error for a message that never reached a session. */
+  public void reject(String sessionId, ErrorCode code, String message) {
+    env.output()
+        .publish(
+            new OutputMessage.Error(sessionId, code, message, System.currentTimeMillis() / 1000.0));
+  }
+
+  public int activeSessions() {
+    return count.get();
+  }
+
+  /**
+   * Stops opening sessions and ends every open one with {@code reason}, then waits until each has
+   * published its last result or the timeout passes.
+   *
+   * @return true when every session closed in time
+   */
+  public boolean closeAll(String reason, Duration timeout) throws InterruptedException {
+    accepting = false;
+    List.copyOf(sessions.values()).forEach(actor -> actor.requestEnd(reason));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    emptyLock.lock();
+    try {
+      while (!sessions.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        becameEmpty.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      emptyLock.unlock();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package ai.voice.stt.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void emptyEnvironmentGivesTheOriginalModulesDefaults() {
+    SttConfig config = ConfigLoader.load(Map.of(), 2);
+    assertEquals(List.of("nats://nats.ai-ml.svc.cluster.local:4222"), config.nats().servers());
+    assertEquals("ai.voice.stream.*", config.nats().inputSubscription());
+    assertEquals("ai.voice.transcription.abc", config.nats().outputSubject("abc"));
+    assertEquals(
+        "http://whisper-predictor.ai-ml.svc.cluster.local", config.recognition().whisperUrl());
+    assertEquals("medium", config.recognition().modelSize());
+    assertEquals(Path.of("models", "ggml-medium.bin"), config.recognition().modelPath());
+    assertEquals("cuda", config.recognition().device());
+    assertEquals(512_000, config.streaming().bufferSizeBytes());
+    assertEquals(Duration.ofSeconds(2), config.streaming().chunkTimeout());
+    assertTrue(config.streaming().vadEnabled());
+    assertEquals(2, config.streaming().vadAggressiveness());
+    assertTrue(config.streaming().interruptDetectionEnabled());
+    assertTrue(config.operations().otelEnabled());
+    assertFalse(config.operations().hyperdxEnabled());
+  }
+
+  @Test
+  void natsUrlAcceptsACommaSeparatedServerList() {
+    SttConfig config = ConfigLoader.load(Map.of("NATS_URL", "nats://a:4222, nats://b:4222"), 2);
+    assertEquals(List.of("nats://a:4222", "nats://b:4222"), config.nats().servers());
+  }
+
+  @Test
+  void chunkTimeoutIsReadAsDecimalSeconds() {
+    SttConfig config = ConfigLoader.load(Map.of("STT_CHUNK_TIMEOUT", "2.5"), 2);
+    assertEquals(Duration.ofMillis(2500), config.streaming().chunkTimeout());
+  }
+
+  @Test
+  void inferenceWorkersDefaultToOneSingleThreadedWorkerPerCore() {
+    SttConfig config = ConfigLoader.load(Map.of(), 8);
+    assertEquals(8, config.recognition().workers());
+    assertEquals(1, config.recognition().threadsPerWorker());
+  }
+
+  @Test
+  void modelSizeSelectsTheModelFileInTheModelDirectory() {
+    SttConfig config =
+        ConfigLoader.load(Map.of("WHISPER_MODEL_SIZE", "tiny.en", "STT_MODEL_DIR", "/m"), 2);
+    assertEquals(Path.of("/m/ggml-tiny.en.bin"), config.recognition().modelPath());
+  }
+
+  @Test
+  void invalidValuesFailWithAMessageNamingTheVariable() {
+    assertMessageNames("STT_VAD_AGGRESSIVENESS", Map.of("STT_VAD_AGGRESSIVENESS", "4"));
+    assertMessageNames("STT_ENABLE_VAD", Map.of("STT_ENABLE_VAD", "maybe"));
+    assertMessageNames("STT_CHUNK_TIMEOUT", Map.of("STT_CHUNK_TIMEOUT", "soon"));
+    assertMessageNames("STT_BUFFER_SIZE_BYTES", Map.of("STT_BUFFER_SIZE_BYTES", "-1"));
+    assertMessageNames("WHISPER_DEVICE", Map.of("WHISPER_DEVICE", "tpu"));
+    assertMessageNames("STT_RECOGNIZER", Map.of("STT_RECOGNIZER", "magic"));
+    assertMessageNames("STT_INPUT_SUBJECT_PREFIX", Map.of("STT_INPUT_SUBJECT_PREFIX", "a.*"));
+    assertMessageNames("STT_WHISPER_AUDIO_CTX", Map.of("STT_WHISPER_AUDIO_CTX", "big"));
+  }
+
+  @Test
+  void endpointSilenceMustBeShorterThanTheChunkTimeout() {
+    assertMessageNames(
+        "STT_ENDPOINT_SILENCE_MS",
+        Map.of("STT_CHUNK_TIMEOUT", "0.5", "STT_ENDPOINT_SILENCE_MS", "600"));
+  }
+
+  private static void assertMessageNames(String variable, Map<String, String> env) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(env, 2));
+    assertTrue(e.getMessage().contains(variable), e.getMessage());
+  }
+}

@@ -1,0 +1,41 @@
+package ai.voice.stt.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WordErrorRateTest {
+
+  @Test
+  void identicalTextAfterNormalisationHasNoErrors() {
+    assertEquals(0.0, WordErrorRate.rate("go forward ten meters", "Go forward, 10 meters."));
+  }
+
+  @Test
+  void countsSubstitutionsDeletionsAndInsertions() {
+    // ref: a b c d ; hyp: a x c d e -> 1 substitution + 1 insertion = 2 / 4
+    assertEquals(0.5, WordErrorRate.rate("a b c d", "a x c d e"));
+    // deletion of two words
+    assertEquals(0.5, WordErrorRate.rate("a b c d", "a d"));
+  }
+
+  @Test
+  void normalisesCaseHyphensAndApostrophes() {
+    assertEquals(
+        List.of("he", "wasn't", "ill", "disposed"), WordErrorRate.words("He WASN'T ill-disposed!"));
+  }
+
+  @Test
+  void emptyReferenceScoresInsertionsAsTotalError() {
+    assertEquals(0.0, WordErrorRate.rate("", ""));
+    assertEquals(1.0, WordErrorRate.rate("", "hello"));
+  }
+
+  @Test
+  void scoresAddUpAcrossFiles() {
+    WordErrorRate.Score total =
+        WordErrorRate.score("a b", "a b").plus(WordErrorRate.score("c d", "c x"));
+    assertEquals(0.25, total.rate());
+  }
+}

@@ -1,0 +1,106 @@
+package ai.voice.stt.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import ai.voice.stt.client.Msgpack;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OutputEncoderTest {
+  private final OutputEncoder encoder = new OutputEncoder();
+
+  @Test
+  void aTranscriptionCarriesEveryContractFieldAndTheExtensions() {
+    Map<String, Object> m =
+        Msgpack.unpackMap(
+            encoder.encode(
+                new OutputMessage.Transcription(
+                    "s1",
+                    "hello world",
+                    3,
+                    false,
+                    true,
+                    1700000000.5,
+                    Optional.of("alice"),
+                    true,
+                    SessionState.LISTENING,
+                    1.0,
+                    2.5,
+                    Optional.of("en"),
+                    0.12,
+                    List.of(new OutputMessage.TimedText("hello world", 1.0, 2.4)),
+                    true,
+                    Optional.of("end"))));
+    assertEquals("transcription", m.get("type"));
+    assertEquals("s1", m.get("session_id"));
+    assertEquals("hello world", m.get("transcript"));
+    assertEquals(3L, m.get("sequence"));
+    assertEquals(false, m.get("is_partial"));
+    assertEquals(true, m.get("is_final"));
+    assertEquals(1700000000.5, m.get("timestamp"));
+    assertEquals("alice", m.get("speaker_id"));
+    assertEquals(true, m.get("has_voice_activity"));
+    assertEquals("listening", m.get("state"));
+    assertEquals(1.0, m.get("audio_start"));
+    assertEquals(2.5, m.get("audio_end"));
+    assertEquals("en", m.get("language"));
+    assertEquals(0.12, m.get("processing_time"));
+    assertEquals(
+        List.of(Map.of("text", "hello world", "start", 1.0, "end", 2.4)), m.get("segments"));
+    assertEquals(true, m.get("end_of_stream"));
+    assertEquals("end", m.get("end_reason"));
+  }
+
+  @Test
+  void optionalFieldsAreLeftOutRatherThanSentAsNull() {
+    Map<String, Object> m =
+        Msgpack.unpackMap(
+            encoder.encode(
+                new OutputMessage.Transcription(
+                    "s1",
+                    "",
+                    0,
+                    true,
+                    false,
+                    1.0,
+                    Optional.empty(),
+                    false,
+                    SessionState.RESPONDING,
+                    0,
+                    1,
+                    Optional.empty(),
+                    0,
+                    List.of(),
+                    false,
+                    Optional.empty())));
+    assertFalse(m.containsKey("speaker_id"));
+    assertFalse(m.containsKey("language"));
+    assertFalse(m.containsKey("end_of_stream"));
+    assertEquals("responding", m.get("state"));
+  }
+
+  @Test
+  void interruptAndErrorHaveTheContractShape() {
+    assertEquals(
+        Map.of("session_id", "s1", "type", "interrupt", "timestamp", 2.0, "speaker_id", "bob"),
+        Msgpack.unpackMap(
+            encoder.encode(new OutputMessage.Interrupt("s1", 2.0, Optional.of("bob")))));
+    assertEquals(
+        Map.of(
+            "session_id",
+            "s1",
+            "type",
+            "error",
+            "code",
+            "bad_message",
+            "message",
+            "m",
+            "timestamp",
+            3.0),
+        Msgpack.unpackMap(
+            encoder.encode(new OutputMessage.Error("s1", ErrorCode.BAD_MESSAGE, "m", 3.0))));
+  }
+}

@@ -1,0 +1,111 @@
+package ai.voice.stt.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The end-pointing policy, frame by frame. Frames are 480 samples (30 ms at 16 kHz); "S" is a
+ * voiced frame and "." a silent one.
+ */
+class SegmenterTest {
+  private static final int FRAME = 480;
+  // 3 voiced frames open, 5 silent frames close, 2 frames of pre-roll, 1 trailing, 40-frame buffer
+  private static final SegmenterSettings SETTINGS = new SegmenterSettings(3, 5, 2, 1, 40 * FRAME);
+
+  @Test
+  void silenceAloneNeverProducesASegment() {
+    assertTrue(feed(new Segmenter(SETTINGS), ".".repeat(200)).isEmpty());
+  }
+
+  @Test
+  void shortBurstsBelowTheMinimumDoNotOpenAnUtterance() {
+    assertTrue(feed(new Segmenter(SETTINGS), "..SS...S.SS....").isEmpty());
+  }
+
+  @Test
+  void anUtteranceEndsAfterTheEndpointSilenceAndKeepsPreRollAndTrailingSilence() {
+    Segmenter segmenter = new Segmenter(SETTINGS);
+    // frames 0-4 silent, 5-10 voiced, 11-15 silent -> closes on frame 15
+    List<Segment> segments = feed(segmenter, ".....SSSSSS.....");
+    assertEquals(1, segments.size());
+    Segment s = segments.get(0);
+    assertTrue(s.isFinal());
+    // pre-roll of 2 frames before the first voiced frame (5) -> starts at frame 3
+    assertEquals(3L * FRAME, s.startSample());
+    // frames 3..10 voiced span plus 1 trailing silent frame -> ends after frame 11
+    assertEquals(12L * FRAME, s.endSample());
+  }
+
+  @Test
+  void pausesShorterThanTheEndpointStayInsideOneUtterance() {
+    List<Segment> segments = feed(new Segmenter(SETTINGS), "SSSS...SSSS...SSS.....");
+    assertEquals(1, segments.size());
+  }
+
+  @Test
+  void twoUtterancesSeparatedByLongSilenceGiveTwoFinals() {
+    List<Segment> segments = feed(new Segmenter(SETTINGS), "SSSS........SSSS........");
+    assertEquals(2, segments.size());
+    assertTrue(segments.get(0).endSample() <= segments.get(1).startSample());
+  }
+
+  @Test
+  void theBufferLimitCutsAPartialAndTheUtteranceGoesOn() {
+    List<Segment> segments = feed(new Segmenter(SETTINGS), "S".repeat(90) + ".....");
+    assertEquals(3, segments.size());
+    assertFalse(segments.get(0).isFinal());
+    assertFalse(segments.get(1).isFinal());
+    assertTrue(segments.get(2).isFinal());
+    // partials are consecutive: no audio between them is lost
+    assertEquals(segments.get(0).endSample(), segments.get(1).startSample());
+    assertEquals(segments.get(1).endSample(), segments.get(2).startSample());
+  }
+
+  @Test
+  void silenceAfterAPartialCutClosesTheUtteranceAsAVoicelessFinal() {
+    List<Segment> segments = feed(new Segmenter(SETTINGS), "S".repeat(40) + "......");
+    assertEquals(2, segments.size());
+    assertFalse(segments.get(0).isFinal());
+    assertTrue(segments.get(1).isFinal());
+    assertFalse(segments.get(1).hasVoice());
+  }
+
+  @Test
+  void flushClosesAnOpenUtteranceIncludingTheSamplesOfAnUnfinishedFrame() {
+    Segmenter segmenter = new Segmenter(SETTINGS);
+    feed(segmenter, "SSSS");
+    Optional<Segment> flushed = segmenter.flush(new short[100]);
+    assertTrue(flushed.isPresent());
+    assertTrue(flushed.get().isFinal());
+    assertEquals(4L * FRAME + 100, flushed.get().endSample());
+  }
+
+  @Test
+  void flushWithoutSpeechGivesNothing() {
+    Segmenter segmenter = new Segmenter(SETTINGS);
+    feed(segmenter, "..S..");
+    assertTrue(segmenter.flush(new short[10]).isEmpty());
+  }
+
+  @Test
+  void positionCountsEveryAcceptedSample() {
+    Segmenter segmenter = new Segmenter(SETTINGS);
+    feed(segmenter, "..SSSS......");
+    segmenter.flush(new short[7]);
+    assertEquals(12L * FRAME + 7, segmenter.position());
+  }
+
+  private static List<Segment> feed(Segmenter segmenter, String pattern) {
+    List<Segment> out = new ArrayList<>();
+    for (char c : pattern.toCharArray()) {
+      segmenter.accept(new short[FRAME], c == 'S').ifPresent(out::add);
+    }
+    return out;
+  }
+}

@@ -4,6 +4,7 @@ import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +38,10 @@ public final class WordErrorRate {
     "nineteen",
     "twenty"
   };
+
+  // Whisper writes titles abbreviated; references spell them out.
+  private static final Map<String, String> TITLES =
+      Map.of("mr", "mister", "mrs", "missus", "dr", "doctor", "st", "saint");
 
   private WordErrorRate() {}
 
@@ -76,6 +81,7 @@ public final class WordErrorRate {
         .map(w -> w.replaceAll("^'+|'+$", ""))
         .filter(w -> !w.isEmpty())
         .map(WordErrorRate::spellNumber)
+        .map(w -> TITLES.getOrDefault(w, w))
         .toList();
   }
 

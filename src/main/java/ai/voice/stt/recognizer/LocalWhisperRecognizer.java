@@ -29,8 +29,11 @@ public final class LocalWhisperRecognizer implements Recognizer {
   private static final int SAMPLE_RATE = 16_000;
   // Whisper's encoder turns 1 s into 50 frames; the margin keeps the last word's context.
   private static final int FRAMES_PER_SECOND = 50;
-  private static final int AUTO_CONTEXT_MARGIN = 64;
-  private static final int MIN_AUTO_CONTEXT = 256;
+  private static final int AUTO_CONTEXT_MARGIN = 128;
+  // Measured on the pocketsphinx corpus with tiny.en (docs/benchmarks.md): contexts of 256-512
+  // frames make whisper loop ("five five five ...") on short clips; 768 matched the full
+  // context's words at about half the encoder cost.
+  private static final int MIN_AUTO_CONTEXT = 768;
   private static final int FULL_CONTEXT = 1500;
 
   private final WhisperJNI whisper;
@@ -98,14 +101,18 @@ public final class LocalWhisperRecognizer implements Recognizer {
   private Transcript run(WhisperState state, float[] samples, Optional<String> language)
       throws RecognitionException {
     String lang = multilingual ? language.orElse("auto") : "en";
-    WhisperFullParams params = params(lang, samples.length);
     long started = System.nanoTime();
-    int rc = whisper.fullWithState(context, state, params, samples, samples.length);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    if (rc != 0) {
-      throw new RecognitionException(
-          ErrorCode.RECOGNIZER_ERROR, "whisper.cpp returned error " + rc);
+    int audioCtx = audioContextFrames(samples.length);
+    decode(state, samples, lang, audioCtx);
+    if (audioCtx != 0
+        && DegenerateOutput.detect(allText(state), samples.length / (double) SAMPLE_RATE)) {
+      // A shortened encoder window occasionally sends the decoder into a loop; the full
+      // window does not. Paying for a second pass on those rare clips keeps the fast path safe.
+      log.debug(
+          "degenerate output with audio_ctx {}; decoding again with the full context", audioCtx);
+      decode(state, samples, lang, 0);
     }
+    double seconds = (System.nanoTime() - started) / 1e9;
     int count = whisper.fullNSegmentsFromState(state);
     List<TimedText> segments = new ArrayList<>(count);
     StringBuilder text = new StringBuilder();
@@ -127,7 +134,25 @@ public final class LocalWhisperRecognizer implements Recognizer {
     return new Transcript(text.toString(), segments, detected, seconds);
   }
 
-  private WhisperFullParams params(String language, int sampleCount) {
+  private void decode(WhisperState state, float[] samples, String lang, int audioCtx)
+      throws RecognitionException {
+    int rc = whisper.fullWithState(context, state, params(lang, audioCtx), samples, samples.length);
+    if (rc != 0) {
+      throw new RecognitionException(
+          ErrorCode.RECOGNIZER_ERROR, "whisper.cpp returned error " + rc);
+    }
+  }
+
+  private String allText(WhisperState state) {
+    StringBuilder text = new StringBuilder();
+    int count = whisper.fullNSegmentsFromState(state);
+    for (int i = 0; i < count; i++) {
+      text.append(whisper.fullGetSegmentTextFromState(state, i)).append(' ');
+    }
+    return text.toString();
+  }
+
+  private WhisperFullParams params(String language, int audioCtx) {
     WhisperFullParams params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
     params.nThreads = threadsPerCall;
     params.language = language;
@@ -140,7 +165,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
     params.printTimestamps = false;
     params.suppressBlank = true;
     params.suppressNonSpeechTokens = true;
-    params.audioCtx = audioContextFrames(sampleCount);
+    params.audioCtx = audioCtx;
     return params;
   }
 

@@ -13,6 +13,11 @@ class WordErrorRateTest {
   }
 
   @Test
+  void abbreviatedTitlesMatchTheirSpelledOutForm() {
+    assertEquals(0.0, WordErrorRate.rate("and mister john dashwood", "And Mr. John Dashwood"));
+  }
+
+  @Test
   void countsSubstitutionsDeletionsAndInsertions() {
     // ref: a b c d ; hyp: a x c d e -> 1 substitution + 1 insertion = 2 / 4
     assertEquals(0.5, WordErrorRate.rate("a b c d", "a x c d e"));

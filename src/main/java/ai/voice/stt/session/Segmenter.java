@@ -12,19 +12,24 @@ import java.util.Optional;
  * <p>Idle, it keeps a short pre-roll of recent frames. A run of {@code minSpeechFrames} voiced
  * frames opens an utterance that starts with the pre-roll. A run of {@code endpointFrames} unvoiced
  * frames closes it as final, keeping {@code trailingFrames} of the silence. Reaching the buffer
- * limit emits what is buffered as a partial and the utterance goes on. Silence outside utterances
- * is never emitted: whisper invents text on silence.
+ * limit emits a partial and the utterance goes on; the cut goes after the latest unvoiced frame of
+ * the last second when there is one, so words are not split. Silence outside utterances is never
+ * emitted: whisper invents text on silence.
  */
 public final class Segmenter {
+  // How far back from the buffer limit a partial cut may move to land in a pause (1 s).
+  private static final int CUT_SEARCH_FRAMES = 33;
+
+  private record Frame(short[] samples, boolean speech) {}
+
   private final SegmenterSettings settings;
-  private final ArrayDeque<short[]> preRoll = new ArrayDeque<>();
-  private final List<short[]> utterance = new ArrayList<>();
+  private final ArrayDeque<Frame> preRoll = new ArrayDeque<>();
+  private final List<Frame> utterance = new ArrayList<>();
   private long position;
   private long utteranceStart;
   private int utteranceSamples;
   private int voicedRun;
   private int silenceRun;
-  private int voicedFrames; // voiced frames in the buffered part of the utterance
   private boolean speaking;
 
   public Segmenter(SegmenterSettings settings) {
@@ -45,49 +50,51 @@ public final class Segmenter {
    *
    * @return a segment when this frame completed one
    */
-  public Optional<Segment> accept(short[] frame, boolean speech) {
-    position += frame.length;
-    return speaking ? continueUtterance(frame, speech) : listen(frame, speech);
+  public Optional<Segment> accept(short[] samples, boolean speech) {
+    position += samples.length;
+    Frame frame = new Frame(samples, speech);
+    return speaking ? continueUtterance(frame) : listen(frame);
   }
 
-  private Optional<Segment> listen(short[] frame, boolean speech) {
+  private Optional<Segment> listen(Frame frame) {
     preRoll.addLast(frame);
     while (preRoll.size() > settings.preRollFrames() + settings.minSpeechFrames()) {
       preRoll.pollFirst();
     }
-    voicedRun = speech ? voicedRun + 1 : 0;
+    voicedRun = frame.speech() ? voicedRun + 1 : 0;
     if (voicedRun >= settings.minSpeechFrames()) {
       speaking = true;
       silenceRun = 0;
       utteranceStart = position;
-      voicedFrames = voicedRun;
       while (!preRoll.isEmpty()) {
-        short[] f = preRoll.pollFirst();
-        utteranceStart -= f.length;
-        utterance.add(f);
-        utteranceSamples += f.length;
+        add(preRoll.pollFirst());
+        utteranceStart -= utterance.getLast().samples().length;
       }
     }
     return Optional.empty();
   }
 
-  private Optional<Segment> continueUtterance(short[] frame, boolean speech) {
-    utterance.add(frame);
-    utteranceSamples += frame.length;
-    silenceRun = speech ? 0 : silenceRun + 1;
-    if (speech) {
-      voicedFrames++;
-    }
+  private Optional<Segment> continueUtterance(Frame frame) {
+    add(frame);
+    silenceRun = frame.speech() ? 0 : silenceRun + 1;
     if (silenceRun >= settings.endpointFrames()) {
       return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
     }
     if (utteranceSamples >= settings.maxUtteranceSamples()) {
-      Segment partial = new Segment(drain(0), utteranceStart, false, voicedFrames > 0);
-      utteranceStart = position;
-      voicedFrames = 0;
-      return Optional.of(partial);
+      return Optional.of(cut(partialCutIndex(), false));
     }
     return Optional.empty();
+  }
+
+  /** Frames before this index go into the partial: just after the latest recent pause. */
+  private int partialCutIndex() {
+    int earliest = Math.max(1, utterance.size() - CUT_SEARCH_FRAMES);
+    for (int i = utterance.size() - 1; i >= earliest; i--) {
+      if (!utterance.get(i).speech()) {
+        return i + 1;
+      }
+    }
+    return utterance.size();
   }
 
   /**
@@ -103,43 +110,46 @@ public final class Segmenter {
       return Optional.empty();
     }
     if (tail.length > 0) {
-      utterance.add(tail);
-      utteranceSamples += tail.length;
+      add(new Frame(tail, false));
     }
     return Optional.of(closeUtterance(0));
   }
 
-  /** Closes the utterance; its last {@code dropFrames} silent frames become the next pre-roll. */
+  /** Closes the utterance; its last {@code silentFrames} frames become the next pre-roll. */
   private Segment closeUtterance(int silentFrames) {
     // After a partial cut the buffer may hold fewer frames than the silence run.
-    int dropFrames = Math.min(silentFrames, utterance.size());
-    List<short[]> dropped =
-        new ArrayList<>(utterance.subList(utterance.size() - dropFrames, utterance.size()));
-    Segment segment = new Segment(drain(dropFrames), utteranceStart, true, voicedFrames > 0);
-    voicedFrames = 0;
+    int keep = utterance.size() - Math.min(silentFrames, utterance.size());
+    Segment segment = cut(keep, true);
+    preRoll.addAll(utterance);
+    utterance.clear();
+    utteranceSamples = 0;
     speaking = false;
     voicedRun = 0;
     silenceRun = 0;
-    preRoll.clear();
-    preRoll.addAll(dropped);
     return segment;
   }
 
-  private short[] drain(int dropFrames) {
-    int frames = utterance.size() - dropFrames;
-    int length = 0;
-    for (int i = 0; i < frames; i++) {
-      length += utterance.get(i).length;
-    }
+  /** Emits the first {@code frames} frames of the buffer; the rest stays buffered. */
+  private Segment cut(int frames, boolean isFinal) {
+    List<Frame> taken = utterance.subList(0, frames);
+    int length = taken.stream().mapToInt(f -> f.samples().length).sum();
     short[] samples = new short[length];
     int offset = 0;
-    for (int i = 0; i < frames; i++) {
-      short[] f = utterance.get(i);
-      System.arraycopy(f, 0, samples, offset, f.length);
-      offset += f.length;
+    boolean voiced = false;
+    for (Frame f : taken) {
+      System.arraycopy(f.samples(), 0, samples, offset, f.samples().length);
+      offset += f.samples().length;
+      voiced |= f.speech();
     }
-    utterance.clear();
-    utteranceSamples = 0;
-    return samples;
+    Segment segment = new Segment(samples, utteranceStart, isFinal, voiced);
+    taken.clear();
+    utteranceSamples -= length;
+    utteranceStart += length;
+    return segment;
+  }
+
+  private void add(Frame frame) {
+    utterance.add(frame);
+    utteranceSamples += frame.samples().length;
   }
 }

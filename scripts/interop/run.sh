@@ -224,8 +224,12 @@ subscribed 'ai.voice.transcription.>' \
 log "step 5/6: Python client (nats-py + msgpack)"
 SESSION=interop-$(date +%s)-$$
 client_rc=0
+# in the background so that a signal to this script is handled at once (wait returns)
 PYTHONPATH=$PYDEPS python3 scripts/interop/py_client.py --nats-url "$NATS_URL" --wav "$WAV" \
-  --reference "$REFERENCE" --session "$SESSION" --save "$RUN/py_client.json" || client_rc=$?
+  --reference "$REFERENCE" --session "$SESSION" --save "$RUN/py_client.json" &
+CLIENT_PID=$!
+PIDS+=("$CLIENT_PID:py_client")
+wait "$CLIENT_PID" || client_rc=$?
 
 log "step 6/6: what the NATS CLI received"
 for _ in $(seq 50); do # the CLI gets the results in parallel with the client

@@ -25,7 +25,7 @@ public final class OutputEncoder {
 
   private static void transcription(MessagePacker out, OutputMessage.Transcription t)
       throws IOException {
-    int size = 13;
+    int size = 14;
     if (t.speakerId().isPresent()) {
       size++;
     }
@@ -57,6 +57,7 @@ public final class OutputEncoder {
       string(out, "language", t.language().get());
     }
     out.packString("processing_time").packDouble(t.processingTime());
+    out.packString("queue_time").packDouble(t.queueTime());
     out.packString("segments").packArrayHeader(t.segments().size());
     for (OutputMessage.TimedText segment : t.segments()) {
       out.packMapHeader(3);

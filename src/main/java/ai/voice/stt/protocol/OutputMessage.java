@@ -28,6 +28,7 @@ public sealed interface OutputMessage {
       double audioEnd,
       Optional<String> language,
       double processingTime,
+      double queueTime,
       List<TimedText> segments,
       boolean endOfStream,
       Optional<String> endReason)

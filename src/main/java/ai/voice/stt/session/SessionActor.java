@@ -213,7 +213,7 @@ public final class SessionActor {
       reportFailure(segment, failure);
     } else {
       boolean last = phase == Phase.CLOSING && waiting.isEmpty();
-      publishResult(segment, outcome.transcript(), last);
+      publishResult(segment, outcome, last);
       log.debug(
           "session {}: {} s of audio recognised in {} s (queued {} s)",
           id,
@@ -243,7 +243,9 @@ public final class SessionActor {
     log.warn("session {}: recognition failed: {}", id, cause.toString());
   }
 
-  private void publishResult(Segment segment, Transcript transcript, boolean endOfStream) {
+  private void publishResult(
+      Segment segment, InferenceScheduler.Outcome outcome, boolean endOfStream) {
+    Transcript transcript = outcome.transcript();
     long start = Math.max(coveredUntil, segment.startSample());
     long end =
         endOfStream ? Math.max(segment.endSample(), segmenter.position()) : segment.endSample();
@@ -269,6 +271,7 @@ public final class SessionActor {
                 end / SAMPLE_RATE,
                 transcript.language().or(settings::language),
                 transcript.processingSeconds(),
+                outcome.queueSeconds(),
                 segments,
                 endOfStream,
                 endOfStream ? Optional.of(endReason) : Optional.empty()));
@@ -295,6 +298,7 @@ public final class SessionActor {
                 coveredUntil / SAMPLE_RATE,
                 end / SAMPLE_RATE,
                 settings.language(),
+                0.0,
                 0.0,
                 List.of(),
                 true,

@@ -7,6 +7,7 @@ import ai.voice.stt.client.Msgpack;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.ServiceUnderTest;
 import ai.voice.stt.support.TestData;
@@ -43,7 +44,7 @@ class BadInputTest {
 
   @Test
   void eachBadInputGetsItsErrorCodeWhileAHealthySessionKeepsWorking() throws Exception {
-    TestData.Recording recording = TestData.recording("austen_0870");
+    Corpus.Recording recording = TestData.recording("austen_0870");
     CompletableFuture<List<Received>> healthy =
         CompletableFuture.supplyAsync(
             () -> {

@@ -7,6 +7,7 @@ import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.ServiceUnderTest;
 import ai.voice.stt.support.TestData;
@@ -40,7 +41,7 @@ class ConcurrentSessionsTest {
   @Test
   void sixteenConcurrentSessionsEachGetTheirOwnCompleteTranscript() throws Exception {
     List<Case> cases = new ArrayList<>();
-    for (TestData.Recording r : TestData.corpus()) {
+    for (Corpus.Recording r : TestData.corpus()) {
       cases.add(new Case("conc-" + r.name(), r.clip(), r.reference()));
     }
     for (String name : List.of("multi_utterance", "multi_utterance_2")) {

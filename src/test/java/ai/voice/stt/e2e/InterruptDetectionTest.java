@@ -7,6 +7,7 @@ import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.Clips;
 import ai.voice.stt.support.ServiceUnderTest;
@@ -39,7 +40,7 @@ class InterruptDetectionTest {
   @Test
   void speechWhileRespondingPublishesExactlyOneInterruptThenTranscribesThatSpeech()
       throws Exception {
-    TestData.Recording recording = TestData.recording("austen_0930");
+    Corpus.Recording recording = TestData.recording("austen_0930");
     AudioClip clip = Clips.padded(recording.clip(), LEADING_SILENCE, 1.5);
     double onset = Clips.speechOnsetSeconds(clip);
     try (StreamClient.Session session = stt.client().listen("barge-in", r -> {})) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.ServiceUnderTest;
 import ai.voice.stt.support.TestData;
@@ -45,7 +46,7 @@ class SegmentationRulesTest {
 
   @Test
   void aLongUtteranceIsCutIntoPartialsByTheBufferLimitAndNothingIsLost() throws Exception {
-    TestData.Recording recording = TestData.recording("austen_0870"); // 7.1 s of speech
+    Corpus.Recording recording = TestData.recording("austen_0870"); // 7.1 s of speech
     try (StreamClient.Session s = stt.client().listen("long", r -> {})) {
       stt.client().stream("long", recording.clip(), StreamOptions.realTime().withSpeed(4), s);
       List<Received> out = s.awaitEnd(Duration.ofSeconds(60));

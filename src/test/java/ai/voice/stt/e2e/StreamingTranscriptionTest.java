@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.ServiceUnderTest;
 import ai.voice.stt.support.TestData;
@@ -94,7 +95,7 @@ class StreamingTranscriptionTest {
 
   @Test
   void speakerIdStateAndVoiceActivityAreReportedAsTheContractSays() throws Exception {
-    TestData.Recording recording = TestData.recording("austen_0930");
+    Corpus.Recording recording = TestData.recording("austen_0930");
     StreamOptions options = fast().withSpeaker("caller-7");
     try (StreamClient.Session session = stt.client().listen("speaker", r -> {})) {
       stt.client().stream("speaker", recording.clip(), options, session);
@@ -133,7 +134,7 @@ class StreamingTranscriptionTest {
 
   @Test
   void binaryAudioExtensionWorksLikeBase64() throws Exception {
-    TestData.Recording recording = TestData.recording("goforward");
+    Corpus.Recording recording = TestData.recording("goforward");
     List<Received> out = streamAndCollect("binary", recording.clip(), fast().withBinary(true));
     assertTrue(WordErrorRate.rate(recording.reference(), StreamClient.joinTranscripts(out)) < 0.3);
   }

@@ -31,6 +31,7 @@ class OutputEncoderTest {
                     2.5,
                     Optional.of("en"),
                     0.12,
+                    0.03,
                     List.of(new OutputMessage.TimedText("hello world", 1.0, 2.4)),
                     true,
                     Optional.of("end"))));
@@ -48,6 +49,7 @@ class OutputEncoderTest {
     assertEquals(2.5, m.get("audio_end"));
     assertEquals("en", m.get("language"));
     assertEquals(0.12, m.get("processing_time"));
+    assertEquals(0.03, m.get("queue_time"));
     assertEquals(
         List.of(Map.of("text", "hello world", "start", 1.0, "end", 2.4)), m.get("segments"));
     assertEquals(true, m.get("end_of_stream"));
@@ -72,6 +74,7 @@ class OutputEncoderTest {
                     0,
                     1,
                     Optional.empty(),
+                    0,
                     0,
                     List.of(),
                     false,

@@ -6,6 +6,7 @@ import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.config.SttConfig.AudioContext;
+import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.TestData;
 import java.util.Optional;
@@ -34,7 +35,7 @@ class ConvertedModelAccuracyTest {
     WordErrorRate.Score total = new WordErrorRate.Score(0, 0);
     try (LocalWhisperRecognizer recognizer =
         new LocalWhisperRecognizer(TestData.model(), 1, 2, context)) {
-      for (TestData.Recording recording : TestData.corpus()) {
+      for (Corpus.Recording recording : TestData.corpus()) {
         AudioClip clip = recording.clip();
         short[] samples =
             new AudioNormalizer(clip.sampleRate(), clip.channels()).normalize(clip.pcm());

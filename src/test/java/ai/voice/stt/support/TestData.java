@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.WavReader;
+import ai.voice.stt.eval.Corpus;
+import ai.voice.stt.eval.Corpus.Recording;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,13 +21,6 @@ import java.util.List;
 public final class TestData {
   private TestData() {}
 
-  /** One corpus recording with its reference transcript. */
-  public record Recording(String name, Path path, String reference) {
-    public AudioClip clip() {
-      return read(path);
-    }
-  }
-
   public static Path model() {
     return require(Path.of(System.getProperty("stt.test.model", "models/ggml-tiny.en.bin")));
   }
@@ -36,15 +31,9 @@ public final class TestData {
 
   /** The pocketsphinx-testdata recordings listed in fixtures/corpus/transcripts.tsv. */
   public static List<Recording> corpus() {
-    Path tsv = require(fixtures().resolve("corpus/transcripts.tsv"));
+    require(fixtures().resolve("corpus/transcripts.tsv"));
     try {
-      return Files.readAllLines(tsv).stream()
-          .filter(line -> !line.isBlank())
-          .map(line -> line.split("\t", 2))
-          .map(
-              p ->
-                  new Recording(p[0], require(fixtures().resolve("corpus/" + p[0] + ".wav")), p[1]))
-          .toList();
+      return Corpus.load(fixtures());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

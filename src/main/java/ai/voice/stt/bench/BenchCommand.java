@@ -1,0 +1,299 @@
+package ai.voice.stt.bench;
+
+import ai.voice.stt.client.StreamClient;
+import ai.voice.stt.config.ConfigLoader;
+import ai.voice.stt.config.SttConfig.AudioContext;
+import ai.voice.stt.eval.Corpus;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code stt bench}: the service under load against the floor, in one run. Starts its own
+ * nats-server and, for each load level, a fresh service process (so CPU and peak RSS are the
+ * service's alone), streams N conversations of real recordings at real-time pace, then measures the
+ * floor on the same utterances.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Load test: N concurrent real-time sessions against the raw whisper.cpp floor.")
+public final class BenchCommand implements Callable<Integer> {
+  // Highest load whose p95 final latency stays under this is the capacity figure.
+  static final double CAPACITY_P95_SECONDS = 1.5;
+
+  @Option(
+      names = "--sessions",
+      split = ",",
+      defaultValue = "1,2,4,8,16,32",
+      description = "load levels (default: ${DEFAULT-VALUE})")
+  List<Integer> sessionCounts;
+
+  @Option(
+      names = "--utterances",
+      defaultValue = "4",
+      description = "utterances per session (default: ${DEFAULT-VALUE})")
+  int utterancesPerSession;
+
+  @Option(
+      names = "--pause",
+      defaultValue = "1.5",
+      description = "seconds between utterances (default: ${DEFAULT-VALUE})")
+  double pause;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "whisper threads per worker (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "0",
+      description = "inference workers; 0 = cores / threads")
+  int workers;
+
+  @Option(names = "--model", defaultValue = "models/ggml-tiny.en.bin")
+  Path model;
+
+  @Option(names = "--fixtures", defaultValue = "fixtures")
+  Path fixtures;
+
+  @Option(names = "--audio-ctx", defaultValue = "auto", description = "auto, full or frames")
+  String audioCtx;
+
+  @Option(names = "--out", defaultValue = "target/bench/bench.json")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int workerCount = workers > 0 ? workers : Math.max(1, cores / threads);
+    List<Corpus.Recording> corpus = Corpus.load(fixtures);
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("date", Instant.now().toString());
+    report.put("machine", Machine.describe());
+    report.put("model", model.getFileName().toString());
+    report.put("threads_per_worker", threads);
+    report.put("workers", workerCount);
+    report.put("audio_ctx", audioCtx);
+    report.put("utterances_per_session", utterancesPerSession);
+    report.put("pause_seconds", pause);
+
+    List<Map<String, Object>> levels = new ArrayList<>();
+    int port = freePort();
+    try (ChildProcess nats =
+        new ChildProcess(
+            List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port)),
+            Map.of(),
+            "Server is ready")) {
+      nats.awaitReady(Duration.ofSeconds(10));
+      String url = "nats://127.0.0.1:" + port;
+      for (int n : sessionCounts) {
+        Map<String, Object> level = runLevel(url, n, corpus, workerCount);
+        levels.add(level);
+        printLevel(level);
+      }
+    }
+    report.put("load", levels);
+    report.put("capacity_sessions", capacity(levels));
+
+    FloorRun.Floor floor = FloorRun.measure(model, corpus, threads, workerCount, audioContext());
+    Map<String, Object> floorReport = new LinkedHashMap<>();
+    floorReport.put("latency", percentiles(Percentiles.of(floor.latencies())));
+    floorReport.put("audio_seconds_per_second", floor.audioSecondsPerSecond());
+    report.put("floor", floorReport);
+    System.out.printf(
+        "%nfloor (whisper.cpp alone, %d thread(s)): p50 %.3f s  p95 %.3f s  throughput %.1f audio s/s%n",
+        threads,
+        Percentiles.of(floor.latencies()).p50(),
+        Percentiles.of(floor.latencies()).p95(),
+        floor.audioSecondsPerSecond());
+    levels.stream()
+        .filter(l -> (int) l.get("sessions") == 1)
+        .findFirst()
+        .ifPresent(
+            one -> {
+              double service = (double) ((Map<?, ?>) one.get("after_endpoint")).get("p50");
+              double ratio = service / Percentiles.of(floor.latencies()).p50();
+              report.put("service_over_floor_n1", ratio);
+              System.out.printf("service/floor at N=1 (p50, after end-pointing): %.2f%n", ratio);
+            });
+    System.out.printf(
+        "capacity (p95 final latency < %.1f s): %s sessions%n",
+        CAPACITY_P95_SECONDS, report.get("capacity_sessions"));
+
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, Json.write(report));
+    System.out.println("wrote " + out);
+    return 0;
+  }
+
+  private Map<String, Object> runLevel(
+      String natsUrl, int n, List<Corpus.Recording> corpus, int workerCount) throws Exception {
+    List<Conversation> conversations = new ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      List<Corpus.Recording> picks = new ArrayList<>();
+      for (int u = 0; u < utterancesPerSession; u++) {
+        picks.add(corpus.get((s * utterancesPerSession + u) % corpus.size()));
+      }
+      conversations.add(Conversation.of(picks, 0.5, pause, 1.5));
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("NATS_URL", natsUrl);
+    env.put("STT_MODEL_PATH", model.toString());
+    env.put("STT_WHISPER_THREADS", Integer.toString(threads));
+    env.put("STT_INFERENCE_WORKERS", Integer.toString(workerCount));
+    env.put("STT_WHISPER_AUDIO_CTX", audioCtx);
+    env.put("STT_HEALTH_PORT", "0");
+    env.put("STT_MAX_SESSIONS", Integer.toString(Math.max(256, n)));
+    try (ChildProcess service = new ChildProcess(serviceCommand(), env, "voice-stt ready")) {
+      service.awaitReady(Duration.ofSeconds(120));
+      Connection connection = Nats.connect(Options.builder().server(natsUrl).build());
+      try {
+        StreamClient client =
+            new StreamClient(connection, "ai.voice.stream", "ai.voice.transcription");
+        double endpoint = ConfigLoader.DEFAULT_ENDPOINT_SILENCE.toMillis() / 1000.0;
+        LoadRun load = new LoadRun(client, endpoint, 0.21);
+        double cpuBefore = service.cpuSeconds();
+        long start = System.nanoTime();
+        List<LoadRun.SessionOutcome> outcomes = load.run(conversations, Duration.ofSeconds(300));
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = service.cpuSeconds() - cpuBefore;
+        return summarize(n, conversations, outcomes, wall, cpu, service.peakRssMiB());
+      } finally {
+        connection.close();
+      }
+    }
+  }
+
+  private static Map<String, Object> summarize(
+      int n,
+      List<Conversation> conversations,
+      List<LoadRun.SessionOutcome> outcomes,
+      double wall,
+      double cpu,
+      double peakRss) {
+    List<LoadRun.UtteranceMeasure> all =
+        outcomes.stream().flatMap(o -> o.utterances().stream()).toList();
+    double audioSeconds = conversations.stream().mapToDouble(c -> c.clip().seconds()).sum();
+    Map<String, Object> level = new LinkedHashMap<>();
+    level.put("sessions", n);
+    level.put("utterances", all.size());
+    level.put(
+        "final_latency",
+        percentiles(
+            Percentiles.of(all.stream().map(LoadRun.UtteranceMeasure::finalLatency).toList())));
+    level.put(
+        "first_result_latency",
+        percentiles(
+            Percentiles.of(all.stream().map(LoadRun.UtteranceMeasure::firstLatency).toList())));
+    level.put(
+        "after_endpoint",
+        percentiles(
+            Percentiles.of(all.stream().map(LoadRun.UtteranceMeasure::afterEndpoint).toList())));
+    level.put(
+        "inference",
+        percentiles(
+            Percentiles.of(all.stream().map(LoadRun.UtteranceMeasure::inference).toList())));
+    level.put(
+        "queue",
+        percentiles(Percentiles.of(all.stream().map(LoadRun.UtteranceMeasure::queue).toList())));
+    level.put(
+        "mean_wer",
+        all.stream().mapToDouble(LoadRun.UtteranceMeasure::wer).average().orElse(Double.NaN));
+    level.put("audio_seconds_per_second", audioSeconds / wall);
+    level.put("cpu_percent", 100 * cpu / wall);
+    level.put("peak_rss_mib", peakRss);
+    level.put("errors", outcomes.stream().mapToInt(LoadRun.SessionOutcome::errors).sum());
+    level.put(
+        "lost_results", outcomes.stream().mapToInt(LoadRun.SessionOutcome::lostUtterances).sum());
+    level.put("incomplete_sessions", outcomes.stream().filter(o -> !o.complete()).count());
+    return level;
+  }
+
+  private static Map<String, Object> percentiles(Percentiles p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("p50", p.p50());
+    m.put("p95", p.p95());
+    m.put("p99", p.p99());
+    m.put("max", p.max());
+    m.put("mean", p.mean());
+    m.put("count", p.count());
+    return m;
+  }
+
+  private static Object capacity(List<Map<String, Object>> levels) {
+    int best = 0;
+    for (Map<String, Object> level : levels) {
+      double p95 = (double) ((Map<?, ?>) level.get("final_latency")).get("p95");
+      boolean clean = (int) level.get("errors") == 0 && (int) level.get("lost_results") == 0;
+      if (p95 < CAPACITY_P95_SECONDS && clean) {
+        best = Math.max(best, (int) level.get("sessions"));
+      }
+    }
+    return best;
+  }
+
+  private static void printLevel(Map<String, Object> l) {
+    Map<?, ?> fin = (Map<?, ?>) l.get("final_latency");
+    Map<?, ?> after = (Map<?, ?>) l.get("after_endpoint");
+    Map<?, ?> inf = (Map<?, ?>) l.get("inference");
+    Map<?, ?> queue = (Map<?, ?>) l.get("queue");
+    System.out.printf(
+        "N=%-3d utt=%-4d final p50/p95/p99 %.2f/%.2f/%.2f s | after-endpoint p50 %.2f s | inference p50 %.2f s | queue p95 %.2f s | %.1f audio s/s | CPU %.0f%% | RSS %.0f MiB | errors %s lost %s WER %.1f%%%n",
+        l.get("sessions"),
+        l.get("utterances"),
+        fin.get("p50"),
+        fin.get("p95"),
+        fin.get("p99"),
+        after.get("p50"),
+        inf.get("p50"),
+        queue.get("p95"),
+        l.get("audio_seconds_per_second"),
+        l.get("cpu_percent"),
+        l.get("peak_rss_mib"),
+        l.get("errors"),
+        l.get("lost_results"),
+        100 * (double) l.get("mean_wer"));
+  }
+
+  private AudioContext audioContext() {
+    return switch (audioCtx) {
+      case "auto" -> AudioContext.AUTO;
+      case "full" -> AudioContext.FULL;
+      default -> new AudioContext(Integer.parseInt(audioCtx));
+    };
+  }
+
+  /** The service as its own JVM, from the same classpath this command runs on. */
+  private static List<String> serviceCommand() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+    if (Runtime.version().feature() >= 24) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), "ai.voice.stt.cli.Main", "serve"));
+    return command;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package ai.voice.stt.bench;
+
+import ai.voice.stt.client.Received;
+import ai.voice.stt.client.StreamClient;
+import ai.voice.stt.eval.WordErrorRate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * N callers streaming their conversations at real-time pace in 20 ms chunks, concurrently, through
+ * the running service; measures every utterance from the client's side.
+ */
+final class LoadRun {
+  static final int CHUNK_MS = 20;
+
+  private final StreamClient client;
+  private final double endpointSeconds;
+  private final double trailingSeconds;
+
+  /**
+   * @param endpointSeconds the service's end-pointing silence
+   * @param trailingSeconds silence the service keeps after the last voiced frame
+   */
+  LoadRun(StreamClient client, double endpointSeconds, double trailingSeconds) {
+    this.client = client;
+    this.endpointSeconds = endpointSeconds;
+    this.trailingSeconds = trailingSeconds;
+  }
+
+  /**
+   * What one utterance cost.
+   *
+   * @param finalLatency end of the utterance's audio sent → its final result received
+   * @param firstLatency end of the utterance's audio sent → its first result received
+   * @param afterEndpoint end-point reached (the moment the service can know the utterance ended) →
+   *     final received: the service's own share of the latency
+   */
+  record UtteranceMeasure(
+      String session,
+      String name,
+      double finalLatency,
+      double firstLatency,
+      double afterEndpoint,
+      double inference,
+      double queue,
+      double wer) {}
+
+  /** Everything measured for one session. */
+  record SessionOutcome(
+      List<UtteranceMeasure> utterances, int lostUtterances, int errors, boolean complete) {}
+
+  List<SessionOutcome> run(List<Conversation> conversations, Duration timeout) throws Exception {
+    List<Future<SessionOutcome>> futures = new ArrayList<>();
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < conversations.size(); i++) {
+        String id = "bench-" + i + "-" + System.nanoTime();
+        Conversation c = conversations.get(i);
+        // Spread the callers' starts over a pause so their utterances do not end in lock-step.
+        long delayNanos = (long) (i * 1.3e9 / conversations.size());
+        futures.add(callers.submit(() -> caller(id, c, delayNanos, timeout)));
+      }
+      List<SessionOutcome> outcomes = new ArrayList<>();
+      for (Future<SessionOutcome> f : futures) {
+        outcomes.add(f.get());
+      }
+      return outcomes;
+    }
+  }
+
+  private SessionOutcome caller(String id, Conversation c, long delayNanos, Duration timeout)
+      throws Exception {
+    LockSupport.parkNanos(delayNanos);
+    byte[] pcm = c.clip().pcm();
+    int chunkBytes = c.clip().bytesPerMillis(CHUNK_MS);
+    long[] sentAt = new long[(pcm.length + chunkBytes - 1) / chunkBytes];
+    try (StreamClient.Session session = client.listen(id, r -> {})) {
+      client.send(id, Map.of("type", "start", "sample_rate", 16_000, "channels", 1));
+      long next = System.nanoTime();
+      for (int i = 0; i < sentAt.length; i++) {
+        int from = i * chunkBytes;
+        byte[] chunk =
+            java.util.Arrays.copyOfRange(pcm, from, Math.min(pcm.length, from + chunkBytes));
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("type", "chunk");
+        message.put("audio_b64", Base64.getEncoder().encodeToString(chunk));
+        message.put("timestamp", System.currentTimeMillis() / 1000.0);
+        LockSupport.parkNanos(next - System.nanoTime());
+        next += CHUNK_MS * 1_000_000L;
+        client.send(id, message);
+        sentAt[i] = System.nanoTime();
+      }
+      client.send(id, Map.of("type", "end"));
+      List<Received> out;
+      try {
+        out = session.awaitEnd(timeout);
+      } catch (TimeoutException e) {
+        return new SessionOutcome(List.of(), c.utterances().size(), 0, false);
+      }
+      return measure(id, c, out, sentAt);
+    }
+  }
+
+  private SessionOutcome measure(String id, Conversation c, List<Received> out, long[] sentAt) {
+    List<Received> results = out.stream().filter(Received::isTranscription).toList();
+    int errors = (int) out.stream().filter(r -> r.type().equals("error")).count();
+    boolean gapless = true;
+    for (int i = 0; i < results.size(); i++) {
+      gapless &= results.get(i).sequence() == i;
+    }
+    List<UtteranceMeasure> measures = new ArrayList<>();
+    int lost = 0;
+    for (Conversation.Utterance u : c.utterances()) {
+      List<Received> covering =
+          results.stream()
+              .filter(r -> !r.transcript().isBlank())
+              .filter(r -> overlaps(r, u))
+              .toList();
+      Received fin = covering.stream().filter(Received::isFinal).reduce((a, b) -> b).orElse(null);
+      if (fin == null) {
+        lost++;
+        continue;
+      }
+      long audioSent = sentAt(sentAt, u.end());
+      double endpointAt = fin.number("audio_end") + endpointSeconds - trailingSeconds;
+      String text = String.join(" ", covering.stream().map(Received::transcript).toList());
+      measures.add(
+          new UtteranceMeasure(
+              id,
+              u.name(),
+              (fin.arrivedNanos() - audioSent) / 1e9,
+              (covering.getFirst().arrivedNanos() - audioSent) / 1e9,
+              (fin.arrivedNanos() - sentAt(sentAt, endpointAt)) / 1e9,
+              covering.stream().mapToDouble(r -> r.number("processing_time")).sum(),
+              covering.stream().mapToDouble(r -> r.number("queue_time")).sum(),
+              WordErrorRate.rate(u.reference(), text)));
+    }
+    boolean complete = gapless && !results.isEmpty() && results.getLast().endOfStream();
+    return new SessionOutcome(measures, lost, errors, complete);
+  }
+
+  private static boolean overlaps(Received r, Conversation.Utterance u) {
+    return r.number("audio_start") < u.end() + 0.3 && r.number("audio_end") > u.start();
+  }
+
+  /** When the chunk holding stream time {@code seconds} was sent. */
+  private static long sentAt(long[] sentAt, double seconds) {
+    int index =
+        (int) Math.min(sentAt.length - 1, Math.max(0, Math.floor(seconds * 1000 / CHUNK_MS)));
+    return sentAt[index];
+  }
+}

@@ -78,6 +78,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "target/bench/bench.json")
   Path out;
 
+  @Option(
+      names = "--service-java-opts",
+      defaultValue = "",
+      description = "JVM flags for the service process, e.g. \"-Xmx256m\" as a pod limit would set")
+  String serviceJavaOpts;
+
   @Override
   public Integer call() throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -92,6 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("audio_ctx", audioCtx);
     report.put("utterances_per_session", utterancesPerSession);
     report.put("pause_seconds", pause);
+    report.put("service_java_opts", serviceJavaOpts);
 
     List<Map<String, Object>> levels = new ArrayList<>();
     int port = freePort();
@@ -160,7 +167,8 @@ public final class BenchCommand implements Callable<Integer> {
     env.put("STT_WHISPER_AUDIO_CTX", audioCtx);
     env.put("STT_HEALTH_PORT", "0");
     env.put("STT_MAX_SESSIONS", Integer.toString(Math.max(256, n)));
-    try (ChildProcess service = new ChildProcess(serviceCommand(), env, "voice-stt ready")) {
+    try (ChildProcess service =
+        new ChildProcess(serviceCommand(serviceJavaOpts), env, "voice-stt ready")) {
       service.awaitReady(Duration.ofSeconds(120));
       Connection connection = Nats.connect(Options.builder().server(natsUrl).build());
       try {
@@ -280,11 +288,14 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** The service as its own JVM, from the same classpath this command runs on. */
-  private static List<String> serviceCommand() {
+  private static List<String> serviceCommand(String javaOpts) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
     if (Runtime.version().feature() >= 24) {
       command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    if (!javaOpts.isBlank()) {
+      command.addAll(List.of(javaOpts.trim().split("\\s+")));
     }
     command.addAll(
         List.of("-cp", System.getProperty("java.class.path"), "ai.voice.stt.cli.Main", "serve"));

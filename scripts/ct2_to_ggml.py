@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Convert a CTranslate2 (faster-whisper) Whisper model directory to a whisper.cpp ggml file.
 
-Usage: python3 scripts/ct2_to_ggml.py MODEL_DIR OUT.bin
+Usage: python3 scripts/ct2_to_ggml.py [--quantize {f16,q8_0,q5_0,q5_1}] MODEL_DIR OUT.bin
 
 The format rules live in shared/MODEL.md (whisper.cpp 1.7.1 loader); section
-numbers below refer to it. Every input is checked: a surprise ends the run with
+numbers below refer to it. --quantize picks the type of the 2-D weight matrices
+(default f16); the quantized layouts follow whisper.cpp's examples/quantize (see
+"Quantization" below). Every input is checked: a surprise ends the run with
 one line naming the problem and exit status 1, and nothing is left at OUT.bin.
 The file is written under a temporary name, read back and verified, then renamed.
 Needs numpy only.
 """
 
+import argparse
 import json
 import math
 import os
@@ -31,9 +34,48 @@ CT2_SPEC_NAME = "WhisperSpec"
 CT2_SPEC_REVISION = 3
 
 GGML_MAGIC = 0x67676D6C
-GGML_FTYPE_F16 = 1  # big matrices F16, everything else F32
+
+# ggml tensor types (ggml.h enum ggml_type) and their blocks: ggml_blck_size values
+# share one ggml_type_size record of bytes, laid along the fastest axis (ggml-common.h)
 GGML_TYPE_F32, GGML_TYPE_F16 = 0, 1
-TYPE_NAMES = {GGML_TYPE_F32: "F32", GGML_TYPE_F16: "F16"}
+GGML_TYPE_Q5_0, GGML_TYPE_Q5_1, GGML_TYPE_Q8_0 = 6, 7, 8
+
+
+@dataclass(frozen=True)
+class GgmlType:
+    name: str
+    block: int        # values per block
+    block_bytes: int  # bytes per block
+
+
+GGML_TYPES = {
+    GGML_TYPE_F32: GgmlType("F32", 1, 4),
+    GGML_TYPE_F16: GgmlType("F16", 1, 2),
+    GGML_TYPE_Q5_0: GgmlType("Q5_0", 32, 22),  # fp16 d, u32 high bits, 16 bytes of nibbles
+    GGML_TYPE_Q5_1: GgmlType("Q5_1", 32, 24),  # fp16 d, fp16 m, u32 high bits, 16 bytes
+    GGML_TYPE_Q8_0: GgmlType("Q8_0", 32, 34),  # fp16 d, 32 int8
+}
+
+
+@dataclass(frozen=True)
+class Quantization:
+    """A --quantize choice: the header's file type and the type of the 2-D weights."""
+    ftype: int  # ggml.h enum ggml_ftype
+    wtype: int  # what whisper_model_load derives from ftype for the 2-D weights
+
+    @property
+    def header_ftype(self):
+        # examples/quantize writes ftype + GGML_QNT_VERSION (2) * GGML_QNT_VERSION_FACTOR
+        # (1000); whisper_model_load keeps ftype % 1000. convert-pt-to-ggml writes plain 1.
+        return self.ftype if self.wtype == GGML_TYPE_F16 else 2 * 1000 + self.ftype
+
+
+QUANTIZATIONS = {
+    "f16": Quantization(1, GGML_TYPE_F16),    # GGML_FTYPE_MOSTLY_F16
+    "q8_0": Quantization(7, GGML_TYPE_Q8_0),  # GGML_FTYPE_MOSTLY_Q8_0
+    "q5_0": Quantization(8, GGML_TYPE_Q5_0),  # GGML_FTYPE_MOSTLY_Q5_0
+    "q5_1": Quantization(9, GGML_TYPE_Q5_1),  # GGML_FTYPE_MOSTLY_Q5_1
+}
 
 SAMPLE_RATE = 16000
 N_FFT_BINS = 201  # whisper's 400-point FFT keeps 201 bins
@@ -237,11 +279,11 @@ class Dims:
     n_text_layer: int
     n_mels: int
 
-    def hparams(self):
+    def hparams(self, quant):
         """The eleven ints of the ggml header, in file order (§5.2)."""
         return (self.n_vocab, self.n_audio_ctx, self.n_audio_state, self.n_audio_head,
                 self.n_audio_layer, self.n_text_ctx, self.n_text_state, self.n_text_head,
-                self.n_text_layer, self.n_mels, GGML_FTYPE_F16)
+                self.n_text_layer, self.n_mels, quant.header_ftype)
 
     @property
     def multilingual(self):
@@ -297,7 +339,7 @@ class Tensor:
     source: str          # CTranslate2 variable
     source_shape: tuple  # what the source must be
     shape: tuple         # row-major shape written; ggml dims are this reversed
-    f16: bool
+    big: bool            # a weight whisper.cpp stores narrow (F16 or quantized), not F32
     rows: tuple = None   # (start, stop) along the source's first axis, for fused q/k/v
 
 
@@ -344,8 +386,8 @@ def plan(dims):
     return tensors, zeros
 
 
-def _copy(name, source, shape, f16):
-    return Tensor(name, source, shape, shape, f16)
+def _copy(name, source, shape, big):
+    return Tensor(name, source, shape, shape, big)
 
 
 def _layer_norm(src, dst, d):
@@ -419,17 +461,112 @@ def check_sources(model, tensors, zeros):
         raise ConversionError(f"unexpected variable {unknown[0]} ({len(unknown)} unknown in all)")
 
 
-def tensor_data(model, t):
+def tensor_type(t, quant):
+    """The type whisper_model_load 1.7.1 allocates for t, so the one the file must hold.
+
+    It creates the 2-D weights (linear layers, token embedding) as wtype, the conv
+    kernels as vtype (F16 for every ftype but all-F32), and the rest F32. This is
+    also exactly what examples/quantize produces: it quantizes 2-D tensors only and
+    skips the 2-D conv biases and positional tables, which are F32 here anyway.
+    """
+    if not t.big:
+        return GGML_TYPE_F32
+    return quant.wtype if len(t.shape) == 2 else GGML_TYPE_F16
+
+
+def tensor_bytes(model, t, ggml_type):
+    """The tensor's data as the file stores it."""
     values = to_float32(model, t.source)
     if t.rows:
         values = values[t.rows[0]:t.rows[1]]
     values = values.reshape(t.shape)
-    if not t.f16:
-        return values
-    narrowed = values.astype(np.float16)  # numpy rounds to nearest even
+    if ggml_type == GGML_TYPE_F32:
+        return values.astype("<f4").tobytes()
+    narrowed = values.astype("<f2")  # numpy rounds to nearest even
     if not np.all(np.isfinite(narrowed)):
         raise ConversionError(f"{t.source}: values overflow float16")
-    return narrowed
+    if ggml_type == GGML_TYPE_F16:
+        return narrowed.tobytes()
+    # quantize the F16 values, as examples/quantize does from an F16 file: the output
+    # is then byte for byte what whisper.cpp's own tool makes of our --quantize f16 file
+    row = t.shape[-1]
+    if row % QK:
+        raise ConversionError(f"{t.name}: rows of {row} values do not split into "
+                              f"{GGML_TYPES[ggml_type].name} blocks of {QK}")
+    return QUANTIZERS[ggml_type](narrowed.astype(np.float32).reshape(-1, QK)).tobytes()
+
+
+# ---------------------------------------------------------------------------
+# Quantization: ggml-quants.c quantize_row_{q8_0,q5_0,q5_1}_ref, the functions
+# ggml_quantize_chunk runs without an importance matrix. Each takes float32 blocks
+# [n, 32] and returns their records [n, block_bytes] as uint8. The arithmetic is kept
+# in float32 like the C code (d, 1/d, x*id), so the bytes match ggml's.
+
+QK = 32  # values per block of every type here (QK8_0 = QK5_0 = QK5_1)
+
+
+def _fp16_bytes(values):
+    """[n, 1] float32 -> [n, 2] bytes of IEEE half, rounded to nearest even like
+    GGML_FP32_TO_FP16 (F16C or the portable path)."""
+    half = values.astype("<f2")
+    if not np.all(np.isfinite(half)):
+        raise ConversionError("a block scale overflows float16")
+    return half.view(np.uint8)
+
+
+def _inverse(d):
+    """1.0f/d, and 0 where d is 0 (an all-zero block), as `d ? 1.0f/d : 0.0f`."""
+    return np.divide(np.float32(1), d, out=np.zeros_like(d), where=d != 0)
+
+
+def _round_half_away(v):
+    """C roundf: halves go away from zero (numpy's rint goes to even). Splitting off
+    the fraction is exact in float32, unlike adding 0.5, which can round up."""
+    magnitude = np.abs(v)
+    whole = np.floor(magnitude)
+    whole += (magnitude - whole) >= 0.5
+    return np.copysign(whole, v)
+
+
+def _pack_5_bit(q):
+    """uint8 quants 0..31 [n, 32] -> qh (bit 4 of quant j at bit j of a little-endian
+    u32) and qs (low nibbles: quant j in the low half of byte j, quant j+16 in the
+    high half)."""
+    qh = np.packbits((q >> 4) & 1, axis=1, bitorder="little")
+    low = q & 0x0F
+    qs = low[:, :QK // 2] | (low[:, QK // 2:] << 4)
+    return qh, qs
+
+
+def quantize_q8_0(x):
+    """d = max|x| / 127, q = roundf(x / d) in int8."""
+    d = np.abs(x).max(axis=1, keepdims=True) / np.float32(127)
+    q = _round_half_away(x * _inverse(d)).astype(np.int8)
+    return np.concatenate([_fp16_bytes(d), q.view(np.uint8)], axis=1)
+
+
+def quantize_q5_0(x):
+    """d = the value of largest magnitude / -16 (the first such, sign kept), then
+    q = min(31, (int8)(x / d + 16.5)): 5-bit, symmetric, no offset."""
+    first_max = np.argmax(np.abs(x), axis=1)  # argmax keeps the first, as the C loop
+    d = x[np.arange(len(x)), first_max][:, None] / np.float32(-16)
+    shifted = x * _inverse(d) + np.float32(16.5)
+    q = np.minimum(31, shifted.astype(np.int8)).astype(np.uint8)  # the cast truncates
+    qh, qs = _pack_5_bit(q)
+    return np.concatenate([_fp16_bytes(d), qh, qs], axis=1)
+
+
+def quantize_q5_1(x):
+    """d = (max - min) / 31, m = min, q = (uint8)((x - min) / d + 0.5): 5-bit with offset."""
+    low = x.min(axis=1, keepdims=True)
+    d = (x.max(axis=1, keepdims=True) - low) / np.float32(31)
+    q = ((x - low) * _inverse(d) + np.float32(0.5)).astype(np.uint8)
+    qh, qs = _pack_5_bit(q)
+    return np.concatenate([_fp16_bytes(d), _fp16_bytes(low), qh, qs], axis=1)
+
+
+QUANTIZERS = {GGML_TYPE_Q8_0: quantize_q8_0, GGML_TYPE_Q5_0: quantize_q5_0,
+              GGML_TYPE_Q5_1: quantize_q5_1}
 
 
 # ---------------------------------------------------------------------------
@@ -525,9 +662,9 @@ def vocabulary_bytes(tokens, dims, source):
 # ggml file (§5)
 
 
-def write_ggml(f, dims, filters, vocab, tensors, model):
+def write_ggml(f, dims, filters, vocab, tensors, model, quant):
     f.write(struct.pack("<i", GGML_MAGIC))
-    f.write(struct.pack("<11i", *dims.hparams()))
+    f.write(struct.pack("<11i", *dims.hparams(quant)))
     f.write(struct.pack("<2i", *filters.shape))
     f.write(filters.astype("<f4").tobytes())
     f.write(struct.pack("<i", len(vocab)))
@@ -535,21 +672,32 @@ def write_ggml(f, dims, filters, vocab, tensors, model):
         f.write(struct.pack("<i", len(token)))
         f.write(token)
     for t in tensors:
-        data = tensor_data(model, t)
+        ggml_type = tensor_type(t, quant)
         name = t.name.encode("utf-8")
-        ggml_type = GGML_TYPE_F16 if t.f16 else GGML_TYPE_F32
         f.write(struct.pack("<3i", len(t.shape), len(name), ggml_type))
         f.write(struct.pack(f"<{len(t.shape)}i", *reversed(t.shape)))
         f.write(name)
-        f.write(data.astype("<f2" if t.f16 else "<f4").tobytes())
+        f.write(tensor_bytes(model, t, ggml_type))
 
 
-def _whisper_cpp_type(name, n_dims):
-    """The type whisper.cpp 1.7.1 requires: F16 for matrices and conv kernels only."""
-    return GGML_TYPE_F16 if name.endswith(".weight") and n_dims >= 2 else GGML_TYPE_F32
+def _whisper_cpp_type(name, n_dims, quant):
+    """The type whisper.cpp 1.7.1 allocates, told from the name and rank alone (not from
+    the plan, so that the check is independent of it): wtype for 2-D weights, F16 for
+    the 3-D conv kernels, F32 for everything else."""
+    if not name.endswith(".weight") or n_dims < 2:
+        return GGML_TYPE_F32
+    return quant.wtype if n_dims == 2 else GGML_TYPE_F16
 
 
-def verify_ggml(path, dims, n_tokens, tensors):
+def _data_size(ne, ggml_type):
+    """Bytes of a tensor: whole blocks along the fastest axis, as ggml_nbytes counts."""
+    kind = GGML_TYPES[ggml_type]
+    if ne[0] % kind.block:
+        return None
+    return math.prod(ne) // kind.block * kind.block_bytes
+
+
+def verify_ggml(path, dims, n_tokens, tensors, quant):
     """Read the file back (§6); returns the tensor payload in bytes."""
     buf = Path(path).read_bytes()
     r = _Reader(buf, path)
@@ -559,7 +707,7 @@ def verify_ggml(path, dims, n_tokens, tensors):
 
     if ints(1, "magic")[0] != GGML_MAGIC:
         raise ConversionError(f"read-back {path}: bad magic")
-    if ints(11, "hparams") != dims.hparams():
+    if ints(11, "hparams") != dims.hparams(quant):
         raise ConversionError(f"read-back {path}: hparams differ")
     if ints(2, "mel shape") != (dims.n_mels, N_FFT_BINS):
         raise ConversionError(f"read-back {path}: mel filter shape differs")
@@ -579,10 +727,12 @@ def verify_ggml(path, dims, n_tokens, tensors):
         if t is None or name in seen:
             raise ConversionError(f"read-back {path}: unexpected tensor {name}")
         seen.add(name)
-        if ne != tuple(reversed(t.shape)) or ggml_type != _whisper_cpp_type(name, n_dims):
+        expected_type = _whisper_cpp_type(name, n_dims, quant)
+        size = _data_size(ne, expected_type)
+        if ne != tuple(reversed(t.shape)) or ggml_type != expected_type or size is None:
+            kind = GGML_TYPES.get(ggml_type)
             raise ConversionError(f"read-back {path}: {name} has dims {list(ne)} type "
-                                  f"{TYPE_NAMES.get(ggml_type, ggml_type)}")
-        size = math.prod(ne) * (2 if ggml_type == GGML_TYPE_F16 else 4)
+                                  f"{kind.name if kind else ggml_type}")
         r.take(size, f"data of {name}")
         payload += size
     if len(seen) != dims.tensor_count() or seen != set(expected):
@@ -594,9 +744,16 @@ def verify_ggml(path, dims, n_tokens, tensors):
 # ---------------------------------------------------------------------------
 
 
-def convert(model_dir, out_path):
-    """Convert and return a one-line summary; raises ConversionError on any problem."""
+def convert(model_dir, out_path, quantize="f16"):
+    """Convert and return a one-line summary; raises ConversionError on any problem.
+
+    quantize: a key of QUANTIZATIONS, the type of the 2-D weight matrices.
+    """
     started = time.monotonic()
+    if quantize not in QUANTIZATIONS:
+        raise ConversionError(f"unknown quantization {quantize!r} "
+                              f"(known: {', '.join(QUANTIZATIONS)})")
+    quant = QUANTIZATIONS[quantize]
     model_dir, out_path = Path(model_dir), Path(out_path)
     model_file = model_dir / "model.bin"
     if not model_file.is_file():
@@ -612,8 +769,8 @@ def convert(model_dir, out_path):
     tmp = out_path.with_name(out_path.name + ".partial")
     try:
         with open(tmp, "wb") as f:
-            write_ggml(f, dims, mel_filters(dims.n_mels), vocab, tensors, model)
-        payload = verify_ggml(tmp, dims, len(vocab), tensors)
+            write_ggml(f, dims, mel_filters(dims.n_mels), vocab, tensors, model, quant)
+        payload = verify_ggml(tmp, dims, len(vocab), tensors, quant)
         os.replace(tmp, out_path)
     except BaseException:
         os.unlink(tmp)
@@ -624,17 +781,25 @@ def convert(model_dir, out_path):
             f"heads={dims.n_audio_head}/{dims.n_text_head} "
             f"layers={dims.n_audio_layer}/{dims.n_text_layer} "
             f"ctx={dims.n_audio_ctx}/{dims.n_text_ctx} mels={dims.n_mels}; "
-            f"source dtype {'+'.join(dtypes)}; {len(tensors)} tensors, "
+            f"source dtype {'+'.join(dtypes)}; {quantize} (ftype {quant.header_ftype}); "
+            f"{len(tensors)} tensors, "
             f"payload {payload:,} bytes, {len(vocab)} tokens; "
             f"{time.monotonic() - started:.1f} s")
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(f"usage: {argv[0]} MODEL_DIR OUT.bin", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(
+        prog=argv[0], description="Convert a CTranslate2 Whisper model to a whisper.cpp ggml file.")
+    parser.add_argument("--quantize", choices=list(QUANTIZATIONS), default="f16",
+                        help="type of the 2-D weight matrices (default: f16)")
+    parser.add_argument("model_dir", metavar="MODEL_DIR")
+    parser.add_argument("out", metavar="OUT.bin")
     try:
-        print(convert(argv[1], argv[2]))
+        args = parser.parse_args(argv[1:])
+    except SystemExit as e:  # argparse has printed the usage; return its status instead
+        return e.code
+    try:
+        print(convert(args.model_dir, args.out, args.quantize))
     except (ConversionError, OSError) as e:
         print(f"ct2_to_ggml: error: {e}", file=sys.stderr)
         return 1

@@ -4,14 +4,18 @@ Run: PYTHONPATH=.cache/pydeps python3 -m pytest scripts/test_ct2_to_ggml.py
 (scripts/ensure-model.sh installs numpy into .cache/pydeps.)
 
 The models are written here byte by byte in CTranslate2's model.bin layout
-(shared/MODEL.md §1) with d=8, two heads and one layer per side. The vocabulary
+(shared/MODEL.md §1) with d=8 (d=32 where weights are quantized: ggml blocks hold
+32 values of a row), two heads and one layer per side. The vocabulary
 has Whisper's real size, because the converter checks that the special tokens
 sit where whisper.cpp expects them.
 """
 
+import ctypes
 import importlib.util
 import json
+import platform
 import struct
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -60,8 +64,8 @@ def ct2_model_bytes(variables, version=6, spec="WhisperSpec", revision=3):
     return out + struct.pack("<I", 1) + ct2_string(alias[0]) + ct2_string(alias[1])
 
 
-def whisper_variables(seed=0):
-    """float32 weights of a minimal valid WhisperSpec, key biases zero."""
+def whisper_variables(seed=0, d=D):
+    """float32 weights of a minimal valid WhisperSpec of state size d, key biases zero."""
     rng = np.random.default_rng(seed)
 
     def w(*shape):
@@ -70,33 +74,33 @@ def whisper_variables(seed=0):
     v = {"encoder/num_heads": np.array(HEADS, np.int16),
          "decoder/num_heads": np.array(HEADS, np.int16),
          "decoder/scale_embeddings": np.array(0, np.int8),
-         "encoder/conv1/weight": w(D, N_MELS, 3), "encoder/conv1/bias": w(D),
-         "encoder/conv2/weight": w(D, D, 3), "encoder/conv2/bias": w(D),
-         "encoder/position_encodings/encodings": w(AUDIO_CTX, D),
-         "decoder/position_encodings/encodings": w(TEXT_CTX, D),
-         "decoder/embeddings/weight": w(N_VOCAB, D)}
+         "encoder/conv1/weight": w(d, N_MELS, 3), "encoder/conv1/bias": w(d),
+         "encoder/conv2/weight": w(d, d, 3), "encoder/conv2/bias": w(d),
+         "encoder/position_encodings/encodings": w(AUDIO_CTX, d),
+         "decoder/position_encodings/encodings": w(TEXT_CTX, d),
+         "decoder/embeddings/weight": w(N_VOCAB, d)}
     for norm in ("encoder/layer_norm", "decoder/layer_norm"):
-        v[f"{norm}/gamma"], v[f"{norm}/beta"] = w(D), w(D)
+        v[f"{norm}/gamma"], v[f"{norm}/beta"] = w(d), w(d)
 
     def linear(name, n_out, n_in):
         v[f"{name}/weight"], v[f"{name}/bias"] = w(n_out, n_in), w(n_out)
 
     def block(prefix, attentions):
         for sub in attentions + ["ffn"]:
-            v[f"{prefix}/{sub}/layer_norm/gamma"] = w(D)
-            v[f"{prefix}/{sub}/layer_norm/beta"] = w(D)
-        linear(f"{prefix}/self_attention/linear_0", 3 * D, D)
-        linear(f"{prefix}/self_attention/linear_1", D, D)
-        linear(f"{prefix}/ffn/linear_0", 4 * D, D)
-        linear(f"{prefix}/ffn/linear_1", D, 4 * D)
-        v[f"{prefix}/self_attention/linear_0/bias"][D:2 * D] = 0
+            v[f"{prefix}/{sub}/layer_norm/gamma"] = w(d)
+            v[f"{prefix}/{sub}/layer_norm/beta"] = w(d)
+        linear(f"{prefix}/self_attention/linear_0", 3 * d, d)
+        linear(f"{prefix}/self_attention/linear_1", d, d)
+        linear(f"{prefix}/ffn/linear_0", 4 * d, d)
+        linear(f"{prefix}/ffn/linear_1", d, 4 * d)
+        v[f"{prefix}/self_attention/linear_0/bias"][d:2 * d] = 0
 
     block("encoder/layer_0", ["self_attention"])
     block("decoder/layer_0", ["self_attention", "attention"])
-    linear("decoder/layer_0/attention/linear_0", D, D)
-    linear(CROSS_KV, 2 * D, D)
-    linear("decoder/layer_0/attention/linear_2", D, D)
-    v[f"{CROSS_KV}/bias"][:D] = 0
+    linear("decoder/layer_0/attention/linear_0", d, d)
+    linear(CROSS_KV, 2 * d, d)
+    linear("decoder/layer_0/attention/linear_2", d, d)
+    v[f"{CROSS_KV}/bias"][:d] = 0
     return v
 
 
@@ -164,7 +168,14 @@ def dequantized(stored):
 # Reading the ggml output, independently of the converter
 
 
+# ggml type -> numpy dtype (plain types) or bytes per block of 32 (quantized types)
+PLAIN_DTYPES = {0: "<f4", 1: "<f2"}
+BLOCK_BYTES = {6: 22, 7: 24, 8: 34}  # Q5_0, Q5_1, Q8_0
+
+
 def read_ggml(path):
+    """Plain tensors come back as arrays of their row-major shape, quantized ones as
+    uint8 [rows, blocks per row, block bytes]."""
     buf = Path(path).read_bytes()
     pos = 0
 
@@ -188,9 +199,16 @@ def read_ggml(path):
         n_dims, name_len, ggml_type = ints(3)
         dims = ints(n_dims)
         name = raw(name_len).decode()
-        dtype = "<f2" if ggml_type == 1 else "<f4"
-        data = np.frombuffer(raw(int(np.prod(dims)) * np.dtype(dtype).itemsize), dtype)
-        tensors[name] = (ggml_type, dims, data.reshape(tuple(reversed(dims))))
+        count = int(np.prod(dims))
+        if ggml_type in PLAIN_DTYPES:
+            dtype = PLAIN_DTYPES[ggml_type]
+            data = np.frombuffer(raw(count * np.dtype(dtype).itemsize), dtype)
+            data = data.reshape(tuple(reversed(dims)))
+        else:
+            block_bytes = BLOCK_BYTES[ggml_type]
+            data = np.frombuffer(raw(count // 32 * block_bytes), np.uint8)
+            data = data.reshape(count // dims[0], dims[0] // 32, block_bytes)
+        tensors[name] = (ggml_type, dims, data)
     return magic, hparams, mel, tokens, tensors
 
 

@@ -61,6 +61,11 @@ public final class BenchCommand implements Callable<Integer> {
   int threads;
 
   @Option(
+      names = "--fixed-threads",
+      description = "every call gets --threads; by default idle workers lend their cores")
+  boolean fixedThreads;
+
+  @Option(
       names = "--workers",
       defaultValue = "0",
       description = "inference workers; 0 = cores / threads")
@@ -94,6 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("machine", Machine.describe());
     report.put("model", model.getFileName().toString());
     report.put("threads_per_worker", threads);
+    report.put("elastic_threads", !fixedThreads);
     report.put("workers", workerCount);
     report.put("audio_ctx", audioCtx);
     report.put("utterances_per_session", utterancesPerSession);
@@ -118,14 +124,20 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("load", levels);
     report.put("capacity_sessions", capacity(levels));
 
-    FloorRun.Floor floor = FloorRun.measure(model, corpus, threads, workerCount, audioContext());
+    FloorRun.Floor floor =
+        FloorRun.measure(
+            model,
+            corpus,
+            threads,
+            fixedThreads ? 0 : cores,
+            workerCount,
+            AudioContext.parse(audioCtx));
     Map<String, Object> floorReport = new LinkedHashMap<>();
     floorReport.put("latency", percentiles(Percentiles.of(floor.latencies())));
     floorReport.put("audio_seconds_per_second", floor.audioSecondsPerSecond());
     report.put("floor", floorReport);
     System.out.printf(
-        "%nfloor (whisper.cpp alone, %d thread(s)): p50 %.3f s  p95 %.3f s  throughput %.1f audio s/s%n",
-        threads,
+        "%nfloor (whisper.cpp alone, same thread allotment): p50 %.3f s  p95 %.3f s  throughput %.1f audio s/s%n",
         Percentiles.of(floor.latencies()).p50(),
         Percentiles.of(floor.latencies()).p95(),
         floor.audioSecondsPerSecond());
@@ -163,6 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
     env.put("NATS_URL", natsUrl);
     env.put("STT_MODEL_PATH", model.toString());
     env.put("STT_WHISPER_THREADS", Integer.toString(threads));
+    env.put("STT_ELASTIC_THREADS", Boolean.toString(!fixedThreads));
     env.put("STT_INFERENCE_WORKERS", Integer.toString(workerCount));
     env.put("STT_WHISPER_AUDIO_CTX", audioCtx);
     env.put("STT_HEALTH_PORT", "0");
@@ -277,14 +290,6 @@ public final class BenchCommand implements Callable<Integer> {
         l.get("errors"),
         l.get("lost_results"),
         100 * (double) l.get("mean_wer"));
-  }
-
-  private AudioContext audioContext() {
-    return switch (audioCtx) {
-      case "auto" -> AudioContext.AUTO;
-      case "full" -> AudioContext.FULL;
-      default -> new AudioContext(Integer.parseInt(audioCtx));
-    };
   }
 
   /** The service as its own JVM, from the same classpath this command runs on. */

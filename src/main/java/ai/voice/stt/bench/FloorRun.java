@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
 
 /**
  * The floor: the same utterances straight through whisper.cpp (whisper-jni), no NATS, VAD or
- * sessions, with the same threads per call and the same encoder-window policy as the service.
+ * sessions, with the same thread allotment and the same encoder-window policy as the service.
  */
 final class FloorRun {
   private FloorRun() {}
@@ -24,7 +24,12 @@ final class FloorRun {
   record Floor(List<Double> latencies, double audioSecondsPerSecond) {}
 
   static Floor measure(
-      Path model, List<Corpus.Recording> recordings, int threads, int workers, AudioContext ctx)
+      Path model,
+      List<Corpus.Recording> recordings,
+      int threads,
+      int elasticCores,
+      int workers,
+      AudioContext ctx)
       throws Exception {
     List<float[]> audio = new ArrayList<>();
     double audioSeconds = 0;
@@ -35,7 +40,7 @@ final class FloorRun {
       audioSeconds += clip.seconds();
     }
     try (LocalWhisperRecognizer recognizer =
-        new LocalWhisperRecognizer(model, workers, threads, ctx)) {
+        new LocalWhisperRecognizer(model, workers, threads, elasticCores, ctx)) {
       recognizer.transcribe(audio.getFirst(), Optional.empty()); // warm-up: first call allocates
       List<Double> latencies = new ArrayList<>();
       for (float[] samples : audio) {

@@ -47,12 +47,7 @@ final class TranscribeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AudioContext context =
-        switch (audioCtx) {
-          case "auto" -> AudioContext.AUTO;
-          case "full" -> AudioContext.FULL;
-          default -> new AudioContext(Integer.parseInt(audioCtx));
-        };
+    AudioContext context = AudioContext.parse(audioCtx);
     try (LocalWhisperRecognizer recognizer =
         new LocalWhisperRecognizer(model, 1, threads, context)) {
       for (Path file : files) {

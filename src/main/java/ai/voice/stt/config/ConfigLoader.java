@@ -107,6 +107,9 @@ public final class ConfigLoader {
     // (ARCHITECTURE.md), so by default every core gets its own worker.
     int workers = env.integer("STT_INFERENCE_WORKERS", Math.max(1, cores / threads), 1, 256);
     int queue = env.integer("STT_INFERENCE_QUEUE_SIZE", DEFAULT_QUEUE_CAPACITY, 1, 100_000);
+    // Alone, a call may use the cores of idle workers: one conversation gets the latency of a
+    // wide worker, many get the throughput of narrow ones (docs/benchmarks.md).
+    int elasticCores = env.bool("STT_ELASTIC_THREADS", true) ? cores : 0;
     return new Recognition(
         kind,
         env.string("WHISPER_URL", DEFAULT_WHISPER_URL),
@@ -114,6 +117,7 @@ public final class ConfigLoader {
         modelPath,
         device,
         threads,
+        elasticCores,
         workers,
         queue,
         audioContext(env),
@@ -121,12 +125,12 @@ public final class ConfigLoader {
   }
 
   private static AudioContext audioContext(EnvReader env) {
-    String value = env.string("STT_WHISPER_AUDIO_CTX", "auto").toLowerCase(Locale.ROOT);
-    return switch (value) {
-      case "auto" -> AudioContext.AUTO;
-      case "full" -> AudioContext.FULL;
-      default -> new AudioContext(env.integer("STT_WHISPER_AUDIO_CTX", 0, 64, 1500));
-    };
+    String value = env.string("STT_WHISPER_AUDIO_CTX", "auto");
+    try {
+      return AudioContext.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw EnvReader.invalid("STT_WHISPER_AUDIO_CTX", value, e.getMessage());
+    }
   }
 
   private static Streaming streaming(EnvReader env) {

@@ -28,7 +28,12 @@ public record SttConfig(
     }
   }
 
-  /** Which recognizer runs and how. */
+  /**
+   * Which recognizer runs and how.
+   *
+   * @param elasticCores cores idle workers lend to running calls; 0 keeps every call at {@code
+   *     threadsPerWorker}
+   */
   public record Recognition(
       RecognizerKind kind,
       String whisperUrl,
@@ -36,6 +41,7 @@ public record SttConfig(
       Path modelPath,
       String device,
       int threadsPerWorker,
+      int elasticCores,
       int workers,
       int queueCapacity,
       AudioContext audioContext,
@@ -59,6 +65,30 @@ public record SttConfig(
 
     public boolean isAuto() {
       return frames < 0;
+    }
+
+    /**
+     * Parses {@code auto}, {@code full} or a frame count from 64 to 1500.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static AudioContext parse(String value) {
+      return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "auto" -> AUTO;
+        case "full" -> FULL;
+        default -> {
+          int frames;
+          try {
+            frames = Integer.parseInt(value.strip());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected auto, full or 64-1500 encoder frames");
+          }
+          if (frames < 64 || frames > 1500) {
+            throw new IllegalArgumentException("expected auto, full or 64-1500 encoder frames");
+          }
+          yield new AudioContext(frames);
+        }
+      };
     }
   }
 

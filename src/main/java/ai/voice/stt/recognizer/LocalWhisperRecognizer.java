@@ -40,7 +40,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
   private final WhisperContext context;
   private final BlockingQueue<WhisperState> states;
   private final List<WhisperState> allStates = new ArrayList<>();
-  private final int threadsPerCall;
+  private final ThreadAllotment threads;
   private final AudioContext audioContext;
   private final boolean multilingual;
   private final Path modelPath;
@@ -52,6 +52,20 @@ public final class LocalWhisperRecognizer implements Recognizer {
    */
   public LocalWhisperRecognizer(
       Path modelPath, int concurrency, int threadsPerCall, AudioContext audioContext)
+      throws IOException {
+    this(modelPath, concurrency, threadsPerCall, 0, audioContext);
+  }
+
+  /**
+   * @param elasticCores cores that idle workers lend to running calls (0: always {@code
+   *     threadsPerCall})
+   */
+  public LocalWhisperRecognizer(
+      Path modelPath,
+      int concurrency,
+      int threadsPerCall,
+      int elasticCores,
+      AudioContext audioContext)
       throws IOException {
     if (!Files.isRegularFile(modelPath)) {
       throw new IOException(
@@ -75,7 +89,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
       allStates.add(state);
       states.add(state);
     }
-    this.threadsPerCall = threadsPerCall;
+    this.threads = new ThreadAllotment(threadsPerCall, elasticCores);
     this.audioContext = audioContext;
     this.multilingual = whisper.isMultilingual(context);
     this.modelPath = modelPath;
@@ -103,14 +117,25 @@ public final class LocalWhisperRecognizer implements Recognizer {
     String lang = multilingual ? language.orElse("auto") : "en";
     long started = System.nanoTime();
     int audioCtx = audioContextFrames(samples.length);
-    decode(state, samples, lang, audioCtx);
+    int threadCount = threads.acquire();
+    try {
+      return decodeAndCollect(state, samples, lang, audioCtx, threadCount, started);
+    } finally {
+      threads.release();
+    }
+  }
+
+  private Transcript decodeAndCollect(
+      WhisperState state, float[] samples, String lang, int audioCtx, int threadCount, long started)
+      throws RecognitionException {
+    decode(state, samples, lang, audioCtx, threadCount);
     if (audioCtx != 0
         && DegenerateOutput.detect(allText(state), samples.length / (double) SAMPLE_RATE)) {
       // A shortened encoder window occasionally sends the decoder into a loop; the full
       // window does not. Paying for a second pass on those rare clips keeps the fast path safe.
       log.debug(
           "degenerate output with audio_ctx {}; decoding again with the full context", audioCtx);
-      decode(state, samples, lang, 0);
+      decode(state, samples, lang, 0, threadCount);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     int count = whisper.fullNSegmentsFromState(state);
@@ -134,9 +159,12 @@ public final class LocalWhisperRecognizer implements Recognizer {
     return new Transcript(text.toString(), segments, detected, seconds);
   }
 
-  private void decode(WhisperState state, float[] samples, String lang, int audioCtx)
+  private void decode(
+      WhisperState state, float[] samples, String lang, int audioCtx, int threadCount)
       throws RecognitionException {
-    int rc = whisper.fullWithState(context, state, params(lang, audioCtx), samples, samples.length);
+    int rc =
+        whisper.fullWithState(
+            context, state, params(lang, audioCtx, threadCount), samples, samples.length);
     if (rc != 0) {
       throw new RecognitionException(
           ErrorCode.RECOGNIZER_ERROR, "whisper.cpp returned error " + rc);
@@ -152,9 +180,9 @@ public final class LocalWhisperRecognizer implements Recognizer {
     return text.toString();
   }
 
-  private WhisperFullParams params(String language, int audioCtx) {
+  private WhisperFullParams params(String language, int audioCtx, int threadCount) {
     WhisperFullParams params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
-    params.nThreads = threadsPerCall;
+    params.nThreads = threadCount;
     params.language = language;
     params.translate = false;
     params.noContext = true; // each call is an independent utterance; no prompt carry-over
@@ -193,8 +221,8 @@ public final class LocalWhisperRecognizer implements Recognizer {
         + " ("
         + allStates.size()
         + " workers x "
-        + threadsPerCall
-        + " threads, audio_ctx "
+        + threads.describe()
+        + ", audio_ctx "
         + (audioContext.isAuto()
             ? "auto"
             : audioContext.frames() == 0 ? "full" : audioContext.frames())

@@ -17,6 +17,7 @@ final class RecognizerFactory {
               recognition.modelPath(),
               recognition.workers(),
               recognition.threadsPerWorker(),
+              recognition.elasticCores(),
               recognition.audioContext());
       case HTTP ->
           throw new ConfigException(

@@ -35,8 +35,9 @@ CT2_SPEC_REVISION = 3
 
 GGML_MAGIC = 0x67676D6C
 
-# ggml tensor types (ggml.h enum ggml_type) and their blocks: ggml_blck_size values
-# share one ggml_type_size record of bytes, laid along the fastest axis (ggml-common.h)
+# ggml tensor types (ggml.h enum ggml_type). Each stores blocks of `block` values
+# (ggml_blck_size) in `block_bytes` bytes (ggml_type_size), blocks running along the
+# fastest axis; the records are ggml-common.h's block_q8_0, block_q5_0, block_q5_1.
 GGML_TYPE_F32, GGML_TYPE_F16 = 0, 1
 GGML_TYPE_Q5_0, GGML_TYPE_Q5_1, GGML_TYPE_Q8_0 = 6, 7, 8
 
@@ -547,7 +548,10 @@ def quantize_q8_0(x):
 
 def quantize_q5_0(x):
     """d = the value of largest magnitude / -16 (the first such, sign kept), then
-    q = min(31, (int8)(x / d + 16.5)): 5-bit, symmetric, no offset."""
+    q = min(31, (int8)(x / d + 16.5)): 5-bit, symmetric, no offset.
+
+    Two roundings (x*id, then + 16.5) as in plain C; a ggml built with -mfma fuses them
+    and lands one level apart at exact ties (about one block in 4000): both decode fine."""
     first_max = np.argmax(np.abs(x), axis=1)  # argmax keeps the first, as the C loop
     d = x[np.arange(len(x)), first_max][:, None] / np.float32(-16)
     shifted = x * _inverse(d) + np.float32(16.5)

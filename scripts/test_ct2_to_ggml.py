@@ -217,9 +217,9 @@ def out(tmp_path):
     return tmp_path / "out" / "ggml-test.bin"
 
 
-def convert_fails(model_dir, out, *fragments):
+def convert_fails(model_dir, out, *fragments, **options):
     with pytest.raises(ConversionError) as caught:
-        ct2_to_ggml.convert(model_dir, out)
+        ct2_to_ggml.convert(model_dir, out, **options)
     for fragment in fragments:
         assert fragment in str(caught.value)
     assert not out.exists() and not out.with_name(out.name + ".partial").exists()
@@ -351,6 +351,195 @@ def test_vocabulary_json_is_accepted(tmp_path, out):
     (model_dir / "vocabulary.json").write_text(json.dumps(whisper_tokens()))
     ct2_to_ggml.convert(model_dir, out)
     assert read_ggml(out)[3][1] == b" hello"
+
+
+# ---------------------------------------------------------------------------
+# Quantized weights (--quantize): whisper.cpp 1.7.1's examples/quantize layout
+
+QUANT_TYPES = {"q8_0": 8, "q5_0": 6, "q5_1": 7}  # GGML_TYPE_*
+QD = 32  # state size of the quantized test models: one ggml block per row of d
+
+
+def dequantize(ggml_type, records):
+    """ggml-quants.c dequantize_row_q8_0 / _q5_0 / _q5_1, written apart from the converter:
+    uint8 records [..., block bytes] -> float32 [..., 32]."""
+    records = np.ascontiguousarray(records)
+    d = records[..., 0:2].copy().view("<f2").astype(np.float32)
+    if ggml_type == 8:  # fp16 d, int8 q[32]
+        return records[..., 2:].copy().view(np.int8) * d
+    offset = 4 if ggml_type == 7 else 2  # Q5_1 has an fp16 min after d
+    qh = records[..., offset:offset + 4].copy().view("<u4")
+    qs = records[..., offset + 4:]
+    low = np.concatenate([qs & 0x0F, qs >> 4], axis=-1)  # quants 0..15, then 16..31
+    high = (qh >> np.arange(32, dtype=np.uint32)) & 1  # bit j of qh is bit 4 of quant j
+    q = (low | (high << 4)).astype(np.float32)
+    if ggml_type == 6:
+        return (q - 16) * d
+    return q * d + records[..., 2:4].copy().view("<f2").astype(np.float32)
+
+
+def random_blocks(n=3000, seed=1):
+    """Blocks of normal values at scales over two and a half decades (all above float16's
+    subnormals), plus an all-zero and a constant block, already rounded to float16 as the
+    converter rounds them before quantizing."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, 32)) * 10 ** rng.uniform(-1.5, 1, (n, 1))
+    x[0], x[1] = 0, 0.25
+    return x.astype(np.float16).astype(np.float32)
+
+
+def quantized_model(tmp_path, out, quantize, variables=None):
+    variables = whisper_variables(d=QD) if variables is None else variables
+    summary = ct2_to_ggml.convert(write_model(tmp_path / "m", variables), out, quantize)
+    return variables, summary, read_ggml(out)
+
+
+def test_q8_0_blocks_round_trip_within_half_a_step():
+    x = random_blocks()
+    records = ct2_to_ggml.quantize_q8_0(x)
+
+    assert records.shape == (len(x), 34) and records.dtype == np.uint8
+    back = dequantize(8, records)
+    step = np.abs(x).max(axis=1, keepdims=True) / 127
+    # half a step from rounding, plus the scale's own rounding to float16 (2^-11 relative)
+    # times the largest quant
+    assert np.all(np.abs(back - x) <= step * (0.5 + 127 * 2 ** -11))
+    assert np.all(back[0] == 0)
+    np.testing.assert_allclose(back[1], 0.25, rtol=2 ** -11)
+
+
+def test_q8_0_block_is_an_fp16_scale_then_32_int8_rounded_half_away_from_zero():
+    x = np.zeros((1, 32), np.float32)
+    x[0, :5] = [127, 2.5, -2.5, 0.5, -0.49999997]  # d = 127/127 = 1
+    record = ct2_to_ggml.quantize_q8_0(x)[0]
+
+    assert record[:2].tobytes() == np.float16(1).tobytes()
+    # C roundf, not numpy's round-half-to-even (which would give 2, -2, 0)
+    assert list(record[2:7].view(np.int8)) == [127, 3, -3, 1, 0]
+    assert not record[7:].any()
+
+
+@pytest.mark.parametrize("quantize", ["q5_0", "q5_1"])
+def test_5_bit_blocks_round_trip_within_a_step(quantize):
+    x = random_blocks()
+    records = getattr(ct2_to_ggml, f"quantize_{quantize}")(x)
+    back = dequantize(QUANT_TYPES[quantize], records)
+
+    if quantize == "q5_0":
+        # d = -(the value of largest magnitude)/16; quants reach 15 steps one way and 16
+        # the other, so the far end may clamp a whole step away
+        assert records.shape == (len(x), 22)
+        step = np.abs(x).max(axis=1, keepdims=True) / 16
+        bound = step * (1 + 16 * 2 ** -11)
+    else:
+        # d = (max - min)/31 and an fp16 offset m = min: half a step, plus both roundings
+        assert records.shape == (len(x), 24)
+        low = x.min(axis=1, keepdims=True)
+        step = (x.max(axis=1, keepdims=True) - low) / 31
+        bound = step * (0.5 + 31 * 2 ** -11) + np.abs(low) * 2 ** -11
+    assert np.all(np.abs(back - x) <= bound)
+    assert np.all(back[0] == 0)
+
+
+@pytest.mark.parametrize("quantize, ftype", [("f16", 1), ("q8_0", 2007), ("q5_0", 2008),
+                                             ("q5_1", 2009)])
+def test_header_ftype_carries_the_quantization_version(tmp_path, out, quantize, ftype):
+    # examples/quantize writes GGML_QNT_VERSION (2) * 1000 + GGML_FTYPE_MOSTLY_*;
+    # whisper_model_load keeps the remainder: 7 Q8_0, 8 Q5_0, 9 Q5_1
+    _, summary, (_, hparams, _, _, _) = quantized_model(tmp_path, out, quantize)
+    assert hparams == (N_VOCAB, AUDIO_CTX, QD, HEADS, 1, TEXT_CTX, QD, HEADS, 1, N_MELS, ftype)
+    assert f"{quantize} (ftype {ftype})" in summary
+
+
+def test_only_2d_weights_are_quantized_conv_kernels_stay_f16(tmp_path, out):
+    tensors = quantized_model(tmp_path, out, "q8_0")[2][4]
+    types = {name: t[0] for name, t in tensors.items()}
+
+    quantized = {name for name, kind in types.items() if kind == 8}
+    # per layer: q, k, v, out, mlp.0, mlp.2 (+ cross q, k, v, out in the decoder), and
+    # the token embedding, which whisper.cpp also creates as wtype
+    assert len(quantized) == 6 + 10 + 1
+    assert quantized == {name for name, t in tensors.items()
+                         if name.endswith(".weight") and len(t[1]) == 2}
+    assert "decoder.token_embedding.weight" in quantized
+    assert types["encoder.conv1.weight"] == types["encoder.conv2.weight"] == 1  # vtype F16
+    # 2-D but never quantized (examples/quantize's skip list), like every 1-D tensor
+    for name in ("encoder.conv1.bias", "encoder.conv2.bias", "encoder.positional_embedding",
+                 "decoder.positional_embedding", "decoder.blocks.0.mlp.0.bias",
+                 "decoder.ln.weight"):
+        assert types[name] == 0, name
+
+
+@pytest.mark.parametrize("quantize", ["q8_0", "q5_0", "q5_1"])
+def test_quantized_rows_decode_to_the_source_matrix(tmp_path, out, quantize):
+    variables, _, ggml = quantized_model(tmp_path, out, quantize)
+    tensors = ggml[4]
+    ggml_type = QUANT_TYPES[quantize]
+
+    for ggml_name, source in [("encoder.blocks.0.mlp.0.weight", "encoder/layer_0/ffn/linear_0/weight"),
+                              ("encoder.blocks.0.mlp.2.weight", "encoder/layer_0/ffn/linear_1/weight"),
+                              ("decoder.blocks.0.cross_attn.value.weight", f"{CROSS_KV}/weight"),
+                              ("decoder.token_embedding.weight", "decoder/embeddings/weight")]:
+        kind, dims, records = tensors[ggml_name]
+        want = variables[source][-dims[1]:]  # the value projection is the last d rows
+        assert kind == ggml_type and records.shape == (dims[1], dims[0] // 32, len(records[0, 0]))
+        back = dequantize(ggml_type, records).reshape(want.shape)  # blocks run along rows
+        spread = np.abs(want).max()
+        np.testing.assert_allclose(back, want, atol=spread / 8, err_msg=ggml_name)
+        assert np.abs(back - want).mean() < spread / 40, ggml_name
+
+
+def test_rows_that_do_not_fill_whole_blocks_are_rejected(tmp_path, out):
+    convert_fails(write_model(tmp_path / "m"), out, "blocks of 32", quantize="q8_0")  # d = 8
+
+
+def test_unknown_quantization_is_rejected(tmp_path, out):
+    convert_fails(write_model(tmp_path / "m"), out, "unknown quantization 'q4_0'",
+                  quantize="q4_0")
+
+
+def _whisper_jni_quantize_chunk(tmp_path):
+    """ggml_quantize_chunk of the portable x86-64 libggml that whisper-jni 1.7.1 bundles,
+    or a skip. Portable, because GCC contracts Q5_0's `x*id + 16.5f` into one FMA in the
+    -mfma build, which then rounds about one block in 4000 differently at exact ties."""
+    if platform.system() != "Linux" or platform.machine() != "x86_64":
+        pytest.skip("whisper-jni's libggml is checked on x86-64 Linux only")
+    jars = [Path(__file__).resolve().parents[1] / "target/lib/whisper-jni-1.7.1.jar",
+            Path.home() / ".m2/repository/io/github/givimad/whisper-jni/1.7.1/whisper-jni-1.7.1.jar"]
+    jar = next((j for j in jars if j.is_file()), None)
+    if jar is None:
+        pytest.skip("whisper-jni 1.7.1 is not downloaded yet (mvn package fetches it)")
+    with zipfile.ZipFile(jar) as z:
+        library = z.extract("debian-amd64/libggml.so", tmp_path)
+    try:
+        quantize_chunk = ctypes.CDLL(library).ggml_quantize_chunk
+    except OSError as e:
+        pytest.skip(f"cannot load {library}: {e}")
+    quantize_chunk.restype = ctypes.c_size_t
+    quantize_chunk.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
+                               ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p]
+    return quantize_chunk
+
+
+@pytest.mark.parametrize("quantize", ["q8_0", "q5_0", "q5_1"])
+def test_blocks_are_byte_identical_to_whisper_cpp_1_7_1_ggml(tmp_path, quantize):
+    quantize_chunk = _whisper_jni_quantize_chunk(tmp_path)
+    x = random_blocks(n=20000, seed=7)
+    ours = getattr(ct2_to_ggml, f"quantize_{quantize}")(x)
+
+    theirs = np.zeros(x.size * 2, np.uint8)
+    size = quantize_chunk(QUANT_TYPES[quantize], x.ctypes.data, theirs.ctypes.data,
+                          0, len(x), 32, None)
+    assert size == ours.size
+    np.testing.assert_array_equal(ours.reshape(-1), theirs[:size])
+
+
+def test_cli_quantize_option(tmp_path, out, capsys):
+    model_dir = write_model(tmp_path / "m", whisper_variables(d=QD))
+    assert ct2_to_ggml.main(["ct2_to_ggml.py", "--quantize", "q5_1", str(model_dir), str(out)]) == 0
+    assert read_ggml(out)[1][10] == 2009
+    assert ct2_to_ggml.main(["ct2_to_ggml.py", "--quantize", "q4_0", str(model_dir), str(out)]) == 2
+    assert "usage:" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------

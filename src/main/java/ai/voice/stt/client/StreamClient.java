@@ -79,12 +79,13 @@ public final class StreamClient {
     }
   }
 
-  /** Subscribes to a session's output; call before sending so nothing is missed. */
-  public Session listen(String sessionId, Consumer<Received> onEach)
-      throws InterruptedException, TimeoutException {
-    Session session = new Session(connection, outputPrefix + "." + sessionId, onEach);
-    connection.flush(Duration.ofSeconds(5));
-    return session;
+  /**
+   * Subscribes to a session's output; call before sending so nothing is missed. No flush is needed:
+   * the server handles one connection's SUB before that connection's later PUBs, and concurrent
+   * flushes would each hold one of jnats' few outstanding pings.
+   */
+  public Session listen(String sessionId, Consumer<Received> onEach) {
+    return new Session(connection, outputPrefix + "." + sessionId, onEach);
   }
 
   public void send(String sessionId, Map<String, ?> message) {

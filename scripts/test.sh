@@ -24,5 +24,8 @@ PYTHONPATH=.cache/pydeps python3 -m pytest -q -p no:cacheprovider scripts/test_c
 step "Java build: format check, -Xlint:all -Werror, unit and end-to-end tests"
 mvn -B -ntp verify
 
+step "Helm chart: helm lint, helm template | kubeconform (default and ROCm values)"
+bash scripts/helm-check.sh
+
 step "interop: unchanged Python clients (nats-py + msgpack) and the NATS CLI"
 bash scripts/interop/run.sh

@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1.7
+# HTTP variant: the NATS front alone; recognition goes to the Whisper service at WHISPER_URL
+# (KServe/vLLM, faster-whisper-server, whisper.cpp server or `stt whisper-server`). No model inside.
+#   docker build -t voice-stt:0.1.0 .
+ARG MAVEN_IMAGE=maven:3.9.9-eclipse-temurin-21
+ARG JRE_IMAGE=eclipse-temurin:21.0.5_11-jre-jammy
+
+FROM ${MAVEN_IMAGE} AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -ntp dependency:go-offline
+COPY src src
+# The build CI runs (format check, -Xlint:all -Werror); the tests need nats-server and a model
+# and run in CI (scripts/test.sh), not in the image build.
+RUN mvn -B -ntp verify -DskipTests
+
+FROM ${JRE_IMAGE}
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin stt
+WORKDIR /app
+COPY --from=build /src/target/classes /app/classes
+COPY --from=build /src/target/lib /app/lib
+ENV STT_RECOGNIZER=http \
+    STT_HEALTH_PORT=8080 \
+    STT_JAVA_OPTS="-XX:MaxRAMPercentage=50"
+USER 10001
+EXPOSE 8080
+ENTRYPOINT ["/bin/sh", "-c", "exec java --enable-native-access=ALL-UNNAMED $STT_JAVA_OPTS -cp '/app/classes:/app/lib/*' ai.voice.stt.cli.Main \"$@\"", "stt"]
+CMD ["serve"]

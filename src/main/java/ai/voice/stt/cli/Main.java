@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "voice-stt 0.1.0",
     description = "Streaming speech-to-text over NATS (whisper.cpp + WebRTC VAD).",
-    subcommands = {ServeCommand.class, StreamCommand.class, TranscribeCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      StreamCommand.class,
+      TranscribeCommand.class,
+      WhisperServerCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

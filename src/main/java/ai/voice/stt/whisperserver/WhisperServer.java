@@ -89,6 +89,11 @@ public final class WhisperServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** Requests admitted and not yet answered: being transcribed or waiting for a worker. */
+  public int inFlight() {
+    return admitted - admission.availablePermits();
+  }
+
   /**
    * Stops admitting (health and new requests answer 503), lets admitted requests finish within the
    * grace period, then stops the listener and frees the recognizer.

@@ -13,8 +13,14 @@ import ai.voice.stt.support.FakeWhisperServer;
 import ai.voice.stt.support.FakeWhisperServer.Response;
 import ai.voice.stt.support.WhisperServerProcess;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,8 +121,7 @@ class HttpWhisperRecognizerRetryTest {
 
   @Test
   void theCircuitOpensFailsFastWithoutRequestsAndClosesAfterASuccessfulTrial() throws Exception {
-    java.util.concurrent.atomic.AtomicBoolean healthy =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean healthy = new AtomicBoolean();
     try (FakeWhisperServer server =
             new FakeWhisperServer(
                 (request, n) ->
@@ -156,6 +161,26 @@ class HttpWhisperRecognizerRetryTest {
       }
       assertEquals("Ten of clubs.", text);
       assertEquals(3, server.requestCount(), "one trial, then closed");
+    }
+  }
+
+  @Test
+  void callsRunConcurrentlyOverPooledConnections() throws Exception {
+    try (FakeWhisperServer server =
+            FakeWhisperServer.answering(Response.json(200, OK).after(Duration.ofSeconds(1)));
+        HttpWhisperRecognizer recognizer = recognizer(server, Map.of());
+        ExecutorService callers = Executors.newFixedThreadPool(4)) {
+      long started = System.nanoTime();
+      List<Future<String>> calls = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        calls.add(callers.submit(() -> recognizer.transcribe(ONE_SECOND, Optional.empty()).text()));
+      }
+      for (Future<String> call : calls) {
+        assertEquals("Ten of clubs.", call.get());
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      System.out.printf("4 concurrent 1 s calls took %.2f s%n", seconds);
+      assertTrue(seconds < 3.5, "4 calls of 1 s each overlapped: " + seconds + " s");
     }
   }
 

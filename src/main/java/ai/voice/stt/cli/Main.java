@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       StreamCommand.class,
       TranscribeCommand.class,
-      WhisperServerCommand.class
+      WhisperServerCommand.class,
+      BenchHttpCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

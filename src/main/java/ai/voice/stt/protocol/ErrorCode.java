@@ -22,6 +22,11 @@ public enum ErrorCode {
   OVERLOADED("overloaded"),
   /** The recognizer failed on a stretch of audio. */
   RECOGNIZER_ERROR("recognizer_error"),
+  /**
+   * The recognizer could not be reached or did not answer in time (the HTTP recognizer's retries
+   * ran out, its request timed out, or its circuit is open): the named stretch of audio was not
+   * transcribed.
+   */
   RECOGNIZER_UNAVAILABLE("recognizer_unavailable"),
   INTERNAL("internal_error");
 

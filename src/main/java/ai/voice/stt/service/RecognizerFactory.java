@@ -1,9 +1,9 @@
 package ai.voice.stt.service;
 
-import ai.voice.stt.config.ConfigException;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.recognizer.LocalWhisperRecognizer;
 import ai.voice.stt.recognizer.Recognizer;
+import ai.voice.stt.recognizer.http.HttpWhisperRecognizer;
 import java.io.IOException;
 
 /** Builds the recognizer the configuration names. */
@@ -19,9 +19,9 @@ final class RecognizerFactory {
               recognition.threadsPerWorker(),
               recognition.elasticCores(),
               recognition.audioContext());
-      case HTTP ->
-          throw new ConfigException(
-              "STT_RECOGNIZER=http: the HTTP recognizer is not part of this build yet; use local");
+      // No connection is made here: the service starts while the server is still coming up,
+      // and the first utterances retry (or fail clearly) until it answers.
+      case HTTP -> new HttpWhisperRecognizer(recognition.http());
     };
   }
 }

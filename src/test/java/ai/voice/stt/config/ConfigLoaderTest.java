@@ -5,11 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.voice.stt.config.SttConfig.ApiKey;
+import ai.voice.stt.config.SttConfig.HttpWhisper;
+import ai.voice.stt.config.SttConfig.RecognizerKind;
+import ai.voice.stt.config.SttConfig.ResponseFormat;
+import ai.voice.stt.config.SttConfig.WhisperApi;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
@@ -20,7 +30,8 @@ class ConfigLoaderTest {
     assertEquals("ai.voice.stream.*", config.nats().inputSubscription());
     assertEquals("ai.voice.transcription.abc", config.nats().outputSubject("abc"));
     assertEquals(
-        "http://whisper-predictor.ai-ml.svc.cluster.local", config.recognition().whisperUrl());
+        URI.create("http://whisper-predictor.ai-ml.svc.cluster.local"),
+        config.recognition().http().url());
     assertEquals("medium", config.recognition().modelSize());
     assertEquals(Path.of("models", "ggml-medium.bin"), config.recognition().modelPath());
     assertEquals("cuda", config.recognition().device());
@@ -76,6 +87,100 @@ class ConfigLoaderTest {
     assertMessageNames(
         "STT_ENDPOINT_SILENCE_MS",
         Map.of("STT_CHUNK_TIMEOUT", "0.5", "STT_ENDPOINT_SILENCE_MS", "600"));
+  }
+
+  @Test
+  void httpRecognizerDefaultsToTheOpenAiRouteWithVerboseJsonAndBoundedRetries() {
+    SttConfig config = ConfigLoader.load(Map.of("STT_RECOGNIZER", "http"), 2);
+    HttpWhisper http = config.recognition().http();
+    assertEquals(RecognizerKind.HTTP, config.recognition().kind());
+    assertEquals(WhisperApi.OPENAI, http.api());
+    assertEquals(ResponseFormat.VERBOSE_JSON, http.responseFormat());
+    assertEquals("whisper-1", http.model());
+    assertEquals(Optional.empty(), http.apiKey());
+    assertEquals(8, http.concurrency());
+    assertEquals(Duration.ofSeconds(2), http.connectTimeout());
+    assertEquals(Duration.ofSeconds(15), http.requestTimeout());
+    assertEquals(3, http.retries());
+    assertEquals(Duration.ofMillis(250), http.backoff());
+    assertEquals(5, http.breakerFailures());
+    assertEquals(Duration.ofSeconds(5), http.breakerOpen());
+  }
+
+  @Test
+  void httpRecognizerSettingsAreReadFromTheirVariables() {
+    HttpWhisper http =
+        ConfigLoader.load(
+                Map.ofEntries(
+                    Map.entry("WHISPER_URL", "https://asr.example:9000/base"),
+                    Map.entry("STT_WHISPER_API", "whisper-cpp"),
+                    Map.entry("STT_WHISPER_HTTP_RESPONSE_FORMAT", "json"),
+                    Map.entry("STT_WHISPER_HTTP_MODEL", "openai/whisper-large-v3"),
+                    Map.entry("STT_WHISPER_HTTP_CONCURRENCY", "32"),
+                    Map.entry("STT_WHISPER_HTTP_CONNECT_TIMEOUT", "0.5"),
+                    Map.entry("STT_WHISPER_HTTP_TIMEOUT", "2.5"),
+                    Map.entry("STT_WHISPER_HTTP_RETRIES", "0"),
+                    Map.entry("STT_WHISPER_HTTP_BACKOFF_MS", "40"),
+                    Map.entry("STT_WHISPER_HTTP_BREAKER_FAILURES", "2"),
+                    Map.entry("STT_WHISPER_HTTP_BREAKER_OPEN", "1.5")),
+                2)
+            .recognition()
+            .http();
+    assertEquals(URI.create("https://asr.example:9000/base"), http.url());
+    assertEquals(WhisperApi.WHISPER_CPP, http.api());
+    assertEquals(ResponseFormat.JSON, http.responseFormat());
+    assertEquals("openai/whisper-large-v3", http.model());
+    assertEquals(32, http.concurrency());
+    assertEquals(Duration.ofMillis(500), http.connectTimeout());
+    assertEquals(Duration.ofMillis(2500), http.requestTimeout());
+    assertEquals(0, http.retries());
+    assertEquals(Duration.ofMillis(40), http.backoff());
+    assertEquals(2, http.breakerFailures());
+    assertEquals(Duration.ofMillis(1500), http.breakerOpen());
+  }
+
+  @Test
+  void invalidHttpRecognizerValuesFailWithAMessageNamingTheVariable() {
+    assertMessageNames("WHISPER_URL", Map.of("WHISPER_URL", "whisper-predictor:80"));
+    assertMessageNames("WHISPER_URL", Map.of("WHISPER_URL", "ftp://host/x"));
+    assertMessageNames("STT_WHISPER_API", Map.of("STT_WHISPER_API", "grpc"));
+    assertMessageNames(
+        "STT_WHISPER_HTTP_RESPONSE_FORMAT", Map.of("STT_WHISPER_HTTP_RESPONSE_FORMAT", "srt"));
+    assertMessageNames("STT_WHISPER_HTTP_TIMEOUT", Map.of("STT_WHISPER_HTTP_TIMEOUT", "0"));
+    assertMessageNames("STT_WHISPER_HTTP_RETRIES", Map.of("STT_WHISPER_HTTP_RETRIES", "-1"));
+    assertMessageNames("STT_WHISPER_HTTP_CONCURRENCY", Map.of("STT_WHISPER_HTTP_CONCURRENCY", "0"));
+    assertMessageNames(
+        "STT_WHISPER_HTTP_BREAKER_FAILURES", Map.of("STT_WHISPER_HTTP_BREAKER_FAILURES", "x"));
+  }
+
+  @Test
+  void apiKeyComesFromTheEnvironmentOrAMountedFileAndIsNeverPrinted(@TempDir Path dir)
+      throws IOException {
+    HttpWhisper inline =
+        ConfigLoader.load(Map.of("STT_WHISPER_API_KEY", "sk-inline-123"), 2).recognition().http();
+    assertEquals(Optional.of(new ApiKey("sk-inline-123")), inline.apiKey());
+    assertFalse(inline.toString().contains("sk-inline-123"), inline.toString());
+
+    Path secret = Files.writeString(dir.resolve("key"), "sk-from-file-456\n");
+    SttConfig fromFile =
+        ConfigLoader.load(Map.of("STT_WHISPER_API_KEY_FILE", secret.toString()), 2);
+    assertEquals("sk-from-file-456", fromFile.recognition().http().apiKey().orElseThrow().value());
+    assertFalse(fromFile.toString().contains("sk-from-file-456"));
+  }
+
+  @Test
+  void apiKeyProblemsNameTheVariableButNotTheKey(@TempDir Path dir) {
+    assertMessageNames(
+        "STT_WHISPER_API_KEY_FILE",
+        Map.of("STT_WHISPER_API_KEY_FILE", dir.resolve("missing").toString()));
+    assertMessageNames(
+        "both set", Map.of("STT_WHISPER_API_KEY", "a", "STT_WHISPER_API_KEY_FILE", dir.toString()));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(Map.of("STT_WHISPER_API_KEY", "secret with spaces"), 2));
+    assertTrue(e.getMessage().contains("STT_WHISPER_API_KEY"), e.getMessage());
+    assertFalse(e.getMessage().contains("secret"), e.getMessage());
   }
 
   private static void assertMessageNames(String variable, Map<String, String> env) {

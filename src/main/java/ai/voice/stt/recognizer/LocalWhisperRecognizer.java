@@ -4,6 +4,7 @@ import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.OutputMessage.TimedText;
 import io.github.givimad.whisperjni.WhisperContext;
+import io.github.givimad.whisperjni.WhisperContextParams;
 import io.github.givimad.whisperjni.WhisperFullParams;
 import io.github.givimad.whisperjni.WhisperJNI;
 import io.github.givimad.whisperjni.WhisperSamplingStrategy;
@@ -67,6 +68,21 @@ public final class LocalWhisperRecognizer implements Recognizer {
       int elasticCores,
       AudioContext audioContext)
       throws IOException {
+    this(modelPath, concurrency, threadsPerCall, elasticCores, audioContext, true);
+  }
+
+  /**
+   * @param useGpu whether a GPU build of whisper.cpp (Dockerfile.rocm) may offload to the GPU; the
+   *     bundled CPU build ignores it
+   */
+  public LocalWhisperRecognizer(
+      Path modelPath,
+      int concurrency,
+      int threadsPerCall,
+      int elasticCores,
+      AudioContext audioContext,
+      boolean useGpu)
+      throws IOException {
     if (!Files.isRegularFile(modelPath)) {
       throw new IOException(
           "Whisper model not found at "
@@ -75,7 +91,9 @@ public final class LocalWhisperRecognizer implements Recognizer {
     }
     WhisperJNI.loadLibrary(message -> log.debug("whisper.cpp: {}", message.strip()));
     this.whisper = new WhisperJNI();
-    this.context = whisper.initNoState(modelPath);
+    WhisperContextParams contextParams = new WhisperContextParams();
+    contextParams.useGPU = useGpu;
+    this.context = whisper.initNoState(modelPath, contextParams);
     if (context == null) {
       throw new IOException("whisper.cpp could not load the model at " + modelPath);
     }

@@ -18,7 +18,9 @@ final class RecognizerFactory {
               recognition.workers(),
               recognition.threadsPerWorker(),
               recognition.elasticCores(),
-              recognition.audioContext());
+              recognition.audioContext(),
+              // WHISPER_DEVICE=cpu keeps a GPU build of whisper.cpp on the CPU.
+              !recognition.device().equals("cpu"));
       // No connection is made here: the service starts while the server is still coming up,
       // and the first utterances retry (or fail clearly) until it answers.
       case HTTP -> new HttpWhisperRecognizer(recognition.http());

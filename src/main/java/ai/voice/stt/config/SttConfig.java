@@ -26,6 +26,22 @@ public record SttConfig(
     public String outputSubject(String sessionId) {
       return outputPrefix + "." + sessionId;
     }
+
+    /** A server URL fit for logs: any {@code user:password@} or {@code token@} is masked. */
+    public static String redact(String url) {
+      return url == null ? "" : url.replaceAll("(?<=://)[^@/]*@", "***@");
+    }
+
+    @Override
+    public String toString() {
+      return "Nats[servers="
+          + servers.stream().map(Nats::redact).toList()
+          + ", inputPrefix="
+          + inputPrefix
+          + ", outputPrefix="
+          + outputPrefix
+          + "]";
+    }
   }
 
   /** Which recognizer runs and how. */

@@ -4,6 +4,7 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.health.HealthServer;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.session.OutputPublisher;
 import ai.voice.stt.session.SegmenterSettings;
 import ai.voice.stt.session.SessionEnvironment;
@@ -41,23 +42,24 @@ public final class SttService implements AutoCloseable {
   private final SessionRegistry sessions;
   private final Dispatcher dispatcher;
   private final HealthServer health;
+  private final ServiceStats stats = new ServiceStats();
 
-  private SttService(SttConfig config) throws IOException {
+  private SttService(SttConfig config, Recognizer recognizer) throws IOException {
     this.config = config;
     SpeechDetectorFactory detectors =
         config.streaming().vadEnabled()
             ? new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness())
             : SpeechDetectorFactory.everythingIsSpeech();
-    this.inference =
-        new InferenceScheduler(
-            RecognizerFactory.create(config.recognition()), config.recognition().queueCapacity());
+    this.inference = new InferenceScheduler(recognizer, config.recognition().queueCapacity());
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("session-timers").daemon().factory());
     this.actors =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("session-", 0).factory());
-    this.connection = NatsConnector.connect(config.nats(), "voice-stt");
-    OutputPublisher output = new NatsPublisher(connection, config.nats());
+    this.connection =
+        NatsConnector.connect(config.nats(), "voice-stt", new NatsOutageRecorder(stats));
+    OutputPublisher output =
+        new CountingPublisher(new NatsPublisher(connection, config.nats()), stats);
     this.sessions =
         new SessionRegistry(
             new SessionEnvironment(
@@ -77,13 +79,21 @@ public final class SttService implements AutoCloseable {
     dispatcher.subscribe(config.nats().inputSubscription());
     this.health =
         config.operations().healthPort() > 0
-            ? new HealthServer(config.operations().healthPort(), this::isReady)
+            ? new HealthServer(config.operations().healthPort(), this::isReady, this::metricsText)
             : null;
   }
 
   /** Starts the service; the recognizer is loaded before the first message is taken. */
   public static SttService start(SttConfig config) throws IOException {
-    SttService service = new SttService(config);
+    return start(config, RecognizerFactory.create(config.recognition()));
+  }
+
+  /**
+   * Starts the service around a recognizer the caller built (and hands its ownership over: {@link
+   * #close()} closes it).
+   */
+  public static SttService start(SttConfig config, Recognizer recognizer) throws IOException {
+    SttService service = new SttService(config, recognizer);
     log.info(service.banner());
     return service;
   }
@@ -99,6 +109,21 @@ public final class SttService implements AutoCloseable {
 
   public int activeSessions() {
     return sessions.activeSessions();
+  }
+
+  public ServiceStats stats() {
+    return stats;
+  }
+
+  /** The {@code /metrics} page: counters of {@link #stats()} and the current gauges. */
+  public String metricsText() {
+    return PrometheusText.render(
+        stats,
+        new PrometheusText.Gauges(
+            connection.getStatus() == Connection.Status.CONNECTED,
+            sessions.activeSessions(),
+            inference.queueDepth()),
+        System.nanoTime());
   }
 
   private String banner() {

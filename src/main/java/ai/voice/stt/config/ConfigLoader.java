@@ -35,6 +35,11 @@ public final class ConfigLoader {
   public static final int DEFAULT_MAX_SESSIONS = 256;
   public static final int DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  // An hour of speech and four hours of wall clock are far beyond any conversation, yet bound
+  // what one runaway or forgotten client can hold.
+  public static final Duration DEFAULT_MAX_SESSION_AUDIO = Duration.ofHours(1);
+  public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofHours(4);
+  private static final Duration LONGEST_SESSION_LIMIT = Duration.ofDays(7);
   public static final int DEFAULT_QUEUE_CAPACITY = 64;
   public static final int DEFAULT_HEALTH_PORT = 8080;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
@@ -165,7 +170,17 @@ public final class ConfigLoader {
             "STT_SESSION_IDLE_TIMEOUT",
             DEFAULT_IDLE_TIMEOUT,
             Duration.ofSeconds(1),
-            Duration.ofHours(24)));
+            Duration.ofHours(24)),
+        env.seconds(
+            "STT_MAX_SESSION_AUDIO_SECONDS",
+            DEFAULT_MAX_SESSION_AUDIO,
+            Duration.ofSeconds(1),
+            LONGEST_SESSION_LIMIT),
+        env.seconds(
+            "STT_MAX_SESSION_DURATION",
+            DEFAULT_MAX_SESSION_DURATION,
+            Duration.ofSeconds(1),
+            LONGEST_SESSION_LIMIT));
   }
 
   private static Operations operations(EnvReader env) {

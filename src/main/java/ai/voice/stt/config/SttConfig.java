@@ -90,8 +90,18 @@ public record SttConfig(
       Duration minSpeech,
       Duration interruptMinSpeech) {}
 
-  /** Bounds that keep one client from exhausting the service. */
-  public record Limits(int maxSessions, int maxChunkBytes, Duration sessionIdleTimeout) {}
+  /**
+   * Bounds that keep one client from exhausting the service.
+   *
+   * @param maxSessionAudio audio one session may send; beyond it the session is ended
+   * @param maxSessionDuration wall-clock life of one session; beyond it the session is ended
+   */
+  public record Limits(
+      int maxSessions,
+      int maxChunkBytes,
+      Duration sessionIdleTimeout,
+      Duration maxSessionAudio,
+      Duration maxSessionDuration) {}
 
   /** Telemetry and health. */
   public record Operations(

@@ -95,13 +95,16 @@ public record SttConfig(
    *
    * @param maxSessionAudio audio one session may send; beyond it the session is ended
    * @param maxSessionDuration wall-clock life of one session; beyond it the session is ended
+   * @param admissionQueueDepth new sessions are refused while this many recognitions wait for a
+   *     worker; 0 admits regardless (see docs/decisions/0006-admission-control.md)
    */
   public record Limits(
       int maxSessions,
       int maxChunkBytes,
       Duration sessionIdleTimeout,
       Duration maxSessionAudio,
-      Duration maxSessionDuration) {}
+      Duration maxSessionDuration,
+      int admissionQueueDepth) {}
 
   /** Telemetry and health. */
   public record Operations(

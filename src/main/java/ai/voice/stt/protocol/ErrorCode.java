@@ -19,6 +19,12 @@ public enum ErrorCode {
   SESSION_CLOSING("session_closing"),
   SESSION_LIMIT("session_limit"),
   /**
+   * A new session was refused because the inference queue is saturated ({@code
+   * STT_ADMISSION_QUEUE_DEPTH} recognitions waiting): sessions in progress keep their latency;
+   * nothing the client sent before was lost. Retry shortly or on another replica.
+   */
+  SERVICE_BUSY("service_busy"),
+  /**
    * The session sent as much audio as one session may ({@code STT_MAX_SESSION_AUDIO_SECONDS}): the
    * audio up to the limit is transcribed, the rest refused, and the session ends.
    */

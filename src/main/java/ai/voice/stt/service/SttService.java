@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +52,13 @@ public final class SttService implements AutoCloseable {
             ? new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness())
             : SpeechDetectorFactory.everythingIsSpeech();
     this.inference = new InferenceScheduler(recognizer, config.recognition().queueCapacity());
-    this.timers =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("session-timers").daemon().factory());
+    ScheduledThreadPoolExecutor timerThread =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("session-timers").daemon().factory());
+    // A closed session cancels its timer; without this the cancelled task (and the session it
+    // references) would stay queued until its deadline, up to the idle timeout later.
+    timerThread.setRemoveOnCancelPolicy(true);
+    this.timers = timerThread;
     this.actors =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("session-", 0).factory());
     this.connection =
@@ -111,6 +116,11 @@ public final class SttService implements AutoCloseable {
     return sessions.activeSessions();
   }
 
+  /** Recognitions waiting for a worker (the admission-control signal). */
+  public int inferenceQueueDepth() {
+    return inference.queueDepth();
+  }
+
   public ServiceStats stats() {
     return stats;
   }
@@ -130,7 +140,9 @@ public final class SttService implements AutoCloseable {
     SttConfig.Streaming s = config.streaming();
     return String.format(
         "voice-stt ready: subscribe %s -> publish %s.{id} | recognizer %s | VAD %s | endpoint %d"
-            + " ms, chunk timeout %.1f s, buffer %d bytes, interrupts %s (%d ms) | max sessions %d",
+            + " ms, chunk timeout %.1f s, buffer %d bytes, interrupts %s (%d ms) | max sessions %d,"
+            + " new sessions refused at %s queued recognitions (queue %d), per session %.0f s of"
+            + " audio / %.0f s open",
         config.nats().inputSubscription(),
         config.nats().outputPrefix(),
         inference.describeRecognizer(),
@@ -140,7 +152,13 @@ public final class SttService implements AutoCloseable {
         s.bufferSizeBytes(),
         s.interruptDetectionEnabled() ? "on" : "off",
         s.interruptMinSpeech().toMillis(),
-        config.limits().maxSessions());
+        config.limits().maxSessions(),
+        config.limits().admissionQueueDepth() > 0
+            ? Integer.toString(config.limits().admissionQueueDepth())
+            : "never",
+        config.recognition().queueCapacity(),
+        config.limits().maxSessionAudio().toMillis() / 1000.0,
+        config.limits().maxSessionDuration().toMillis() / 1000.0);
   }
 
   /**

@@ -96,6 +96,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void admissionControlStartsAtTwoWaitingUtterancesPerWorkerWithinTheQueue() {
+    assertEquals(4, ConfigLoader.load(Map.of(), 2).limits().admissionQueueDepth());
+    assertEquals(
+        3,
+        ConfigLoader.load(Map.of("STT_INFERENCE_QUEUE_SIZE", "3"), 8)
+            .limits()
+            .admissionQueueDepth());
+    assertEquals(
+        0,
+        ConfigLoader.load(Map.of("STT_ADMISSION_QUEUE_DEPTH", "0"), 2)
+            .limits()
+            .admissionQueueDepth(),
+        "0 turns it off");
+    assertMessageNames(
+        "STT_ADMISSION_QUEUE_DEPTH",
+        Map.of("STT_INFERENCE_QUEUE_SIZE", "8", "STT_ADMISSION_QUEUE_DEPTH", "9"));
+  }
+
+  @Test
   void endpointSilenceMustBeShorterThanTheChunkTimeout() {
     assertMessageNames(
         "STT_ENDPOINT_SILENCE_MS",

@@ -18,11 +18,13 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,8 @@ public final class SttService implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final HealthServer health;
   private final ServiceStats stats = new ServiceStats();
+  private final AtomicBoolean shuttingDown = new AtomicBoolean();
+  private final CompletableFuture<ShutdownReport> shutdownDone = new CompletableFuture<>();
 
   private SttService(SttConfig config, Recognizer recognizer) throws IOException {
     this.config = config;
@@ -103,8 +107,9 @@ public final class SttService implements AutoCloseable {
     return service;
   }
 
+  /** Connected to NATS and taking new sessions (false from the start of a shutdown). */
   public boolean isReady() {
-    return connection.getStatus() == Connection.Status.CONNECTED;
+    return !shuttingDown.get() && connection.getStatus() == Connection.Status.CONNECTED;
   }
 
   /** Waits until the subscription is registered with the server (tests publish right after). */
@@ -162,25 +167,55 @@ public final class SttService implements AutoCloseable {
   }
 
   /**
-   * Ordered shutdown: stop intake, end every session (its last result says why), let in-flight
-   * recognition finish within the grace period, flush NATS, then free the model.
+   * What an ordered shutdown achieved.
+   *
+   * @param sessionsToEnd sessions open when it began
+   * @param sessionsLeftOpen sessions that had not published their last result by the deadline
    */
-  @Override
-  public void close() {
+  public record ShutdownReport(int sessionsToEnd, int sessionsLeftOpen, Duration took) {
+    /** Every session got its last result within the grace period. */
+    public boolean clean() {
+      return sessionsLeftOpen == 0;
+    }
+  }
+
+  /**
+   * Ordered shutdown within {@code STT_SHUTDOWN_GRACE}: refuse new sessions (readiness goes down,
+   * and a message for a new session is answered with {@code session_closing}), end every session so
+   * it flushes its audio and publishes its last result with {@code end_reason: shutdown}, let
+   * in-flight recognition finish, then stop the input, flush NATS and free the model. Input stays
+   * subscribed until the sessions are done so late messages are answered, not dropped unseen.
+   *
+   * <p>Safe to call more than once and from several threads: later calls wait for the first.
+   */
+  public ShutdownReport shutdown() {
+    if (!shuttingDown.compareAndSet(false, true)) {
+      return shutdownDone.join();
+    }
+    long began = System.nanoTime();
     Duration grace = config.operations().shutdownGrace();
+    long deadline = began + grace.toNanos();
+    // Keep a quarter of the grace (at most 2 s) for flushing the last results and freeing the
+    // model.
+    Duration reserve =
+        Duration.ofNanos(Math.min(Duration.ofSeconds(2).toNanos(), grace.toNanos() / 4));
+    int open = sessions.activeSessions();
+    log.info("shutting down: ending {} sessions, grace {} s", open, grace.toMillis() / 1000.0);
+    int leftOpen = 0;
     try {
-      connection.closeDispatcher(dispatcher);
-      if (!sessions.closeAll("shutdown", grace)) {
+      if (!sessions.closeAll("shutdown", grace.minus(reserve))) {
+        leftOpen = sessions.activeSessions();
         log.warn(
-            "{} sessions still open after the {} s grace period",
-            sessions.activeSessions(),
-            grace.toSeconds());
+            "{} sessions had not published their last result after {} s; their results are lost",
+            leftOpen,
+            grace.minus(reserve).toMillis() / 1000.0);
       }
-      connection.flush(Duration.ofSeconds(2));
+      connection.closeDispatcher(dispatcher);
+      connection.flush(remaining(deadline));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (TimeoutException | RuntimeException e) {
-      log.warn("shutdown: {}", e.toString());
+      log.warn("shutdown: flushing results to NATS: {}", e.toString());
     }
     if (health != null) {
       health.close();
@@ -191,7 +226,27 @@ public final class SttService implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     timers.shutdownNow();
-    actors.close();
-    inference.close();
+    actors.shutdown();
+    inference.close(remaining(deadline));
+    ShutdownReport report =
+        new ShutdownReport(open, leftOpen, Duration.ofNanos(System.nanoTime() - began));
+    log.info(
+        "stopped: {} of {} sessions ended with their last result in {} s",
+        open - leftOpen,
+        open,
+        report.took().toMillis() / 1000.0);
+    shutdownDone.complete(report);
+    return report;
+  }
+
+  /** {@link #shutdown()}, for try-with-resources and tests. */
+  @Override
+  public void close() {
+    shutdown();
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(
+        Math.max(Duration.ofMillis(100).toNanos(), deadlineNanos - System.nanoTime()));
   }
 }

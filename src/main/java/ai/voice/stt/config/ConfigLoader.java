@@ -45,6 +45,11 @@ public final class ConfigLoader {
   public static final int DEFAULT_MAX_SESSIONS = 256;
   public static final int DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  // An hour of speech and four hours of wall clock are far beyond any conversation, yet bound
+  // what one runaway or forgotten client can hold.
+  public static final Duration DEFAULT_MAX_SESSION_AUDIO = Duration.ofHours(1);
+  public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofHours(4);
+  private static final Duration LONGEST_SESSION_LIMIT = Duration.ofDays(7);
   public static final int DEFAULT_QUEUE_CAPACITY = 64;
   public static final int DEFAULT_HEALTH_PORT = 8080;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
@@ -79,8 +84,9 @@ public final class ConfigLoader {
   /** Loads from an explicit map, so tests build configurations without touching the process. */
   public static SttConfig load(Map<String, String> environment, int availableCores) {
     EnvReader env = new EnvReader(environment);
+    Recognition recognition = recognition(env, availableCores);
     return new SttConfig(
-        nats(env), recognition(env, availableCores), streaming(env), limits(env), operations(env));
+        nats(env), recognition, streaming(env), limits(env, recognition), operations(env));
   }
 
   private static Nats nats(EnvReader env) {
@@ -275,7 +281,11 @@ public final class ConfigLoader {
         env.millis("STT_INTERRUPT_MIN_SPEECH_MS", DEFAULT_INTERRUPT_MIN_SPEECH, 30, 5_000));
   }
 
-  private static Limits limits(EnvReader env) {
+  private static Limits limits(EnvReader env, Recognition recognition) {
+    // Two waiting utterances per worker: every worker already has a full utterance of extra
+    // latency queued behind the one it is running, so taking on more sessions would slow the
+    // ones in progress.
+    int admissionDefault = Math.min(recognition.queueCapacity(), 2 * recognition.workers());
     return new Limits(
         env.integer("STT_MAX_SESSIONS", DEFAULT_MAX_SESSIONS, 1, 1_000_000),
         env.integer("STT_MAX_CHUNK_BYTES", DEFAULT_MAX_CHUNK_BYTES, 320, 64 << 20),
@@ -283,7 +293,18 @@ public final class ConfigLoader {
             "STT_SESSION_IDLE_TIMEOUT",
             DEFAULT_IDLE_TIMEOUT,
             Duration.ofSeconds(1),
-            Duration.ofHours(24)));
+            Duration.ofHours(24)),
+        env.seconds(
+            "STT_MAX_SESSION_AUDIO_SECONDS",
+            DEFAULT_MAX_SESSION_AUDIO,
+            Duration.ofSeconds(1),
+            LONGEST_SESSION_LIMIT),
+        env.seconds(
+            "STT_MAX_SESSION_DURATION",
+            DEFAULT_MAX_SESSION_DURATION,
+            Duration.ofSeconds(1),
+            LONGEST_SESSION_LIMIT),
+        env.integer("STT_ADMISSION_QUEUE_DEPTH", admissionDefault, 0, recognition.queueCapacity()));
   }
 
   private static Operations operations(EnvReader env) {

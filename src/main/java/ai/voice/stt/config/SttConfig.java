@@ -28,6 +28,22 @@ public record SttConfig(
     public String outputSubject(String sessionId) {
       return outputPrefix + "." + sessionId;
     }
+
+    /** A server URL fit for logs: any {@code user:password@} or {@code token@} is masked. */
+    public static String redact(String url) {
+      return url == null ? "" : url.replaceAll("(?<=://)[^@/]*@", "***@");
+    }
+
+    @Override
+    public String toString() {
+      return "Nats[servers="
+          + servers.stream().map(Nats::redact).toList()
+          + ", inputPrefix="
+          + inputPrefix
+          + ", outputPrefix="
+          + outputPrefix
+          + "]";
+    }
   }
 
   /**
@@ -160,8 +176,21 @@ public record SttConfig(
       Duration minSpeech,
       Duration interruptMinSpeech) {}
 
-  /** Bounds that keep one client from exhausting the service. */
-  public record Limits(int maxSessions, int maxChunkBytes, Duration sessionIdleTimeout) {}
+  /**
+   * Bounds that keep one client from exhausting the service.
+   *
+   * @param maxSessionAudio audio one session may send; beyond it the session is ended
+   * @param maxSessionDuration wall-clock life of one session; beyond it the session is ended
+   * @param admissionQueueDepth new sessions are refused while this many recognitions wait for a
+   *     worker; 0 admits regardless (see docs/decisions/0006-admission-control.md)
+   */
+  public record Limits(
+      int maxSessions,
+      int maxChunkBytes,
+      Duration sessionIdleTimeout,
+      Duration maxSessionAudio,
+      Duration maxSessionDuration,
+      int admissionQueueDepth) {}
 
   /** Telemetry and health. */
   public record Operations(

@@ -11,7 +11,9 @@ import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.vad.SpeechDetector;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
@@ -52,6 +54,7 @@ public final class SessionActor {
   private final FrameAssembler frames = new FrameAssembler(SpeechDetector.FRAME_SAMPLES);
   private final ArrayDeque<Segment> waiting = new ArrayDeque<>();
 
+  private final long openedNanos = System.nanoTime();
   private SpeechDetector detector;
   private AudioNormalizer normalizer;
   private StreamMessage.Start settings = StreamMessage.Start.defaults();
@@ -60,6 +63,7 @@ public final class SessionActor {
   private String endReason = "end";
   private boolean receivedAudio;
   private boolean recognizing;
+  private long acceptedFrames;
   private long sequence;
   private long coveredUntil;
   private long lastAudioNanos;
@@ -139,13 +143,37 @@ public final class SessionActor {
               + "-channel 16-bit frames");
       return;
     }
+    byte[] pcm = chunk.pcm();
+    long chunkFrames = pcm.length / normalizer.frameBytes();
+    long allowed = maxAudioFrames() - acceptedFrames;
+    boolean reachesLimit = chunkFrames >= allowed;
+    if (chunkFrames > allowed) {
+      pcm = Arrays.copyOf(pcm, Math.toIntExact(allowed * normalizer.frameBytes()));
+    }
+    acceptedFrames += pcm.length / normalizer.frameBytes();
     receivedAudio = true;
     lastAudioNanos = System.nanoTime();
-    for (short[] frame : frames.add(normalizer.normalize(chunk.pcm()))) {
+    for (short[] frame : frames.add(normalizer.normalize(pcm))) {
       boolean speech = detector.isSpeech(frame);
       detectInterrupt(speech);
       segmenter.accept(frame, speech).ifPresent(this::enqueue);
     }
+    if (reachesLimit) {
+      error(
+          ErrorCode.SESSION_AUDIO_LIMIT,
+          String.format(
+              Locale.ROOT,
+              "the session reached its limit of %.0f s of audio: audio after %.2f s was not"
+                  + " accepted; what came before is transcribed and the session ends",
+              env.limits().maxSessionAudio().toMillis() / 1000.0,
+              acceptedFrames / (double) settings.sampleRate()));
+      end("audio_limit");
+    }
+  }
+
+  /** The session's audio limit in sample frames of its own format. */
+  private long maxAudioFrames() {
+    return env.limits().maxSessionAudio().toMillis() * settings.sampleRate() / 1000;
   }
 
   private void detectInterrupt(boolean speech) {
@@ -319,7 +347,10 @@ public final class SessionActor {
   /** One timer per session: armed for the nearest deadline, re-armed when it fires. */
   private void armTimer() {
     if (timer == null) {
-      schedule(Math.min(env.streaming().chunkTimeout().toNanos(), idleTimeoutNanos()));
+      long lifeLeft = lifeLeftNanos(System.nanoTime());
+      schedule(
+          Math.min(
+              Math.min(env.streaming().chunkTimeout().toNanos(), idleTimeoutNanos()), lifeLeft));
     }
   }
 
@@ -335,6 +366,18 @@ public final class SessionActor {
       return;
     }
     long now = System.nanoTime();
+    long lifeLeft = lifeLeftNanos(now);
+    if (lifeLeft <= 0) {
+      error(
+          ErrorCode.SESSION_DURATION_LIMIT,
+          String.format(
+              Locale.ROOT,
+              "the session reached its limit of %.0f s open; what it sent is transcribed and the"
+                  + " session ends",
+              env.limits().maxSessionDuration().toMillis() / 1000.0));
+      end("duration_limit");
+      return;
+    }
     long idleLeft = idleTimeoutNanos() - (now - lastMessageNanos);
     if (idleLeft <= 0) {
       end("idle_timeout");
@@ -349,7 +392,11 @@ public final class SessionActor {
         chunkLeft = chunkTimeout;
       }
     }
-    schedule(Math.min(idleLeft, chunkLeft));
+    schedule(Math.min(Math.min(idleLeft, chunkLeft), lifeLeft));
+  }
+
+  private long lifeLeftNanos(long now) {
+    return env.limits().maxSessionDuration().toNanos() - (now - openedNanos);
   }
 
   private long idleTimeoutNanos() {

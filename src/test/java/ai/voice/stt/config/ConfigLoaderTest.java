@@ -83,6 +83,49 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sessionCapsDefaultToAnHourOfAudioAndFourHoursOpen() {
+    SttConfig.Limits limits = ConfigLoader.load(Map.of(), 2).limits();
+    assertEquals(Duration.ofHours(1), limits.maxSessionAudio());
+    assertEquals(Duration.ofHours(4), limits.maxSessionDuration());
+  }
+
+  @Test
+  void sessionCapsAreSecondsFromOneSecondToAWeek() {
+    SttConfig.Limits limits =
+        ConfigLoader.load(
+                Map.of("STT_MAX_SESSION_AUDIO_SECONDS", "90.5", "STT_MAX_SESSION_DURATION", "600"),
+                2)
+            .limits();
+    assertEquals(Duration.ofMillis(90_500), limits.maxSessionAudio());
+    assertEquals(Duration.ofMinutes(10), limits.maxSessionDuration());
+    assertMessageNames(
+        "STT_MAX_SESSION_AUDIO_SECONDS", Map.of("STT_MAX_SESSION_AUDIO_SECONDS", "0"));
+    assertMessageNames(
+        "STT_MAX_SESSION_AUDIO_SECONDS", Map.of("STT_MAX_SESSION_AUDIO_SECONDS", "an hour"));
+    assertMessageNames("STT_MAX_SESSION_DURATION", Map.of("STT_MAX_SESSION_DURATION", "-5"));
+    assertMessageNames("STT_MAX_SESSION_DURATION", Map.of("STT_MAX_SESSION_DURATION", "604801"));
+  }
+
+  @Test
+  void admissionControlStartsAtTwoWaitingUtterancesPerWorkerWithinTheQueue() {
+    assertEquals(4, ConfigLoader.load(Map.of(), 2).limits().admissionQueueDepth());
+    assertEquals(
+        3,
+        ConfigLoader.load(Map.of("STT_INFERENCE_QUEUE_SIZE", "3"), 8)
+            .limits()
+            .admissionQueueDepth());
+    assertEquals(
+        0,
+        ConfigLoader.load(Map.of("STT_ADMISSION_QUEUE_DEPTH", "0"), 2)
+            .limits()
+            .admissionQueueDepth(),
+        "0 turns it off");
+    assertMessageNames(
+        "STT_ADMISSION_QUEUE_DEPTH",
+        Map.of("STT_INFERENCE_QUEUE_SIZE", "8", "STT_ADMISSION_QUEUE_DEPTH", "9"));
+  }
+
+  @Test
   void endpointSilenceMustBeShorterThanTheChunkTimeout() {
     assertMessageNames(
         "STT_ENDPOINT_SILENCE_MS",

@@ -226,6 +226,46 @@ class ConfigLoaderTest {
     assertFalse(e.getMessage().contains("secret"), e.getMessage());
   }
 
+  @Test
+  void hyperdxNeedsAKeyFromTheEnvironmentOrAMountedFile(@TempDir Path dir) throws IOException {
+    assertMessageNames("HYPERDX_API_KEY", Map.of("HYPERDX_ENABLED", "true"));
+
+    Path secret = Files.writeString(dir.resolve("hyperdx"), "hdx-key-789\n");
+    SttConfig config =
+        ConfigLoader.load(
+            Map.of("HYPERDX_ENABLED", "true", "HYPERDX_API_KEY_FILE", secret.toString()), 2);
+    assertTrue(config.operations().hyperdxEnabled());
+    assertEquals(
+        "hdx-key-789", config.operations().telemetry().hyperdxApiKey().orElseThrow().value());
+    assertFalse(config.toString().contains("hdx-key-789"), config.toString());
+    assertMessageNames(
+        "both set", Map.of("HYPERDX_API_KEY", "a", "HYPERDX_API_KEY_FILE", secret.toString()));
+  }
+
+  @Test
+  void otelVariablesArePassedOnForTheSdkWithoutShowingTheirValues() {
+    SttConfig config =
+        ConfigLoader.load(
+            Map.of(
+                "OTEL_ENABLED", "false",
+                "OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=secret-1",
+                "OTEL_SERVICE_NAME", "stt-eu"),
+            2);
+    SttConfig.Telemetry telemetry = config.operations().telemetry();
+    assertFalse(telemetry.enabled());
+    assertEquals("stt-eu", telemetry.otelVariables().get("OTEL_SERVICE_NAME"));
+    assertFalse(config.toString().contains("secret-1"), config.toString());
+  }
+
+  @Test
+  void logFormatIsAutoJsonOrText() {
+    assertEquals(SttConfig.LogFormat.AUTO, ConfigLoader.load(Map.of(), 2).operations().logFormat());
+    assertEquals(
+        SttConfig.LogFormat.JSON,
+        ConfigLoader.load(Map.of("STT_LOG_FORMAT", "JSON"), 2).operations().logFormat());
+    assertMessageNames("STT_LOG_FORMAT", Map.of("STT_LOG_FORMAT", "xml"));
+  }
+
   private static void assertMessageNames(String variable, Map<String, String> env) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(env, 2));
     assertTrue(e.getMessage().contains(variable), e.getMessage());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.WavWriter;
 import ai.voice.stt.config.SttConfig.AudioContext;
+import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.recognizer.LocalWhisperRecognizer;
 import ai.voice.stt.support.FormData;
@@ -51,7 +52,7 @@ class WhisperServerTest {
 
   @Test
   void verboseJsonHasOpenAisFieldNamesAndTimedSegments() throws Exception {
-    TestData.Recording recording = TestData.recording("goforward");
+    Corpus.Recording recording = TestData.recording("goforward");
     HttpResponse<String> response =
         post(
             "/v1/audio/transcriptions",
@@ -76,7 +77,7 @@ class WhisperServerTest {
 
   @Test
   void jsonIsTheDefaultFormatAndTextIsPlain() throws Exception {
-    TestData.Recording recording = TestData.recording("cards_001");
+    Corpus.Recording recording = TestData.recording("cards_001");
     HttpResponse<String> json =
         post(
             "/v1/audio/transcriptions",
@@ -192,7 +193,7 @@ class WhisperServerTest {
     assertTrue(error.get("message").asText().contains(words), response.body());
   }
 
-  private static byte[] fileBytes(TestData.Recording recording) throws Exception {
+  private static byte[] fileBytes(Corpus.Recording recording) throws Exception {
     return Files.readAllBytes(recording.path());
   }
 

@@ -4,12 +4,14 @@ import ai.voice.stt.config.SttConfig.ApiKey;
 import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.config.SttConfig.HttpWhisper;
 import ai.voice.stt.config.SttConfig.Limits;
+import ai.voice.stt.config.SttConfig.LogFormat;
 import ai.voice.stt.config.SttConfig.Nats;
 import ai.voice.stt.config.SttConfig.Operations;
 import ai.voice.stt.config.SttConfig.Recognition;
 import ai.voice.stt.config.SttConfig.RecognizerKind;
 import ai.voice.stt.config.SttConfig.ResponseFormat;
 import ai.voice.stt.config.SttConfig.Streaming;
+import ai.voice.stt.config.SttConfig.Telemetry;
 import ai.voice.stt.config.SttConfig.WhisperApi;
 import java.io.IOException;
 import java.net.URI;
@@ -217,21 +219,25 @@ public final class ConfigLoader {
    * Messages name the variable but never show the key.
    */
   private static Optional<ApiKey> apiKey(EnvReader env) {
-    String inline = env.string("STT_WHISPER_API_KEY", null);
-    String file = env.string("STT_WHISPER_API_KEY_FILE", null);
+    return secret(env, "STT_WHISPER_API_KEY", "STT_WHISPER_API_KEY_FILE");
+  }
+
+  /** A credential given inline or as a file; messages name the variable, never the value. */
+  private static Optional<ApiKey> secret(EnvReader env, String inlineName, String fileName) {
+    String inline = env.string(inlineName, null);
+    String file = env.string(fileName, null);
     if (inline != null && file != null) {
-      throw new ConfigException(
-          "STT_WHISPER_API_KEY and STT_WHISPER_API_KEY_FILE are both set: set one.");
+      throw new ConfigException(inlineName + " and " + fileName + " are both set: set one.");
     }
     String key = inline;
-    String source = "STT_WHISPER_API_KEY";
+    String source = inlineName;
     if (file != null) {
-      source = "STT_WHISPER_API_KEY_FILE";
+      source = fileName;
       try {
         key = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
       } catch (IOException | RuntimeException e) {
         throw new ConfigException(
-            "Invalid STT_WHISPER_API_KEY_FILE='" + file + "': cannot read it (" + e + ").");
+            "Invalid " + fileName + "='" + file + "': cannot read it (" + e + ").");
       }
     }
     if (key == null) {
@@ -316,7 +322,28 @@ public final class ConfigLoader {
             DEFAULT_SHUTDOWN_GRACE,
             Duration.ofSeconds(1),
             Duration.ofMinutes(10)),
-        env.bool("OTEL_ENABLED", true),
-        env.bool("HYPERDX_ENABLED", false));
+        telemetry(env),
+        logFormat(env));
+  }
+
+  private static Telemetry telemetry(EnvReader env) {
+    boolean hyperdx = env.bool("HYPERDX_ENABLED", false);
+    Optional<ApiKey> key = secret(env, "HYPERDX_API_KEY", "HYPERDX_API_KEY_FILE");
+    if (hyperdx && key.isEmpty()) {
+      throw new ConfigException(
+          "HYPERDX_ENABLED=true needs HYPERDX_API_KEY (or HYPERDX_API_KEY_FILE): HyperDX refuses"
+              + " data without it.");
+    }
+    return new Telemetry(env.bool("OTEL_ENABLED", true), hyperdx, key, env.withPrefix("OTEL_"));
+  }
+
+  private static LogFormat logFormat(EnvReader env) {
+    String value = env.string("STT_LOG_FORMAT", "auto").toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "auto" -> LogFormat.AUTO;
+      case "json" -> LogFormat.JSON;
+      case "text" -> LogFormat.TEXT;
+      default -> throw EnvReader.invalid("STT_LOG_FORMAT", value, "auto, json or text");
+    };
   }
 }

@@ -192,7 +192,53 @@ public record SttConfig(
       Duration maxSessionDuration,
       int admissionQueueDepth) {}
 
-  /** Telemetry and health. */
+  /** Telemetry, logs and health. */
   public record Operations(
-      int healthPort, Duration shutdownGrace, boolean otelEnabled, boolean hyperdxEnabled) {}
+      int healthPort, Duration shutdownGrace, Telemetry telemetry, LogFormat logFormat) {
+    public boolean otelEnabled() {
+      return telemetry.enabled();
+    }
+
+    public boolean hyperdxEnabled() {
+      return telemetry.hyperdxEnabled();
+    }
+  }
+
+  /**
+   * OpenTelemetry export.
+   *
+   * @param enabled OTEL_ENABLED; false exports nothing (the {@code /metrics} page still works)
+   * @param hyperdxApiKey present whenever {@code hyperdxEnabled}
+   * @param otelVariables the {@code OTEL_*} variables as given, read by the SDK's autoconfiguration
+   *     (endpoint, protocol, headers, service name, resource attributes, exporters)
+   */
+  public record Telemetry(
+      boolean enabled,
+      boolean hyperdxEnabled,
+      Optional<ApiKey> hyperdxApiKey,
+      java.util.Map<String, String> otelVariables) {
+    public Telemetry {
+      otelVariables = java.util.Map.copyOf(otelVariables);
+    }
+
+    @Override
+    public String toString() {
+      // OTEL_EXPORTER_OTLP_HEADERS may carry credentials too.
+      return "Telemetry[enabled="
+          + enabled
+          + ", hyperdxEnabled="
+          + hyperdxEnabled
+          + ", otelVariables="
+          + otelVariables.keySet()
+          + "]";
+    }
+  }
+
+  /** STT_LOG_FORMAT; applied by logback.xml, validated here so a typo stops start-up. */
+  public enum LogFormat {
+    /** JSON when the process has no terminal (a container), text on a terminal. */
+    AUTO,
+    JSON,
+    TEXT
+  }
 }

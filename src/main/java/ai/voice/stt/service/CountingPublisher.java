@@ -2,15 +2,18 @@ package ai.voice.stt.service;
 
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.session.OutputPublisher;
+import ai.voice.stt.telemetry.SttMetrics;
 
-/** Counts every result, error and session end on its way out, then hands it on. */
+/** Counts every result, error, interrupt and session end on its way out, then hands it on. */
 final class CountingPublisher implements OutputPublisher {
   private final OutputPublisher next;
   private final ServiceStats stats;
+  private final SttMetrics metrics;
 
-  CountingPublisher(OutputPublisher next, ServiceStats stats) {
+  CountingPublisher(OutputPublisher next, ServiceStats stats, SttMetrics metrics) {
     this.next = next;
     this.stats = stats;
+    this.metrics = metrics;
   }
 
   @Override
@@ -20,8 +23,11 @@ final class CountingPublisher implements OutputPublisher {
         stats.resultPublished();
         t.endReason().ifPresent(stats::sessionEnded);
       }
-      case OutputMessage.Error e -> stats.errorPublished(e.code());
-      case OutputMessage.Interrupt ignored -> {}
+      case OutputMessage.Error e -> {
+        stats.errorPublished(e.code());
+        metrics.error(e.code());
+      }
+      case OutputMessage.Interrupt ignored -> metrics.interrupt();
     }
     next.publish(message);
   }

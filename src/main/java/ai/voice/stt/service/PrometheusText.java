@@ -1,6 +1,5 @@
 package ai.voice.stt.service;
 
-import ai.voice.stt.protocol.ErrorCode;
 import java.util.Locale;
 import java.util.Map;
 
@@ -12,13 +11,13 @@ import java.util.Map;
 final class PrometheusText {
   private final StringBuilder out = new StringBuilder();
 
-  /** Point-in-time values that are not counters of {@link ServiceStats}. */
-  record Gauges(boolean natsConnected, int sessionsActive, int inferenceQueueDepth) {}
-
-  static String render(ServiceStats stats, Gauges gauges, long nowNanos) {
+  /**
+   * The NATS link, results and session ends. Sessions, queue depth and errors by code come from the
+   * OpenTelemetry instruments (telemetry.SttMetrics), rendered after these on the same page.
+   */
+  static String render(ServiceStats stats, boolean natsConnected, long nowNanos) {
     PrometheusText text = new PrometheusText();
-    text.gauge(
-        "stt_nats_connected", "1 when the NATS connection is up", gauges.natsConnected() ? 1 : 0);
+    text.gauge("stt_nats_connected", "1 when the NATS connection is up", natsConnected ? 1 : 0);
     text.counter("stt_nats_disconnects_total", "NATS connection losses", stats.natsDisconnects());
     text.counter(
         "stt_nats_reconnects_total", "NATS reconnections after a loss", stats.natsReconnects());
@@ -30,16 +29,7 @@ final class PrometheusText {
         "stt_nats_last_outage_seconds",
         "length of the most recent NATS outage that has ended",
         stats.natsLastOutage().toNanos() / 1e9);
-    text.gauge("stt_sessions_active", "open sessions", gauges.sessionsActive());
-    text.gauge(
-        "stt_inference_queue_depth",
-        "recognitions waiting for a worker",
-        gauges.inferenceQueueDepth());
     text.counter("stt_results_total", "transcription results published", stats.resultsPublished());
-    text.header("stt_errors_total", "counter", "error messages published, by code");
-    for (ErrorCode code : ErrorCode.values()) {
-      text.sample("stt_errors_total{code=\"" + code.wireName() + "\"}", stats.errors(code));
-    }
     text.header("stt_sessions_ended_total", "counter", "sessions ended, by end_reason");
     for (Map.Entry<String, Long> e : stats.sessionsEnded().entrySet()) {
       text.sample("stt_sessions_ended_total{reason=\"" + e.getKey() + "\"}", e.getValue());

@@ -9,6 +9,8 @@ import ai.voice.stt.session.OutputPublisher;
 import ai.voice.stt.session.SegmenterSettings;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
+import ai.voice.stt.telemetry.Telemetry;
+import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.transport.IngressHandler;
 import ai.voice.stt.transport.NatsConnector;
 import ai.voice.stt.transport.NatsPublisher;
@@ -45,12 +47,15 @@ public final class SttService implements AutoCloseable {
   private final SessionRegistry sessions;
   private final Dispatcher dispatcher;
   private final HealthServer health;
+  private final Telemetry telemetry;
   private final ServiceStats stats = new ServiceStats();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final CompletableFuture<ShutdownReport> shutdownDone = new CompletableFuture<>();
 
-  private SttService(SttConfig config, Recognizer recognizer) throws IOException {
+  private SttService(SttConfig config, Recognizer recognizer, Telemetry telemetry)
+      throws IOException {
     this.config = config;
+    this.telemetry = telemetry;
     SpeechDetectorFactory detectors =
         config.streaming().vadEnabled()
             ? new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness())
@@ -68,7 +73,8 @@ public final class SttService implements AutoCloseable {
     this.connection =
         NatsConnector.connect(config.nats(), "voice-stt", new NatsOutageRecorder(stats));
     OutputPublisher output =
-        new CountingPublisher(new NatsPublisher(connection, config.nats()), stats);
+        new CountingPublisher(
+            new NatsPublisher(connection, config.nats()), stats, telemetry.metrics());
     this.sessions =
         new SessionRegistry(
             new SessionEnvironment(
@@ -78,9 +84,11 @@ public final class SttService implements AutoCloseable {
                 detectors,
                 inference,
                 output,
+                new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
                 actors,
                 timers,
                 MAILBOX_CAPACITY));
+    telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth);
     IngressHandler ingress =
         new IngressHandler(new MessageDecoder(config.limits().maxChunkBytes()), sessions);
     this.dispatcher =
@@ -102,7 +110,14 @@ public final class SttService implements AutoCloseable {
    * #close()} closes it).
    */
   public static SttService start(SttConfig config, Recognizer recognizer) throws IOException {
-    SttService service = new SttService(config, recognizer);
+    Telemetry telemetry = Telemetry.create(config.operations().telemetry());
+    SttService service;
+    try {
+      service = new SttService(config, recognizer, telemetry);
+    } catch (IOException | RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
     log.info(service.banner());
     return service;
   }
@@ -130,15 +145,11 @@ public final class SttService implements AutoCloseable {
     return stats;
   }
 
-  /** The {@code /metrics} page: counters of {@link #stats()} and the current gauges. */
+  /** The {@code /metrics} page: counters of {@link #stats()}, then the OpenTelemetry metrics. */
   public String metricsText() {
     return PrometheusText.render(
-        stats,
-        new PrometheusText.Gauges(
-            connection.getStatus() == Connection.Status.CONNECTED,
-            sessions.activeSessions(),
-            inference.queueDepth()),
-        System.nanoTime());
+            stats, connection.getStatus() == Connection.Status.CONNECTED, System.nanoTime())
+        + telemetry.prometheusText();
   }
 
   private String banner() {
@@ -235,6 +246,8 @@ public final class SttService implements AutoCloseable {
         open - leftOpen,
         open,
         report.took().toMillis() / 1000.0);
+    // Last, so the spans and metrics of the final results are exported too.
+    telemetry.close();
     shutdownDone.complete(report);
     return report;
   }

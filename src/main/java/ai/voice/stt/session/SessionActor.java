@@ -9,6 +9,7 @@ import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.SpeechDetector;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -38,6 +39,9 @@ public final class SessionActor {
   private static final InferenceScheduler.Outcome NOTHING_HEARD =
       new InferenceScheduler.Outcome(new Transcript("", List.of(), Optional.empty(), 0), 0);
 
+  /** A segment waiting for (or at) the recognizer, with when it was cut, for its trace. */
+  private record Pending(Segment segment, long cutNanos) {}
+
   /** Lifecycle: open until end/expiry, then closing until the last result is out. */
   private enum Phase {
     OPEN,
@@ -52,7 +56,7 @@ public final class SessionActor {
   private final Segmenter segmenter;
   private final InterruptDetector interrupts;
   private final FrameAssembler frames = new FrameAssembler(SpeechDetector.FRAME_SAMPLES);
-  private final ArrayDeque<Segment> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
 
   private final long openedNanos = System.nanoTime();
   private SpeechDetector detector;
@@ -150,7 +154,9 @@ public final class SessionActor {
     if (chunkFrames > allowed) {
       pcm = Arrays.copyOf(pcm, Math.toIntExact(allowed * normalizer.frameBytes()));
     }
-    acceptedFrames += pcm.length / normalizer.frameBytes();
+    long accepted = pcm.length / normalizer.frameBytes();
+    acceptedFrames += accepted;
+    env.utterances().metrics().audioInput(accepted / (double) settings.sampleRate());
     receivedAudio = true;
     lastAudioNanos = System.nanoTime();
     for (short[] frame : frames.add(normalizer.normalize(pcm))) {
@@ -210,7 +216,7 @@ public final class SessionActor {
   }
 
   private void enqueue(Segment segment) {
-    waiting.addLast(segment);
+    waiting.addLast(new Pending(segment, System.nanoTime()));
     recognizeNext();
   }
 
@@ -218,7 +224,7 @@ public final class SessionActor {
     if (recognizing || waiting.isEmpty()) {
       return;
     }
-    Segment segment = waiting.peekFirst();
+    Segment segment = waiting.peekFirst().segment();
     recognizing = true;
     if (!segment.hasVoice()) {
       // The end of an utterance cut by the buffer limit can be pure silence: whisper would
@@ -235,13 +241,16 @@ public final class SessionActor {
   }
 
   private void recognized(InferenceScheduler.Outcome outcome, Throwable failure, long submitted) {
-    Segment segment = waiting.pollFirst();
+    Pending pending = waiting.pollFirst();
+    Segment segment = pending.segment();
     recognizing = false;
     if (failure != null) {
-      reportFailure(segment, failure);
+      reportFailure(pending, submitted, failure);
     } else {
       boolean last = phase == Phase.CLOSING && waiting.isEmpty();
-      publishResult(segment, outcome, last);
+      env.utterances()
+          .published(
+              utterance(pending, submitted, outcome), () -> publishResult(segment, outcome, last));
       log.debug(
           "session {}: {} s of audio recognised in {} s (queued {} s)",
           id,
@@ -257,10 +266,27 @@ public final class SessionActor {
     finishIfDrained();
   }
 
-  private void reportFailure(Segment segment, Throwable failure) {
+  private UtteranceRecorder.Utterance utterance(
+      Pending pending, long submitted, InferenceScheduler.Outcome outcome) {
+    Segment segment = pending.segment();
+    return new UtteranceRecorder.Utterance(
+        id,
+        settings.speakerId(),
+        segment.samples().length / SAMPLE_RATE,
+        segment.isFinal(),
+        pending.cutNanos(),
+        submitted,
+        outcome == null ? 0 : outcome.queueSeconds(),
+        outcome == null ? 0 : outcome.transcript().processingSeconds(),
+        segment.hasVoice() && outcome != null);
+  }
+
+  private void reportFailure(Pending pending, long submitted, Throwable failure) {
+    Segment segment = pending.segment();
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     ErrorCode code =
         cause instanceof RecognitionException re ? re.code() : ErrorCode.RECOGNIZER_ERROR;
+    env.utterances().failed(utterance(pending, submitted, null), code.wireName(), cause);
     error(
         code,
         String.format(

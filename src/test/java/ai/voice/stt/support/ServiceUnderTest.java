@@ -26,6 +26,8 @@ public final class ServiceUnderTest implements AutoCloseable {
     env.put("NATS_URL", nats.url());
     env.put("STT_MODEL_PATH", TestData.model().toString());
     env.put("STT_HEALTH_PORT", "0");
+    // No collector runs beside the tests; those about export turn it on with their own receiver.
+    env.put("OTEL_ENABLED", "false");
     env.putAll(extraEnvironment);
     SttConfig config = ConfigLoader.load(env, Runtime.getRuntime().availableProcessors());
     this.gate = gated ? GatedRecognizer.around(config) : null;

@@ -25,6 +25,9 @@ public final class ServiceProcess implements AutoCloseable {
 
   public ServiceProcess(Map<String, String> environment) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
+    // No collector beside the tests, and plain-text logs the assertions read line by line.
+    builder.environment().put("OTEL_ENABLED", "false");
+    builder.environment().put("STT_LOG_FORMAT", "text");
     builder.environment().putAll(environment);
     this.process = builder.start();
     Thread.ofVirtual()

@@ -11,6 +11,7 @@ import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
 import ai.voice.stt.telemetry.Telemetry;
 import ai.voice.stt.telemetry.UtteranceRecorder;
+import ai.voice.stt.transport.ControlPlane;
 import ai.voice.stt.transport.IngressHandler;
 import ai.voice.stt.transport.NatsConnector;
 import ai.voice.stt.transport.NatsPublisher;
@@ -20,6 +21,7 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +50,7 @@ public final class SttService implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final HealthServer health;
   private final Telemetry telemetry;
+  private final ControlPlane controlPlane;
   private final ServiceStats stats = new ServiceStats();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final CompletableFuture<ShutdownReport> shutdownDone = new CompletableFuture<>();
@@ -94,6 +97,14 @@ public final class SttService implements AutoCloseable {
     this.dispatcher =
         connection.createDispatcher(msg -> ingress.onMessage(msg.getSubject(), msg.getData()));
     dispatcher.subscribe(config.nats().inputSubscription());
+    this.controlPlane =
+        new ControlPlane(
+            connection,
+            BuildInfo.version(),
+            Map.of(
+                "input", config.nats().inputSubscription(),
+                "output", config.nats().outputSubject("{id}")),
+            this::status);
     this.health =
         config.operations().healthPort() > 0
             ? new HealthServer(config.operations().healthPort(), this::isReady, this::metricsText)
@@ -139,6 +150,15 @@ public final class SttService implements AutoCloseable {
   /** Recognitions waiting for a worker (the admission-control signal). */
   public int inferenceQueueDepth() {
     return inference.queueDepth();
+  }
+
+  /** What the {@code stt.status} endpoint of the micro service answers. */
+  public ControlPlane.Status status() {
+    return new ControlPlane.Status(
+        sessions.activeSessions(),
+        inference.queueDepth(),
+        inference.describeRecognizer(),
+        isReady());
   }
 
   public ServiceStats stats() {
@@ -210,6 +230,8 @@ public final class SttService implements AutoCloseable {
     // model.
     Duration reserve =
         Duration.ofNanos(Math.min(Duration.ofSeconds(2).toNanos(), grace.toNanos() / 4));
+    // Discovery stops listing this replica first, while its sessions finish.
+    controlPlane.close();
     int open = sessions.activeSessions();
     log.info("shutting down: ending {} sessions, grace {} s", open, grace.toMillis() / 1000.0);
     int leftOpen = 0;

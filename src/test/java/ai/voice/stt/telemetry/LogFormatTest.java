@@ -53,8 +53,6 @@ class LogFormatTest {
     Logger logger = logger("text", out);
     logger.warn("no NATS for {} s", 2);
     String line = out.toString(StandardCharsets.UTF_8);
-    System.out.println(
-        "STATUS " + logger.getLoggerContext().getStatusManager().getCopyOfStatusList());
     assertTrue(line.contains("WARN  [") && line.endsWith("- no NATS for 2 s\n"), line);
     assertFalse(line.startsWith("{"), line);
   }

@@ -29,3 +29,6 @@ bash scripts/helm-check.sh
 
 step "interop: unchanged Python clients (nats-py + msgpack) and the NATS CLI"
 bash scripts/interop/run.sh
+
+step "NATS micro Service API: nats micro ls/info/stats (NATS CLI) find voice-stt and stt.status"
+bash scripts/micro-check.sh

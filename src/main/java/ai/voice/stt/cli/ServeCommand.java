@@ -8,13 +8,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
-/** Runs the service until SIGTERM/SIGINT, then shuts down in order. */
+/** Runs the service until SIGTERM/SIGINT, then shuts down in order and exits. */
 @Command(
     name = "serve",
     description = "Run the service. Configured by environment variables (docs/configuration.md).")
 final class ServeCommand implements Callable<Integer> {
   static final int EXIT_BAD_CONFIG = 2;
   static final int EXIT_START_FAILED = 3;
+  static final int EXIT_SESSIONS_CUT_SHORT = 4;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -32,16 +33,20 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("stt serve: cannot start: " + e.getMessage());
       return EXIT_START_FAILED;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  service.close();
-                  stopped.countDown();
+                  System.err.println("stt serve: SIGTERM received, shutting down");
+                  SttService.ShutdownReport report = service.shutdown();
+                  System.err.println("stt serve: " + report);
+                  // The JVM would report a SIGTERM death as status 143 however orderly the
+                  // shutdown was; halting from the hook says what really happened instead: 0
+                  // when every session got its last result within the grace period.
+                  Runtime.getRuntime().halt(report.clean() ? 0 : EXIT_SESSIONS_CUT_SHORT);
                 },
                 "shutdown"));
-    stopped.await();
+    new CountDownLatch(1).await(); // until the hook halts the process
     return 0;
   }
 }

@@ -4,12 +4,14 @@ import ai.voice.stt.config.SttConfig.ApiKey;
 import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.config.SttConfig.HttpWhisper;
 import ai.voice.stt.config.SttConfig.Limits;
+import ai.voice.stt.config.SttConfig.LogFormat;
 import ai.voice.stt.config.SttConfig.Nats;
 import ai.voice.stt.config.SttConfig.Operations;
 import ai.voice.stt.config.SttConfig.Recognition;
 import ai.voice.stt.config.SttConfig.RecognizerKind;
 import ai.voice.stt.config.SttConfig.ResponseFormat;
 import ai.voice.stt.config.SttConfig.Streaming;
+import ai.voice.stt.config.SttConfig.Telemetry;
 import ai.voice.stt.config.SttConfig.WhisperApi;
 import java.io.IOException;
 import java.net.URI;
@@ -45,6 +47,11 @@ public final class ConfigLoader {
   public static final int DEFAULT_MAX_SESSIONS = 256;
   public static final int DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  // An hour of speech and four hours of wall clock are far beyond any conversation, yet bound
+  // what one runaway or forgotten client can hold.
+  public static final Duration DEFAULT_MAX_SESSION_AUDIO = Duration.ofHours(1);
+  public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofHours(4);
+  private static final Duration LONGEST_SESSION_LIMIT = Duration.ofDays(7);
   public static final int DEFAULT_QUEUE_CAPACITY = 64;
   public static final int DEFAULT_HEALTH_PORT = 8080;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
@@ -79,8 +86,9 @@ public final class ConfigLoader {
   /** Loads from an explicit map, so tests build configurations without touching the process. */
   public static SttConfig load(Map<String, String> environment, int availableCores) {
     EnvReader env = new EnvReader(environment);
+    Recognition recognition = recognition(env, availableCores);
     return new SttConfig(
-        nats(env), recognition(env, availableCores), streaming(env), limits(env), operations(env));
+        nats(env), recognition, streaming(env), limits(env, recognition), operations(env));
   }
 
   private static Nats nats(EnvReader env) {
@@ -211,21 +219,25 @@ public final class ConfigLoader {
    * Messages name the variable but never show the key.
    */
   private static Optional<ApiKey> apiKey(EnvReader env) {
-    String inline = env.string("STT_WHISPER_API_KEY", null);
-    String file = env.string("STT_WHISPER_API_KEY_FILE", null);
+    return secret(env, "STT_WHISPER_API_KEY", "STT_WHISPER_API_KEY_FILE");
+  }
+
+  /** A credential given inline or as a file; messages name the variable, never the value. */
+  private static Optional<ApiKey> secret(EnvReader env, String inlineName, String fileName) {
+    String inline = env.string(inlineName, null);
+    String file = env.string(fileName, null);
     if (inline != null && file != null) {
-      throw new ConfigException(
-          "STT_WHISPER_API_KEY and STT_WHISPER_API_KEY_FILE are both set: set one.");
+      throw new ConfigException(inlineName + " and " + fileName + " are both set: set one.");
     }
     String key = inline;
-    String source = "STT_WHISPER_API_KEY";
+    String source = inlineName;
     if (file != null) {
-      source = "STT_WHISPER_API_KEY_FILE";
+      source = fileName;
       try {
         key = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
       } catch (IOException | RuntimeException e) {
         throw new ConfigException(
-            "Invalid STT_WHISPER_API_KEY_FILE='" + file + "': cannot read it (" + e + ").");
+            "Invalid " + fileName + "='" + file + "': cannot read it (" + e + ").");
       }
     }
     if (key == null) {
@@ -275,7 +287,11 @@ public final class ConfigLoader {
         env.millis("STT_INTERRUPT_MIN_SPEECH_MS", DEFAULT_INTERRUPT_MIN_SPEECH, 30, 5_000));
   }
 
-  private static Limits limits(EnvReader env) {
+  private static Limits limits(EnvReader env, Recognition recognition) {
+    // Two waiting utterances per worker: every worker already has a full utterance of extra
+    // latency queued behind the one it is running, so taking on more sessions would slow the
+    // ones in progress.
+    int admissionDefault = Math.min(recognition.queueCapacity(), 2 * recognition.workers());
     return new Limits(
         env.integer("STT_MAX_SESSIONS", DEFAULT_MAX_SESSIONS, 1, 1_000_000),
         env.integer("STT_MAX_CHUNK_BYTES", DEFAULT_MAX_CHUNK_BYTES, 320, 64 << 20),
@@ -283,7 +299,18 @@ public final class ConfigLoader {
             "STT_SESSION_IDLE_TIMEOUT",
             DEFAULT_IDLE_TIMEOUT,
             Duration.ofSeconds(1),
-            Duration.ofHours(24)));
+            Duration.ofHours(24)),
+        env.seconds(
+            "STT_MAX_SESSION_AUDIO_SECONDS",
+            DEFAULT_MAX_SESSION_AUDIO,
+            Duration.ofSeconds(1),
+            LONGEST_SESSION_LIMIT),
+        env.seconds(
+            "STT_MAX_SESSION_DURATION",
+            DEFAULT_MAX_SESSION_DURATION,
+            Duration.ofSeconds(1),
+            LONGEST_SESSION_LIMIT),
+        env.integer("STT_ADMISSION_QUEUE_DEPTH", admissionDefault, 0, recognition.queueCapacity()));
   }
 
   private static Operations operations(EnvReader env) {
@@ -295,7 +322,28 @@ public final class ConfigLoader {
             DEFAULT_SHUTDOWN_GRACE,
             Duration.ofSeconds(1),
             Duration.ofMinutes(10)),
-        env.bool("OTEL_ENABLED", true),
-        env.bool("HYPERDX_ENABLED", false));
+        telemetry(env),
+        logFormat(env));
+  }
+
+  private static Telemetry telemetry(EnvReader env) {
+    boolean hyperdx = env.bool("HYPERDX_ENABLED", false);
+    Optional<ApiKey> key = secret(env, "HYPERDX_API_KEY", "HYPERDX_API_KEY_FILE");
+    if (hyperdx && key.isEmpty()) {
+      throw new ConfigException(
+          "HYPERDX_ENABLED=true needs HYPERDX_API_KEY (or HYPERDX_API_KEY_FILE): HyperDX refuses"
+              + " data without it.");
+    }
+    return new Telemetry(env.bool("OTEL_ENABLED", true), hyperdx, key, env.withPrefix("OTEL_"));
+  }
+
+  private static LogFormat logFormat(EnvReader env) {
+    String value = env.string("STT_LOG_FORMAT", "auto").toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "auto" -> LogFormat.AUTO;
+      case "json" -> LogFormat.JSON;
+      case "text" -> LogFormat.TEXT;
+      default -> throw EnvReader.invalid("STT_LOG_FORMAT", value, "auto, json or text");
+    };
   }
 }

@@ -20,6 +20,18 @@ final class EnvReader {
     return value == null || value.isBlank() ? defaultValue : value.trim();
   }
 
+  /** Every set variable whose name starts with {@code prefix}, for libraries that read them. */
+  Map<String, String> withPrefix(String prefix) {
+    Map<String, String> found = new java.util.TreeMap<>();
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(prefix) && !value.isBlank()) {
+            found.put(name, value.trim());
+          }
+        });
+    return found;
+  }
+
   boolean bool(String name, boolean defaultValue) {
     String value = string(name, null);
     if (value == null) {

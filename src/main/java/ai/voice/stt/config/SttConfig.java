@@ -28,6 +28,22 @@ public record SttConfig(
     public String outputSubject(String sessionId) {
       return outputPrefix + "." + sessionId;
     }
+
+    /** A server URL fit for logs: any {@code user:password@} or {@code token@} is masked. */
+    public static String redact(String url) {
+      return url == null ? "" : url.replaceAll("(?<=://)[^@/]*@", "***@");
+    }
+
+    @Override
+    public String toString() {
+      return "Nats[servers="
+          + servers.stream().map(Nats::redact).toList()
+          + ", inputPrefix="
+          + inputPrefix
+          + ", outputPrefix="
+          + outputPrefix
+          + "]";
+    }
   }
 
   /**
@@ -160,10 +176,69 @@ public record SttConfig(
       Duration minSpeech,
       Duration interruptMinSpeech) {}
 
-  /** Bounds that keep one client from exhausting the service. */
-  public record Limits(int maxSessions, int maxChunkBytes, Duration sessionIdleTimeout) {}
+  /**
+   * Bounds that keep one client from exhausting the service.
+   *
+   * @param maxSessionAudio audio one session may send; beyond it the session is ended
+   * @param maxSessionDuration wall-clock life of one session; beyond it the session is ended
+   * @param admissionQueueDepth new sessions are refused while this many recognitions wait for a
+   *     worker; 0 admits regardless (see docs/decisions/0006-admission-control.md)
+   */
+  public record Limits(
+      int maxSessions,
+      int maxChunkBytes,
+      Duration sessionIdleTimeout,
+      Duration maxSessionAudio,
+      Duration maxSessionDuration,
+      int admissionQueueDepth) {}
 
-  /** Telemetry and health. */
+  /** Telemetry, logs and health. */
   public record Operations(
-      int healthPort, Duration shutdownGrace, boolean otelEnabled, boolean hyperdxEnabled) {}
+      int healthPort, Duration shutdownGrace, Telemetry telemetry, LogFormat logFormat) {
+    public boolean otelEnabled() {
+      return telemetry.enabled();
+    }
+
+    public boolean hyperdxEnabled() {
+      return telemetry.hyperdxEnabled();
+    }
+  }
+
+  /**
+   * OpenTelemetry export.
+   *
+   * @param enabled OTEL_ENABLED; false exports nothing (the {@code /metrics} page still works)
+   * @param hyperdxApiKey present whenever {@code hyperdxEnabled}
+   * @param otelVariables the {@code OTEL_*} variables as given, read by the SDK's autoconfiguration
+   *     (endpoint, protocol, headers, service name, resource attributes, exporters)
+   */
+  public record Telemetry(
+      boolean enabled,
+      boolean hyperdxEnabled,
+      Optional<ApiKey> hyperdxApiKey,
+      java.util.Map<String, String> otelVariables) {
+    public Telemetry {
+      otelVariables = java.util.Map.copyOf(otelVariables);
+    }
+
+    @Override
+    public String toString() {
+      // OTEL_EXPORTER_OTLP_HEADERS may carry credentials too.
+      return "Telemetry[enabled="
+          + enabled
+          + ", hyperdxEnabled="
+          + hyperdxEnabled
+          + ", otelVariables="
+          + otelVariables.keySet()
+          + "]";
+    }
+  }
+
+  /** STT_LOG_FORMAT; applied by logback.xml, validated here so a typo stops start-up. */
+  public enum LogFormat {
+    /** JSON when the process has no terminal (a container), text on a terminal. */
+    AUTO,
+    JSON,
+    TEXT
+  }
 }

@@ -9,21 +9,33 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
-/** Kubernetes probes: {@code /healthz} (process alive) and {@code /readyz} (can serve). */
+/**
+ * Kubernetes probes, {@code /healthz} (process alive) and {@code /readyz} (can serve), and {@code
+ * /metrics} in the Prometheus text format.
+ */
 public final class HealthServer implements AutoCloseable {
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-  public HealthServer(int port, BooleanSupplier ready) throws IOException {
+  /**
+   * @param port 0 for any free port (see {@link #port()})
+   */
+  public HealthServer(int port, BooleanSupplier ready, Supplier<String> metrics)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n"));
+    server.createContext("/healthz", exchange -> respond(exchange, 200, PLAIN_TEXT, "ok\n"));
     server.createContext(
         "/readyz",
         exchange -> {
           boolean isReady = ready.getAsBoolean();
-          respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
+          respond(exchange, isReady ? 200 : 503, PLAIN_TEXT, isReady ? "ready\n" : "not ready\n");
         });
+    server.createContext(
+        "/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, metrics.get()));
     server.setExecutor(executor);
     server.start();
   }
@@ -32,9 +44,10 @@ public final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

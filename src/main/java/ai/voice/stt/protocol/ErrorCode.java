@@ -18,6 +18,19 @@ public enum ErrorCode {
   /** A message for a session that is flushing after {@code end} or expiry. */
   SESSION_CLOSING("session_closing"),
   SESSION_LIMIT("session_limit"),
+  /**
+   * A new session was refused because the inference queue is saturated ({@code
+   * STT_ADMISSION_QUEUE_DEPTH} recognitions waiting): sessions in progress keep their latency;
+   * nothing the client sent before was lost. Retry shortly or on another replica.
+   */
+  SERVICE_BUSY("service_busy"),
+  /**
+   * The session sent as much audio as one session may ({@code STT_MAX_SESSION_AUDIO_SECONDS}): the
+   * audio up to the limit is transcribed, the rest refused, and the session ends.
+   */
+  SESSION_AUDIO_LIMIT("session_audio_limit"),
+  /** The session has been open as long as one may ({@code STT_MAX_SESSION_DURATION}); it ends. */
+  SESSION_DURATION_LIMIT("session_duration_limit"),
   /** The inference queue was full: the named stretch of audio was not transcribed. */
   OVERLOADED("overloaded"),
   /** The recognizer failed on a stretch of audio. */

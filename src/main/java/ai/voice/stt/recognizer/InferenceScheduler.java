@@ -1,6 +1,7 @@
 package ai.voice.stt.recognizer;
 
 import ai.voice.stt.protocol.ErrorCode;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one scarce resource: a fixed set of platform threads running the recognizer, fed by one
@@ -16,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queued or running, so FIFO order is round-robin order.
  */
 public final class InferenceScheduler implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(InferenceScheduler.class);
   private final Recognizer recognizer;
   private final ThreadPoolExecutor executor;
 
@@ -82,15 +86,31 @@ public final class InferenceScheduler implements AutoCloseable {
     return recognizer.describe();
   }
 
-  /** Lets running jobs finish (up to the timeout), then frees the recognizer. */
-  @Override
-  public void close() {
+  /**
+   * Lets queued and running jobs finish within {@code timeout}, then frees the recognizer. A job
+   * still inside native code at the deadline keeps the recognizer alive: freeing the model under a
+   * running whisper.cpp call would crash the process, which is about to exit anyway.
+   */
+  public void close(Duration timeout) {
     executor.shutdown();
+    boolean finished = false;
     try {
-      executor.awaitTermination(30, TimeUnit.SECONDS);
+      finished = executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    recognizer.close();
+    if (finished) {
+      recognizer.close();
+    } else {
+      log.warn(
+          "{} recognitions still running after {} s; the model is left to the process exit",
+          executor.getActiveCount() + executor.getQueue().size(),
+          timeout.toMillis() / 1000.0);
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
   }
 }

@@ -4,10 +4,14 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.health.HealthServer;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.session.OutputPublisher;
 import ai.voice.stt.session.SegmenterSettings;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
+import ai.voice.stt.telemetry.Telemetry;
+import ai.voice.stt.telemetry.UtteranceRecorder;
+import ai.voice.stt.transport.ControlPlane;
 import ai.voice.stt.transport.IngressHandler;
 import ai.voice.stt.transport.NatsConnector;
 import ai.voice.stt.transport.NatsPublisher;
@@ -17,10 +21,14 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,23 +49,35 @@ public final class SttService implements AutoCloseable {
   private final SessionRegistry sessions;
   private final Dispatcher dispatcher;
   private final HealthServer health;
+  private final Telemetry telemetry;
+  private final ControlPlane controlPlane;
+  private final ServiceStats stats = new ServiceStats();
+  private final AtomicBoolean shuttingDown = new AtomicBoolean();
+  private final CompletableFuture<ShutdownReport> shutdownDone = new CompletableFuture<>();
 
-  private SttService(SttConfig config) throws IOException {
+  private SttService(SttConfig config, Recognizer recognizer, Telemetry telemetry)
+      throws IOException {
     this.config = config;
+    this.telemetry = telemetry;
     SpeechDetectorFactory detectors =
         config.streaming().vadEnabled()
             ? new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness())
             : SpeechDetectorFactory.everythingIsSpeech();
-    this.inference =
-        new InferenceScheduler(
-            RecognizerFactory.create(config.recognition()), config.recognition().queueCapacity());
-    this.timers =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("session-timers").daemon().factory());
+    this.inference = new InferenceScheduler(recognizer, config.recognition().queueCapacity());
+    ScheduledThreadPoolExecutor timerThread =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("session-timers").daemon().factory());
+    // A closed session cancels its timer; without this the cancelled task (and the session it
+    // references) would stay queued until its deadline, up to the idle timeout later.
+    timerThread.setRemoveOnCancelPolicy(true);
+    this.timers = timerThread;
     this.actors =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("session-", 0).factory());
-    this.connection = NatsConnector.connect(config.nats(), "voice-stt");
-    OutputPublisher output = new NatsPublisher(connection, config.nats());
+    this.connection =
+        NatsConnector.connect(config.nats(), "voice-stt", new NatsOutageRecorder(stats));
+    OutputPublisher output =
+        new CountingPublisher(
+            new NatsPublisher(connection, config.nats()), stats, telemetry.metrics());
     this.sessions =
         new SessionRegistry(
             new SessionEnvironment(
@@ -67,29 +87,55 @@ public final class SttService implements AutoCloseable {
                 detectors,
                 inference,
                 output,
+                new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
                 actors,
                 timers,
                 MAILBOX_CAPACITY));
+    telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth);
     IngressHandler ingress =
         new IngressHandler(new MessageDecoder(config.limits().maxChunkBytes()), sessions);
     this.dispatcher =
         connection.createDispatcher(msg -> ingress.onMessage(msg.getSubject(), msg.getData()));
     dispatcher.subscribe(config.nats().inputSubscription());
+    this.controlPlane =
+        new ControlPlane(
+            connection,
+            BuildInfo.version(),
+            Map.of(
+                "input", config.nats().inputSubscription(),
+                "output", config.nats().outputSubject("{id}")),
+            this::status);
     this.health =
         config.operations().healthPort() > 0
-            ? new HealthServer(config.operations().healthPort(), this::isReady)
+            ? new HealthServer(config.operations().healthPort(), this::isReady, this::metricsText)
             : null;
   }
 
   /** Starts the service; the recognizer is loaded before the first message is taken. */
   public static SttService start(SttConfig config) throws IOException {
-    SttService service = new SttService(config);
+    return start(config, RecognizerFactory.create(config.recognition()));
+  }
+
+  /**
+   * Starts the service around a recognizer the caller built (and hands its ownership over: {@link
+   * #close()} closes it).
+   */
+  public static SttService start(SttConfig config, Recognizer recognizer) throws IOException {
+    Telemetry telemetry = Telemetry.create(config.operations().telemetry());
+    SttService service;
+    try {
+      service = new SttService(config, recognizer, telemetry);
+    } catch (IOException | RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
     log.info(service.banner());
     return service;
   }
 
+  /** Connected to NATS and taking new sessions (false from the start of a shutdown). */
   public boolean isReady() {
-    return connection.getStatus() == Connection.Status.CONNECTED;
+    return !shuttingDown.get() && connection.getStatus() == Connection.Status.CONNECTED;
   }
 
   /** Waits until the subscription is registered with the server (tests publish right after). */
@@ -101,11 +147,38 @@ public final class SttService implements AutoCloseable {
     return sessions.activeSessions();
   }
 
+  /** Recognitions waiting for a worker (the admission-control signal). */
+  public int inferenceQueueDepth() {
+    return inference.queueDepth();
+  }
+
+  /** What the {@code stt.status} endpoint of the micro service answers. */
+  public ControlPlane.Status status() {
+    return new ControlPlane.Status(
+        sessions.activeSessions(),
+        inference.queueDepth(),
+        inference.describeRecognizer(),
+        isReady());
+  }
+
+  public ServiceStats stats() {
+    return stats;
+  }
+
+  /** The {@code /metrics} page: counters of {@link #stats()}, then the OpenTelemetry metrics. */
+  public String metricsText() {
+    return PrometheusText.render(
+            stats, connection.getStatus() == Connection.Status.CONNECTED, System.nanoTime())
+        + telemetry.prometheusText();
+  }
+
   private String banner() {
     SttConfig.Streaming s = config.streaming();
     return String.format(
         "voice-stt ready: subscribe %s -> publish %s.{id} | recognizer %s | VAD %s | endpoint %d"
-            + " ms, chunk timeout %.1f s, buffer %d bytes, interrupts %s (%d ms) | max sessions %d",
+            + " ms, chunk timeout %.1f s, buffer %d bytes, interrupts %s (%d ms) | max sessions %d,"
+            + " new sessions refused at %s queued recognitions (queue %d), per session %.0f s of"
+            + " audio / %.0f s open",
         config.nats().inputSubscription(),
         config.nats().outputPrefix(),
         inference.describeRecognizer(),
@@ -115,29 +188,67 @@ public final class SttService implements AutoCloseable {
         s.bufferSizeBytes(),
         s.interruptDetectionEnabled() ? "on" : "off",
         s.interruptMinSpeech().toMillis(),
-        config.limits().maxSessions());
+        config.limits().maxSessions(),
+        config.limits().admissionQueueDepth() > 0
+            ? Integer.toString(config.limits().admissionQueueDepth())
+            : "never",
+        config.recognition().queueCapacity(),
+        config.limits().maxSessionAudio().toMillis() / 1000.0,
+        config.limits().maxSessionDuration().toMillis() / 1000.0);
   }
 
   /**
-   * Ordered shutdown: stop intake, end every session (its last result says why), let in-flight
-   * recognition finish within the grace period, flush NATS, then free the model.
+   * What an ordered shutdown achieved.
+   *
+   * @param sessionsToEnd sessions open when it began
+   * @param sessionsLeftOpen sessions that had not published their last result by the deadline
    */
-  @Override
-  public void close() {
+  public record ShutdownReport(int sessionsToEnd, int sessionsLeftOpen, Duration took) {
+    /** Every session got its last result within the grace period. */
+    public boolean clean() {
+      return sessionsLeftOpen == 0;
+    }
+  }
+
+  /**
+   * Ordered shutdown within {@code STT_SHUTDOWN_GRACE}: refuse new sessions (readiness goes down,
+   * and a message for a new session is answered with {@code session_closing}), end every session so
+   * it flushes its audio and publishes its last result with {@code end_reason: shutdown}, let
+   * in-flight recognition finish, then stop the input, flush NATS and free the model. Input stays
+   * subscribed until the sessions are done so late messages are answered, not dropped unseen.
+   *
+   * <p>Safe to call more than once and from several threads: later calls wait for the first.
+   */
+  public ShutdownReport shutdown() {
+    if (!shuttingDown.compareAndSet(false, true)) {
+      return shutdownDone.join();
+    }
+    long began = System.nanoTime();
     Duration grace = config.operations().shutdownGrace();
+    long deadline = began + grace.toNanos();
+    // Keep a quarter of the grace (at most 2 s) for flushing the last results and freeing the
+    // model.
+    Duration reserve =
+        Duration.ofNanos(Math.min(Duration.ofSeconds(2).toNanos(), grace.toNanos() / 4));
+    // Discovery stops listing this replica first, while its sessions finish.
+    controlPlane.close();
+    int open = sessions.activeSessions();
+    log.info("shutting down: ending {} sessions, grace {} s", open, grace.toMillis() / 1000.0);
+    int leftOpen = 0;
     try {
-      connection.closeDispatcher(dispatcher);
-      if (!sessions.closeAll("shutdown", grace)) {
+      if (!sessions.closeAll("shutdown", grace.minus(reserve))) {
+        leftOpen = sessions.activeSessions();
         log.warn(
-            "{} sessions still open after the {} s grace period",
-            sessions.activeSessions(),
-            grace.toSeconds());
+            "{} sessions had not published their last result after {} s; their results are lost",
+            leftOpen,
+            grace.minus(reserve).toMillis() / 1000.0);
       }
-      connection.flush(Duration.ofSeconds(2));
+      connection.closeDispatcher(dispatcher);
+      connection.flush(remaining(deadline));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (TimeoutException | RuntimeException e) {
-      log.warn("shutdown: {}", e.toString());
+      log.warn("shutdown: flushing results to NATS: {}", e.toString());
     }
     if (health != null) {
       health.close();
@@ -148,7 +259,29 @@ public final class SttService implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     timers.shutdownNow();
-    actors.close();
-    inference.close();
+    actors.shutdown();
+    inference.close(remaining(deadline));
+    ShutdownReport report =
+        new ShutdownReport(open, leftOpen, Duration.ofNanos(System.nanoTime() - began));
+    log.info(
+        "stopped: {} of {} sessions ended with their last result in {} s",
+        open - leftOpen,
+        open,
+        report.took().toMillis() / 1000.0);
+    // Last, so the spans and metrics of the final results are exported too.
+    telemetry.close();
+    shutdownDone.complete(report);
+    return report;
+  }
+
+  /** {@link #shutdown()}, for try-with-resources and tests. */
+  @Override
+  public void close() {
+    shutdown();
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(
+        Math.max(Duration.ofMillis(100).toNanos(), deadlineNanos - System.nanoTime()));
   }
 }

@@ -9,9 +9,12 @@ import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.SpeechDetector;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +39,9 @@ public final class SessionActor {
   private static final InferenceScheduler.Outcome NOTHING_HEARD =
       new InferenceScheduler.Outcome(new Transcript("", List.of(), Optional.empty(), 0), 0);
 
+  /** A segment waiting for (or at) the recognizer, with when it was cut, for its trace. */
+  private record Pending(Segment segment, long cutNanos) {}
+
   /** Lifecycle: open until end/expiry, then closing until the last result is out. */
   private enum Phase {
     OPEN,
@@ -50,8 +56,9 @@ public final class SessionActor {
   private final Segmenter segmenter;
   private final InterruptDetector interrupts;
   private final FrameAssembler frames = new FrameAssembler(SpeechDetector.FRAME_SAMPLES);
-  private final ArrayDeque<Segment> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
 
+  private final long openedNanos = System.nanoTime();
   private SpeechDetector detector;
   private AudioNormalizer normalizer;
   private StreamMessage.Start settings = StreamMessage.Start.defaults();
@@ -60,6 +67,7 @@ public final class SessionActor {
   private String endReason = "end";
   private boolean receivedAudio;
   private boolean recognizing;
+  private long acceptedFrames;
   private long sequence;
   private long coveredUntil;
   private long lastAudioNanos;
@@ -139,13 +147,39 @@ public final class SessionActor {
               + "-channel 16-bit frames");
       return;
     }
+    byte[] pcm = chunk.pcm();
+    long chunkFrames = pcm.length / normalizer.frameBytes();
+    long allowed = maxAudioFrames() - acceptedFrames;
+    boolean reachesLimit = chunkFrames >= allowed;
+    if (chunkFrames > allowed) {
+      pcm = Arrays.copyOf(pcm, Math.toIntExact(allowed * normalizer.frameBytes()));
+    }
+    long accepted = pcm.length / normalizer.frameBytes();
+    acceptedFrames += accepted;
+    env.utterances().metrics().audioInput(accepted / (double) settings.sampleRate());
     receivedAudio = true;
     lastAudioNanos = System.nanoTime();
-    for (short[] frame : frames.add(normalizer.normalize(chunk.pcm()))) {
+    for (short[] frame : frames.add(normalizer.normalize(pcm))) {
       boolean speech = detector.isSpeech(frame);
       detectInterrupt(speech);
       segmenter.accept(frame, speech).ifPresent(this::enqueue);
     }
+    if (reachesLimit) {
+      error(
+          ErrorCode.SESSION_AUDIO_LIMIT,
+          String.format(
+              Locale.ROOT,
+              "the session reached its limit of %.0f s of audio: audio after %.2f s was not"
+                  + " accepted; what came before is transcribed and the session ends",
+              env.limits().maxSessionAudio().toMillis() / 1000.0,
+              acceptedFrames / (double) settings.sampleRate()));
+      end("audio_limit");
+    }
+  }
+
+  /** The session's audio limit in sample frames of its own format. */
+  private long maxAudioFrames() {
+    return env.limits().maxSessionAudio().toMillis() * settings.sampleRate() / 1000;
   }
 
   private void detectInterrupt(boolean speech) {
@@ -182,7 +216,7 @@ public final class SessionActor {
   }
 
   private void enqueue(Segment segment) {
-    waiting.addLast(segment);
+    waiting.addLast(new Pending(segment, System.nanoTime()));
     recognizeNext();
   }
 
@@ -190,7 +224,7 @@ public final class SessionActor {
     if (recognizing || waiting.isEmpty()) {
       return;
     }
-    Segment segment = waiting.peekFirst();
+    Segment segment = waiting.peekFirst().segment();
     recognizing = true;
     if (!segment.hasVoice()) {
       // The end of an utterance cut by the buffer limit can be pure silence: whisper would
@@ -207,13 +241,16 @@ public final class SessionActor {
   }
 
   private void recognized(InferenceScheduler.Outcome outcome, Throwable failure, long submitted) {
-    Segment segment = waiting.pollFirst();
+    Pending pending = waiting.pollFirst();
+    Segment segment = pending.segment();
     recognizing = false;
     if (failure != null) {
-      reportFailure(segment, failure);
+      reportFailure(pending, submitted, failure);
     } else {
       boolean last = phase == Phase.CLOSING && waiting.isEmpty();
-      publishResult(segment, outcome, last);
+      env.utterances()
+          .published(
+              utterance(pending, submitted, outcome), () -> publishResult(segment, outcome, last));
       log.debug(
           "session {}: {} s of audio recognised in {} s (queued {} s)",
           id,
@@ -229,10 +266,27 @@ public final class SessionActor {
     finishIfDrained();
   }
 
-  private void reportFailure(Segment segment, Throwable failure) {
+  private UtteranceRecorder.Utterance utterance(
+      Pending pending, long submitted, InferenceScheduler.Outcome outcome) {
+    Segment segment = pending.segment();
+    return new UtteranceRecorder.Utterance(
+        id,
+        settings.speakerId(),
+        segment.samples().length / SAMPLE_RATE,
+        segment.isFinal(),
+        pending.cutNanos(),
+        submitted,
+        outcome == null ? 0 : outcome.queueSeconds(),
+        outcome == null ? 0 : outcome.transcript().processingSeconds(),
+        segment.hasVoice() && outcome != null);
+  }
+
+  private void reportFailure(Pending pending, long submitted, Throwable failure) {
+    Segment segment = pending.segment();
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     ErrorCode code =
         cause instanceof RecognitionException re ? re.code() : ErrorCode.RECOGNIZER_ERROR;
+    env.utterances().failed(utterance(pending, submitted, null), code.wireName(), cause);
     error(
         code,
         String.format(
@@ -319,7 +373,10 @@ public final class SessionActor {
   /** One timer per session: armed for the nearest deadline, re-armed when it fires. */
   private void armTimer() {
     if (timer == null) {
-      schedule(Math.min(env.streaming().chunkTimeout().toNanos(), idleTimeoutNanos()));
+      long lifeLeft = lifeLeftNanos(System.nanoTime());
+      schedule(
+          Math.min(
+              Math.min(env.streaming().chunkTimeout().toNanos(), idleTimeoutNanos()), lifeLeft));
     }
   }
 
@@ -335,6 +392,18 @@ public final class SessionActor {
       return;
     }
     long now = System.nanoTime();
+    long lifeLeft = lifeLeftNanos(now);
+    if (lifeLeft <= 0) {
+      error(
+          ErrorCode.SESSION_DURATION_LIMIT,
+          String.format(
+              Locale.ROOT,
+              "the session reached its limit of %.0f s open; what it sent is transcribed and the"
+                  + " session ends",
+              env.limits().maxSessionDuration().toMillis() / 1000.0));
+      end("duration_limit");
+      return;
+    }
     long idleLeft = idleTimeoutNanos() - (now - lastMessageNanos);
     if (idleLeft <= 0) {
       end("idle_timeout");
@@ -349,7 +418,11 @@ public final class SessionActor {
         chunkLeft = chunkTimeout;
       }
     }
-    schedule(Math.min(idleLeft, chunkLeft));
+    schedule(Math.min(Math.min(idleLeft, chunkLeft), lifeLeft));
+  }
+
+  private long lifeLeftNanos(long now) {
+    return env.limits().maxSessionDuration().toNanos() - (now - openedNanos);
   }
 
   private long idleTimeoutNanos() {

@@ -2,6 +2,7 @@ package ai.voice.stt.session;
 
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param actorExecutor runs mailboxes (virtual threads)
  * @param timers the one scheduler for chunk and idle timeouts; its tasks only post to mailboxes
+ * @param utterances traces and metrics of each utterance
  */
 public record SessionEnvironment(
     SttConfig.Streaming streaming,
@@ -20,6 +22,7 @@ public record SessionEnvironment(
     SpeechDetectorFactory detectors,
     InferenceScheduler inference,
     OutputPublisher output,
+    UtteranceRecorder utterances,
     Executor actorExecutor,
     ScheduledExecutorService timers,
     int mailboxCapacity) {}

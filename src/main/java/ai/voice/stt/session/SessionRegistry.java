@@ -58,6 +58,21 @@ public final class SessionRegistry {
           "the service already has " + env.limits().maxSessions() + " open sessions");
       return null;
     }
+    int waiting = env.inference().queueDepth();
+    int admissionDepth = env.limits().admissionQueueDepth();
+    if (admissionDepth > 0 && waiting >= admissionDepth) {
+      // Admission control: the workers are behind, so a new session would only slow down the
+      // ones in progress. Refusing it keeps their latency (docs/decisions/0006).
+      count.decrementAndGet();
+      reject(
+          sessionId,
+          ErrorCode.SERVICE_BUSY,
+          "the service is at capacity ("
+              + waiting
+              + " utterances waiting for recognition); new sessions are refused until it catches"
+              + " up: retry shortly or use another replica");
+      return null;
+    }
     SessionActor created = new SessionActor(sessionId, env, this::closed);
     SessionActor existing = sessions.putIfAbsent(sessionId, created);
     if (existing != null) {

@@ -23,8 +23,11 @@ public final class NatsConnector {
    * Connects, retrying in the background when no server is up yet, so the pod can start before NATS
    * does. Returns once the connection object exists; {@link Connection#getStatus()} tells whether
    * it is connected.
+   *
+   * @param observer told of every connection event after it is logged
    */
-  public static Connection connect(SttConfig.Nats nats, String name) throws IOException {
+  public static Connection connect(SttConfig.Nats nats, String name, ConnectionListener observer)
+      throws IOException {
     Options options =
         Options.builder()
             .servers(nats.servers().toArray(String[]::new))
@@ -32,8 +35,8 @@ public final class NatsConnector {
             .maxReconnects(-1)
             .reconnectWait(Duration.ofMillis(500))
             .reconnectBufferSize(RECONNECT_BUFFER_BYTES)
-            .connectionListener(logTransitions())
-            .errorListener(new ErrorListener() {})
+            .connectionListener(new LoggingListener(observer))
+            .errorListener(logErrors())
             .build();
     try {
       return Nats.connectReconnectOnConnect(options);
@@ -43,14 +46,43 @@ public final class NatsConnector {
     }
   }
 
-  private static ConnectionListener logTransitions() {
-    return (connection, event) -> {
+  /** Logs each transition (server URLs without credentials), then tells the observer. */
+  private record LoggingListener(ConnectionListener observer) implements ConnectionListener {
+    @Override
+    @SuppressWarnings("deprecation")
+    public void connectionEvent(Connection connection, Events event) {
+      connectionEvent(connection, event, null, null);
+    }
+
+    @Override
+    public void connectionEvent(Connection connection, Events event, Long time, String uri) {
       switch (event) {
-        case CONNECTED, RECONNECTED, RESUBSCRIBED ->
-            log.info("NATS {}: {}", event, connection.getConnectedUrl());
-        case DISCONNECTED -> log.warn("NATS disconnected; reconnecting");
+        case CONNECTED, RESUBSCRIBED ->
+            log.info("NATS {}: {}", event, SttConfig.Nats.redact(connection.getConnectedUrl()));
         case CLOSED -> log.info("NATS connection closed");
+        // DISCONNECTED and RECONNECTED are logged with the outage's length by the service.
         default -> log.debug("NATS {}", event);
+      }
+      observer.connectionEvent(connection, event, time, uri);
+    }
+  }
+
+  /** jnats reports server errors (e.g. an authorization violation) here; they name no secret. */
+  private static ErrorListener logErrors() {
+    return new ErrorListener() {
+      @Override
+      public void errorOccurred(Connection connection, String error) {
+        log.warn("NATS server error: {}", error);
+      }
+
+      @Override
+      public void exceptionOccurred(Connection connection, Exception exception) {
+        log.debug("NATS connection exception: {}", exception.toString());
+      }
+
+      @Override
+      public void slowConsumerDetected(Connection connection, io.nats.client.Consumer consumer) {
+        log.warn("NATS slow consumer: input messages are being dropped by the client library");
       }
     };
   }

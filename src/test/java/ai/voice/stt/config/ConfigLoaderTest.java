@@ -83,6 +83,49 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sessionCapsDefaultToAnHourOfAudioAndFourHoursOpen() {
+    SttConfig.Limits limits = ConfigLoader.load(Map.of(), 2).limits();
+    assertEquals(Duration.ofHours(1), limits.maxSessionAudio());
+    assertEquals(Duration.ofHours(4), limits.maxSessionDuration());
+  }
+
+  @Test
+  void sessionCapsAreSecondsFromOneSecondToAWeek() {
+    SttConfig.Limits limits =
+        ConfigLoader.load(
+                Map.of("STT_MAX_SESSION_AUDIO_SECONDS", "90.5", "STT_MAX_SESSION_DURATION", "600"),
+                2)
+            .limits();
+    assertEquals(Duration.ofMillis(90_500), limits.maxSessionAudio());
+    assertEquals(Duration.ofMinutes(10), limits.maxSessionDuration());
+    assertMessageNames(
+        "STT_MAX_SESSION_AUDIO_SECONDS", Map.of("STT_MAX_SESSION_AUDIO_SECONDS", "0"));
+    assertMessageNames(
+        "STT_MAX_SESSION_AUDIO_SECONDS", Map.of("STT_MAX_SESSION_AUDIO_SECONDS", "an hour"));
+    assertMessageNames("STT_MAX_SESSION_DURATION", Map.of("STT_MAX_SESSION_DURATION", "-5"));
+    assertMessageNames("STT_MAX_SESSION_DURATION", Map.of("STT_MAX_SESSION_DURATION", "604801"));
+  }
+
+  @Test
+  void admissionControlStartsAtTwoWaitingUtterancesPerWorkerWithinTheQueue() {
+    assertEquals(4, ConfigLoader.load(Map.of(), 2).limits().admissionQueueDepth());
+    assertEquals(
+        3,
+        ConfigLoader.load(Map.of("STT_INFERENCE_QUEUE_SIZE", "3"), 8)
+            .limits()
+            .admissionQueueDepth());
+    assertEquals(
+        0,
+        ConfigLoader.load(Map.of("STT_ADMISSION_QUEUE_DEPTH", "0"), 2)
+            .limits()
+            .admissionQueueDepth(),
+        "0 turns it off");
+    assertMessageNames(
+        "STT_ADMISSION_QUEUE_DEPTH",
+        Map.of("STT_INFERENCE_QUEUE_SIZE", "8", "STT_ADMISSION_QUEUE_DEPTH", "9"));
+  }
+
+  @Test
   void endpointSilenceMustBeShorterThanTheChunkTimeout() {
     assertMessageNames(
         "STT_ENDPOINT_SILENCE_MS",
@@ -181,6 +224,46 @@ class ConfigLoaderTest {
             () -> ConfigLoader.load(Map.of("STT_WHISPER_API_KEY", "secret with spaces"), 2));
     assertTrue(e.getMessage().contains("STT_WHISPER_API_KEY"), e.getMessage());
     assertFalse(e.getMessage().contains("secret"), e.getMessage());
+  }
+
+  @Test
+  void hyperdxNeedsAKeyFromTheEnvironmentOrAMountedFile(@TempDir Path dir) throws IOException {
+    assertMessageNames("HYPERDX_API_KEY", Map.of("HYPERDX_ENABLED", "true"));
+
+    Path secret = Files.writeString(dir.resolve("hyperdx"), "hdx-key-789\n");
+    SttConfig config =
+        ConfigLoader.load(
+            Map.of("HYPERDX_ENABLED", "true", "HYPERDX_API_KEY_FILE", secret.toString()), 2);
+    assertTrue(config.operations().hyperdxEnabled());
+    assertEquals(
+        "hdx-key-789", config.operations().telemetry().hyperdxApiKey().orElseThrow().value());
+    assertFalse(config.toString().contains("hdx-key-789"), config.toString());
+    assertMessageNames(
+        "both set", Map.of("HYPERDX_API_KEY", "a", "HYPERDX_API_KEY_FILE", secret.toString()));
+  }
+
+  @Test
+  void otelVariablesArePassedOnForTheSdkWithoutShowingTheirValues() {
+    SttConfig config =
+        ConfigLoader.load(
+            Map.of(
+                "OTEL_ENABLED", "false",
+                "OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=secret-1",
+                "OTEL_SERVICE_NAME", "stt-eu"),
+            2);
+    SttConfig.Telemetry telemetry = config.operations().telemetry();
+    assertFalse(telemetry.enabled());
+    assertEquals("stt-eu", telemetry.otelVariables().get("OTEL_SERVICE_NAME"));
+    assertFalse(config.toString().contains("secret-1"), config.toString());
+  }
+
+  @Test
+  void logFormatIsAutoJsonOrText() {
+    assertEquals(SttConfig.LogFormat.AUTO, ConfigLoader.load(Map.of(), 2).operations().logFormat());
+    assertEquals(
+        SttConfig.LogFormat.JSON,
+        ConfigLoader.load(Map.of("STT_LOG_FORMAT", "JSON"), 2).operations().logFormat());
+    assertMessageNames("STT_LOG_FORMAT", Map.of("STT_LOG_FORMAT", "xml"));
   }
 
   private static void assertMessageNames(String variable, Map<String, String> env) {

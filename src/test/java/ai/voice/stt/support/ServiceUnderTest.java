@@ -18,16 +18,20 @@ public final class ServiceUnderTest implements AutoCloseable {
   private final SttService service;
   private final Connection clientConnection;
   private final StreamClient client;
+  private final GatedRecognizer gate;
 
-  public ServiceUnderTest(Map<String, String> extraEnvironment) throws Exception {
+  private ServiceUnderTest(Map<String, String> extraEnvironment, boolean gated) throws Exception {
     this.nats = new NatsServer();
     Map<String, String> env = new HashMap<>();
     env.put("NATS_URL", nats.url());
     env.put("STT_MODEL_PATH", TestData.model().toString());
     env.put("STT_HEALTH_PORT", "0");
+    // No collector runs beside the tests; those about export turn it on with their own receiver.
+    env.put("OTEL_ENABLED", "false");
     env.putAll(extraEnvironment);
     SttConfig config = ConfigLoader.load(env, Runtime.getRuntime().availableProcessors());
-    this.service = SttService.start(config);
+    this.gate = gated ? GatedRecognizer.around(config) : null;
+    this.service = gated ? SttService.start(config, gate) : SttService.start(config);
     service.awaitSubscribed(Duration.ofSeconds(5));
     this.clientConnection = nats.connect();
     this.client =
@@ -35,8 +39,24 @@ public final class ServiceUnderTest implements AutoCloseable {
             clientConnection, config.nats().inputPrefix(), config.nats().outputPrefix());
   }
 
+  public ServiceUnderTest(Map<String, String> extraEnvironment) throws Exception {
+    this(extraEnvironment, false);
+  }
+
   public ServiceUnderTest() throws Exception {
     this(Map.of());
+  }
+
+  /** The service with its real recognizer behind a {@link GatedRecognizer} ({@link #gate()}). */
+  public static ServiceUnderTest gated(Map<String, String> extraEnvironment) throws Exception {
+    return new ServiceUnderTest(extraEnvironment, true);
+  }
+
+  public GatedRecognizer gate() {
+    if (gate == null) {
+      throw new IllegalStateException("started without a gate: use ServiceUnderTest.gated");
+    }
+    return gate;
   }
 
   public StreamClient client() {
@@ -57,6 +77,9 @@ public final class ServiceUnderTest implements AutoCloseable {
       clientConnection.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (gate != null) {
+      gate.open();
     }
     service.close();
     nats.close();

@@ -1,0 +1,137 @@
+package ai.voice.stt.telemetry;
+
+import ai.voice.stt.protocol.ErrorCode;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleCounter;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+/**
+ * The service's instruments. Thread-safe: any thread may record. Names follow OpenTelemetry's
+ * conventions; on {@code /metrics} they appear as {@code stt_final_latency_seconds} and so on.
+ */
+public final class SttMetrics {
+  static final AttributeKey<String> CODE = AttributeKey.stringKey("code");
+  // Seconds: from a fast final on a GPU to a long utterance queued behind others on a CPU.
+  private static final List<Double> LATENCY_BUCKETS =
+      List.of(0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0);
+  // Below 1 the recognizer keeps up with speech; the interesting range is 0.01 – 2.
+  private static final List<Double> RTF_BUCKETS =
+      List.of(0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0);
+
+  private final Meter meter;
+  private final DoubleHistogram finalLatency;
+  private final DoubleHistogram inferenceDuration;
+  private final DoubleHistogram realtimeFactor;
+  private final LongCounter interrupts;
+  private final DoubleCounter audioInput;
+  private final Map<ErrorCode, Attributes> errorAttributes = new EnumMap<>(ErrorCode.class);
+  private final LongCounter errors;
+
+  SttMetrics(Meter meter) {
+    this.meter = meter;
+    this.finalLatency =
+        meter
+            .histogramBuilder("stt.final_latency")
+            .setUnit("s")
+            .setDescription(
+                "end of an utterance's audio (segment cut) to its final result published")
+            .setExplicitBucketBoundariesAdvice(LATENCY_BUCKETS)
+            .build();
+    this.inferenceDuration =
+        meter
+            .histogramBuilder("stt.inference.duration")
+            .setUnit("s")
+            .setDescription("time the recognizer took for one segment")
+            .setExplicitBucketBoundariesAdvice(LATENCY_BUCKETS)
+            .build();
+    this.realtimeFactor =
+        meter
+            .histogramBuilder("stt.realtime_factor")
+            .setUnit("1")
+            .setDescription("inference time divided by the segment's audio duration")
+            .setExplicitBucketBoundariesAdvice(RTF_BUCKETS)
+            .build();
+    this.interrupts =
+        meter
+            .counterBuilder("stt.interrupts")
+            .setUnit("{interrupt}")
+            .setDescription("barge-ins detected while responding")
+            .build();
+    interrupts.add(0); // present from the start, like the error codes below
+    this.audioInput =
+        meter
+            .counterBuilder("stt.audio.input")
+            .ofDoubles()
+            .setUnit("s")
+            .setDescription("audio accepted from clients")
+            .build();
+    this.errors =
+        meter
+            .counterBuilder("stt.errors")
+            .setUnit("{error}")
+            .setDescription("error messages published, by code")
+            .build();
+    for (ErrorCode code : ErrorCode.values()) {
+      Attributes attributes = Attributes.of(CODE, code.wireName());
+      errorAttributes.put(code, attributes);
+      // Every code is present from the start, so a rate() over it is defined before the first.
+      errors.add(0, attributes);
+    }
+  }
+
+  /** Instruments that record nothing, for code run without a service (tools, benchmarks). */
+  public static SttMetrics noop() {
+    return new SttMetrics(MeterProvider.noop().get(Telemetry.INSTRUMENTATION_SCOPE));
+  }
+
+  /**
+   * Reports the current sessions and queue depth whenever metrics are collected. The gauges live as
+   * long as the telemetry.
+   */
+  public void observe(IntSupplier activeSessions, IntSupplier inferenceQueueDepth) {
+    meter
+        .gaugeBuilder("stt.sessions.active")
+        .ofLongs()
+        .setUnit("{session}")
+        .setDescription("open sessions")
+        .buildWithCallback(m -> m.record(activeSessions.getAsInt()));
+    meter
+        .gaugeBuilder("stt.inference.queue_depth")
+        .ofLongs()
+        .setUnit("{segment}")
+        .setDescription("recognitions waiting for a worker")
+        .buildWithCallback(m -> m.record(inferenceQueueDepth.getAsInt()));
+  }
+
+  public void finalLatency(double seconds) {
+    finalLatency.record(seconds);
+  }
+
+  /** One recognition of {@code audioSeconds} of audio that took {@code inferenceSeconds}. */
+  public void inference(double inferenceSeconds, double audioSeconds) {
+    inferenceDuration.record(inferenceSeconds);
+    if (audioSeconds > 0) {
+      realtimeFactor.record(inferenceSeconds / audioSeconds);
+    }
+  }
+
+  public void interrupt() {
+    interrupts.add(1);
+  }
+
+  public void error(ErrorCode code) {
+    errors.add(1, errorAttributes.get(code));
+  }
+
+  public void audioInput(double seconds) {
+    audioInput.add(seconds);
+  }
+}

@@ -1,0 +1,89 @@
+package ai.voice.stt.transport;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.Connection;
+import io.nats.service.Service;
+import io.nats.service.ServiceBuilder;
+import io.nats.service.ServiceEndpoint;
+import io.nats.service.ServiceMessage;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The service on the NATS micro Service API (ADR-32), so {@code nats micro ls/info/stats} find
+ * every replica with its version, endpoints and request statistics. Only the control plane goes
+ * here: the audio firehose stays a plain dispatcher, where per-request statistics and a queue group
+ * would be wrong (a session's chunks must reach the replica that holds it).
+ */
+public final class ControlPlane implements AutoCloseable {
+  public static final String SERVICE_NAME = "voice-stt";
+  public static final String STATUS_SUBJECT = "stt.status";
+  private static final Duration DRAIN = Duration.ofSeconds(1);
+
+  /** What {@code stt.status} answers, as JSON with snake_case names. */
+  public record Status(int activeSessions, int queueDepth, String recognizer, boolean ready) {}
+
+  private final Service service;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * Registers the service and starts answering.
+   *
+   * @param metadata shown by {@code nats micro info} (input and output subjects)
+   */
+  public ControlPlane(
+      Connection connection,
+      String version,
+      Map<String, String> metadata,
+      Supplier<Status> status) {
+    ServiceEndpoint statusEndpoint =
+        ServiceEndpoint.builder()
+            .endpointName("status")
+            .endpointSubject(STATUS_SUBJECT)
+            .handler(message -> answer(connection, message, status.get()))
+            .build();
+    this.service =
+        new ServiceBuilder()
+            .connection(connection)
+            .name(SERVICE_NAME)
+            .version(version)
+            .description("Streaming speech-to-text over NATS (whisper.cpp, WebRTC VAD)")
+            .metadata(metadata)
+            .drainTimeout(DRAIN)
+            .addServiceEndpoint(statusEndpoint)
+            .build();
+    service.startService();
+  }
+
+  private void answer(Connection connection, ServiceMessage message, Status status) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("active_sessions", status.activeSessions());
+    body.put("queue_depth", status.queueDepth());
+    body.put("recognizer", status.recognizer());
+    body.put("ready", status.ready());
+    try {
+      message.respond(connection, json.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      // Cannot happen for a map of numbers and strings; the requester gets a service error.
+      message.respondStandardError(connection, e.toString(), 500);
+    }
+  }
+
+  /** The instance id that {@code nats micro info voice-stt} lists. */
+  public String id() {
+    return service.getId();
+  }
+
+  /** Unregisters, so discovery stops listing this replica before its sessions drain. */
+  @Override
+  public void close() {
+    try {
+      service.stop(true);
+    } catch (RuntimeException e) {
+      // NATS may already be gone at shutdown; the server forgets the endpoints with the link.
+    }
+  }
+}

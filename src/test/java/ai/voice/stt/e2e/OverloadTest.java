@@ -1,0 +1,195 @@
+package ai.voice.stt.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.voice.stt.audio.AudioClip;
+import ai.voice.stt.client.Received;
+import ai.voice.stt.client.StreamClient;
+import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.eval.Corpus;
+import ai.voice.stt.eval.WordErrorRate;
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.support.Await;
+import ai.voice.stt.support.Clips;
+import ai.voice.stt.support.ServiceUnderTest;
+import ai.voice.stt.support.TestData;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * More load than the service can take, over a real nats-server with the real model. The recognizer
+ * is held at a gate while load is staged, so queue depths are exact and the assertions are about
+ * codes, counts and order, never about timings.
+ */
+class OverloadTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final StreamOptions INSTANT = StreamOptions.realTime().withSpeed(0);
+
+  @Test
+  void sessionsBeyondTheConfiguredMaximumGetSessionLimitUntilOneEnds() throws Exception {
+    try (ServiceUnderTest stt = new ServiceUnderTest(Map.of("STT_MAX_SESSIONS", "3"))) {
+      StreamClient client = stt.client();
+      List<StreamClient.Session> open = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        open.add(client.listen("limit-" + i, r -> {}));
+        client.send("limit-" + i, Map.of("type", "start"));
+      }
+      BlockingQueue<Received> fourth = new LinkedBlockingQueue<>();
+      try (StreamClient.Session s = client.listen("limit-3", fourth::add)) {
+        client.send("limit-3", Map.of("type", "start"));
+        Received refusal = fourth.poll(30, TimeUnit.SECONDS);
+        assertTrue(refusal != null, "no answer to the fourth session");
+        assertEquals("session_limit", refusal.code(), refusal.toString());
+
+        client.send("limit-0", Map.of("type", "end"));
+        open.getFirst().awaitEnd(WAIT);
+        Await.until(() -> stt.service().activeSessions() == 2, WAIT, "a session closed");
+        client.send("limit-3", Map.of("type", "start"));
+        client.send("limit-3", Map.of("type", "end"));
+        Received admitted = s.awaitEnd(WAIT).getLast();
+        assertEquals("end", admitted.string("end_reason"), "admitted once a place was free");
+      }
+      for (int i = 1; i < 3; i++) {
+        client.send("limit-" + i, Map.of("type", "end"));
+        open.get(i).awaitEnd(WAIT);
+      }
+      assertEquals(1, stt.service().stats().errors(ErrorCode.SESSION_LIMIT));
+    }
+  }
+
+  /**
+   * One worker, admission at two waiting utterances. Three sessions each finish an utterance while
+   * the worker is held: one runs, two wait, so the queue is saturated. A new session is refused
+   * with {@code service_busy}; the sessions in progress go on being served (one of them speaks
+   * again), none of them gets an error, and every utterance they spoke is transcribed.
+   */
+  @Test
+  void aSaturatedInferenceQueueRefusesNewSessionsWhileSessionsInProgressKeepBeingServed()
+      throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "STT_INFERENCE_WORKERS", "1",
+            "STT_INFERENCE_QUEUE_SIZE", "8",
+            "STT_ADMISSION_QUEUE_DEPTH", "2",
+            "STT_MAX_SESSIONS", "10");
+    List<String> names = List.of("cards_001", "goforward", "cards_003");
+    try (ServiceUnderTest stt = ServiceUnderTest.gated(env)) {
+      StreamClient client = stt.client();
+      stt.gate().shut();
+      List<StreamClient.Session> sessions = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        String id = "busy-" + i;
+        sessions.add(client.listen(id, r -> {}));
+        client.send(id, Map.of("type", "start"));
+        client.sendChunks(id, utterance(names.get(i)), INSTANT, null);
+      }
+      stt.gate().awaitWaiting(1, WAIT);
+      Await.until(
+          () -> stt.service().inferenceQueueDepth() == 2,
+          WAIT,
+          () -> stt.service().inferenceQueueDepth() + " waiting");
+
+      BlockingQueue<Received> newcomer = new LinkedBlockingQueue<>();
+      try (StreamClient.Session s = client.listen("busy-new", newcomer::add)) {
+        client.send("busy-new", Map.of("type", "start"));
+        Received refusal = newcomer.poll(30, TimeUnit.SECONDS);
+        assertTrue(refusal != null, "no answer to the new session");
+        assertEquals("service_busy", refusal.code(), refusal.toString());
+        assertTrue(refusal.string("message").contains("2 utterances waiting"), refusal.toString());
+
+        // A session in progress is not refused: its next utterance waits its turn.
+        client.sendChunks("busy-0", utterance("austen_0930"), INSTANT, null);
+        stt.gate().open();
+        for (int i = 0; i < names.size(); i++) {
+          client.send("busy-" + i, Map.of("type", "end"));
+        }
+        List<List<Received>> outputs = new ArrayList<>();
+        for (StreamClient.Session session : sessions) {
+          outputs.add(session.awaitEnd(WAIT));
+        }
+        assertTranscribed(outputs.get(0), "cards_001", "austen_0930");
+        assertTranscribed(outputs.get(1), "goforward");
+        assertTranscribed(outputs.get(2), "cards_003");
+
+        // Once the workers caught up, the refused session is admitted.
+        Await.until(() -> stt.service().inferenceQueueDepth() == 0, WAIT, "queue drained");
+        client.send("busy-new", Map.of("type", "start"));
+        client.send("busy-new", Map.of("type", "end"));
+        assertEquals("end", s.awaitEnd(WAIT).getLast().string("end_reason"));
+        assertEquals(List.of("service_busy"), errorCodes(s.received()));
+      }
+      sessions.forEach(StreamClient.Session::close);
+      assertEquals(1, stt.service().stats().errors(ErrorCode.SERVICE_BUSY));
+      assertEquals(0, stt.service().stats().errors(ErrorCode.OVERLOADED));
+    }
+  }
+
+  /**
+   * Without admission control (depth 0) a queue that is full when an utterance ends costs that
+   * utterance: its session gets {@code overloaded} naming the audio that was not transcribed, and
+   * the session itself goes on.
+   */
+  @Test
+  void aFullInferenceQueueWithoutAdmissionControlNamesTheAudioItCouldNotTranscribe()
+      throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "STT_INFERENCE_WORKERS", "1",
+            "STT_INFERENCE_QUEUE_SIZE", "1",
+            "STT_ADMISSION_QUEUE_DEPTH", "0");
+    try (ServiceUnderTest stt = ServiceUnderTest.gated(env)) {
+      StreamClient client = stt.client();
+      stt.gate().shut();
+      List<StreamClient.Session> sessions = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        sessions.add(client.listen("full-" + i, r -> {}));
+        client.send("full-" + i, Map.of("type", "start"));
+      }
+      client.sendChunks("full-0", utterance("cards_001"), INSTANT, null);
+      stt.gate().awaitWaiting(1, WAIT); // running (held)
+      client.sendChunks("full-1", utterance("goforward"), INSTANT, null);
+      Await.until(() -> stt.service().inferenceQueueDepth() == 1, WAIT, "second one queued");
+      client.sendChunks("full-2", utterance("cards_003"), INSTANT, null);
+      Await.until(() -> !sessions.get(2).received().isEmpty(), WAIT, "third one answered");
+
+      Received error = sessions.get(2).received().getFirst();
+      assertEquals("overloaded", error.code(), error.toString());
+      assertTrue(
+          error.string("message").matches("audio [0-9.]+-[0-9.]+ s was not transcribed: .*"),
+          error.toString());
+      stt.gate().open();
+      for (int i = 0; i < 3; i++) {
+        client.send("full-" + i, Map.of("type", "end"));
+        List<Received> out = sessions.get(i).awaitEnd(WAIT);
+        assertTrue(out.getLast().endOfStream(), "session " + i + " went on to its end");
+      }
+      assertEquals(1, stt.service().stats().errors(ErrorCode.OVERLOADED));
+    }
+  }
+
+  private static AudioClip utterance(String name) {
+    return Clips.padded(TestData.recording(name).clip(), 0.3, 1.0);
+  }
+
+  private static List<String> errorCodes(List<Received> out) {
+    return out.stream().filter(r -> r.type().equals("error")).map(Received::code).toList();
+  }
+
+  private static void assertTranscribed(List<Received> out, String... names) {
+    assertEquals(List.of(), errorCodes(out), "no errors for a session in progress");
+    List<Received> spoken = out.stream().filter(r -> !r.transcript().isBlank()).toList();
+    assertEquals(names.length, spoken.size(), out.toString());
+    for (int i = 0; i < names.length; i++) {
+      Corpus.Recording r = TestData.recording(names[i]);
+      double wer = WordErrorRate.rate(r.reference(), spoken.get(i).transcript());
+      assertTrue(wer < 0.5, names[i] + ": " + spoken.get(i).transcript());
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package ai.voice.stt.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.voice.stt.client.Received;
+import ai.voice.stt.client.StreamClient;
+import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.config.ConfigLoader;
+import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.service.SttService;
+import ai.voice.stt.support.Await;
+import ai.voice.stt.support.NatsProcess;
+import ai.voice.stt.support.ServiceUnderTest;
+import ai.voice.stt.support.TestData;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP side a Kubernetes probe and a Prometheus scraper see, against the real service. */
+class HealthEndpointsTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void metricsPageIsValidPrometheusTextWithTheServiceMetricsWhileASessionStreams()
+      throws Exception {
+    int port = NatsProcess.freePort();
+    try (ServiceUnderTest stt = new ServiceUnderTest(Map.of("STT_HEALTH_PORT", "" + port))) {
+      String id = "scraped-1";
+      try (StreamClient.Session session = stt.client().listen(id, r -> {})) {
+        CompletableFuture<Void> streaming =
+            CompletableFuture.runAsync(
+                () ->
+                    stt.client().stream(
+                        id,
+                        TestData.recording("goforward").clip(),
+                        StreamOptions.realTime().withSpeed(2),
+                        session));
+        Await.until(
+            () -> scrape(port).value("stt_sessions_active", Map.of()) >= 1,
+            WAIT,
+            "the streaming session on /metrics");
+        streaming.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        List<Received> out = session.awaitEnd(WAIT);
+        assertTrue(out.stream().anyMatch(r -> !r.transcript().isBlank()), out.toString());
+      }
+
+      PrometheusScrape page = scrape(port);
+      for (String histogram :
+          List.of(
+              "stt_final_latency_seconds",
+              "stt_inference_duration_seconds",
+              "stt_realtime_factor")) {
+        assertEquals("histogram", page.types().get(histogram), histogram);
+        double count = page.value(histogram + "_count", Map.of());
+        assertTrue(count >= 1, histogram + " count " + count);
+        assertEquals(count, page.value(histogram + "_bucket", Map.of("le", "+Inf")), histogram);
+        assertTrue(page.value(histogram + "_sum", Map.of()) > 0, histogram);
+      }
+      assertEquals("counter", page.types().get("stt_audio_input_seconds_total"));
+      assertTrue(page.value("stt_audio_input_seconds_total", Map.of()) > 1);
+      assertEquals(0, page.value("stt_errors_total", Map.of("code", "overloaded")));
+      assertEquals(0, page.value("stt_interrupts_total", Map.of()));
+      assertEquals("gauge", page.types().get("stt_sessions_active"));
+      assertEquals(0, page.value("stt_inference_queue_depth", Map.of()));
+      assertTrue(page.value("stt_results_total", Map.of()) >= 1);
+      assertEquals(1, page.value("stt_nats_connected", Map.of()));
+    }
+  }
+
+  @Test
+  void readinessFollowsTheNatsConnectionWhileLivenessStaysUp() throws Exception {
+    int port = NatsProcess.freePort();
+    try (NatsProcess nats = NatsProcess.start()) {
+      SttConfig config =
+          ConfigLoader.load(
+              Map.of(
+                  "NATS_URL", nats.url(),
+                  "STT_MODEL_PATH", TestData.model().toString(),
+                  "STT_HEALTH_PORT", Integer.toString(port),
+                  "OTEL_ENABLED", "false"),
+              Runtime.getRuntime().availableProcessors());
+      try (SttService service = SttService.start(config)) {
+        assertTrue(service.isReady());
+        assertEquals(200, status(port, "/readyz"));
+
+        nats.kill();
+        Await.until(() -> status(port, "/readyz") == 503, WAIT, "/readyz 503 without NATS");
+        assertEquals(200, status(port, "/healthz"), "alive without NATS");
+
+        nats.restart();
+        Await.until(() -> status(port, "/readyz") == 200, WAIT, "/readyz 200 after reconnecting");
+      }
+    }
+  }
+
+  private PrometheusScrape scrape(int port) {
+    return PrometheusScrape.parse(get(port, "/metrics").body());
+  }
+
+  private int status(int port, String path) {
+    return get(port, path).statusCode();
+  }
+
+  private HttpResponse<String> get(int port, String path) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

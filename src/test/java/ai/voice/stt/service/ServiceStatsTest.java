@@ -1,0 +1,95 @@
+package ai.voice.stt.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.protocol.OutputMessage;
+import ai.voice.stt.protocol.SessionState;
+import ai.voice.stt.telemetry.SttMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ServiceStatsTest {
+  private static final long SECOND = 1_000_000_000L;
+  private final ServiceStats stats = new ServiceStats();
+
+  @Test
+  void anOutageLastsFromTheFirstDisconnectUntilTheReconnect() {
+    assertTrue(stats.natsDisconnected(10 * SECOND));
+    assertFalse(stats.natsDisconnected(11 * SECOND), "repeated reports are one outage");
+    assertEquals(Duration.ofSeconds(3), stats.natsDisconnectedTotal(13 * SECOND), "ongoing");
+    assertEquals(Duration.ofSeconds(4), stats.natsReconnected(14 * SECOND));
+
+    assertTrue(stats.natsDisconnected(20 * SECOND));
+    assertEquals(Duration.ofSeconds(1), stats.natsReconnected(21 * SECOND));
+
+    assertEquals(2, stats.natsDisconnects());
+    assertEquals(2, stats.natsReconnects());
+    assertEquals(Duration.ofSeconds(1), stats.natsLastOutage());
+    assertEquals(Duration.ofSeconds(5), stats.natsDisconnectedTotal(99 * SECOND));
+  }
+
+  @Test
+  void everyPublishedMessageIsCountedByKind() {
+    List<OutputMessage> sent = new ArrayList<>();
+    CountingPublisher publisher = new CountingPublisher(sent::add, stats, SttMetrics.noop());
+    publisher.publish(new OutputMessage.Error("s", ErrorCode.SESSION_LIMIT, "full", 0));
+    publisher.publish(new OutputMessage.Error("s", ErrorCode.SESSION_LIMIT, "full", 0));
+    publisher.publish(result(Optional.empty()));
+    publisher.publish(result(Optional.of("idle_timeout")));
+
+    assertEquals(4, sent.size(), "everything is passed on");
+    assertEquals(2, stats.errors(ErrorCode.SESSION_LIMIT));
+    assertEquals(0, stats.errors(ErrorCode.BAD_MESSAGE));
+    assertEquals(2, stats.resultsPublished());
+    assertEquals(1L, stats.sessionsEnded().get("idle_timeout"));
+  }
+
+  @Test
+  void metricsPageIsPrometheusText() {
+    stats.natsDisconnected(0);
+    stats.natsReconnected(SECOND / 2);
+    new CountingPublisher(m -> {}, stats, SttMetrics.noop())
+        .publish(new OutputMessage.Error("s", ErrorCode.OVERLOADED, "busy", 0));
+    String text = PrometheusText.render(stats, true, SECOND);
+
+    assertTrue(text.contains("# TYPE stt_nats_reconnects_total counter\n"), text);
+    assertTrue(text.contains("\nstt_nats_reconnects_total 1\n"), text);
+    assertTrue(text.contains("\nstt_nats_last_outage_seconds 0.500000\n"), text);
+    assertTrue(text.contains("\nstt_nats_disconnected_seconds_total 0.500000\n"), text);
+    assertEquals(1, stats.errors(ErrorCode.OVERLOADED));
+    for (String line : text.split("\n")) {
+      assertTrue(
+          line.startsWith("# HELP ")
+              || line.startsWith("# TYPE ")
+              || line.matches("stt_[a-z_]+(\\{[a-z_]+=\"[a-z0-9_]+\"\\})? -?[0-9.]+"),
+          "not exposition format: " + line);
+    }
+  }
+
+  private static OutputMessage.Transcription result(Optional<String> endReason) {
+    return new OutputMessage.Transcription(
+        "s",
+        "",
+        0,
+        false,
+        true,
+        0,
+        Optional.empty(),
+        false,
+        SessionState.LISTENING,
+        0,
+        0,
+        Optional.empty(),
+        0,
+        0,
+        List.of(),
+        endReason.isPresent(),
+        endReason);
+  }
+}

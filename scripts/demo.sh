@@ -35,7 +35,7 @@ if ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
 fi
 
 echo "demo: starting the service with $model" >&2
-STT_MODEL_PATH=$model STT_HEALTH_PORT=${STT_HEALTH_PORT:-0} bin/stt serve 2>"$logs/stt.log" &
+STT_MODEL_PATH=$model STT_HEALTH_PORT=${STT_HEALTH_PORT:-0} STT_LOG_FORMAT=${STT_LOG_FORMAT:-text} bin/stt serve 2>"$logs/stt.log" &
 pids+=($!)
 for _ in $(seq 600); do
   grep -q "voice-stt ready" "$logs/stt.log" 2>/dev/null && break

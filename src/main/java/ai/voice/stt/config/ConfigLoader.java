@@ -75,7 +75,8 @@ public final class ConfigLoader {
     return new Nats(
         servers,
         subjectPrefix(env, "STT_INPUT_SUBJECT_PREFIX", "ai.voice.stream"),
-        subjectPrefix(env, "STT_OUTPUT_SUBJECT_PREFIX", "ai.voice.transcription"));
+        subjectPrefix(env, "STT_OUTPUT_SUBJECT_PREFIX", "ai.voice.transcription"),
+        NatsSecurityLoader.load(env, servers));
   }
 
   private static String subjectPrefix(EnvReader env, String name, String defaultValue) {

@@ -13,8 +13,9 @@ import java.util.List;
 public record SttConfig(
     Nats nats, Recognition recognition, Streaming streaming, Limits limits, Operations operations) {
 
-  /** Where audio comes from and results go. */
-  public record Nats(List<String> servers, String inputPrefix, String outputPrefix) {
+  /** Where audio comes from and results go, and how the connection is secured. */
+  public record Nats(
+      List<String> servers, String inputPrefix, String outputPrefix, NatsSecurity security) {
     public Nats {
       servers = List.copyOf(servers);
     }
@@ -40,6 +41,8 @@ public record SttConfig(
           + inputPrefix
           + ", outputPrefix="
           + outputPrefix
+          + ", "
+          + security.describe()
           + "]";
     }
   }

@@ -24,5 +24,8 @@ PYTHONPATH=.cache/pydeps python3 -m pytest -q -p no:cacheprovider scripts/test_c
 step "Java build: format check, -Xlint:all -Werror, unit and end-to-end tests"
 mvn -B -ntp verify
 
+step "fuzzing: decoder and session handling, ${STT_FUZZ_DURATION:-12s} each (Jazzer)"
+bash scripts/fuzz.sh
+
 step "interop: unchanged Python clients (nats-py + msgpack) and the NATS CLI"
 bash scripts/interop/run.sh

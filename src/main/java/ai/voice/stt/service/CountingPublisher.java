@@ -2,9 +2,16 @@ package ai.voice.stt.service;
 
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.session.OutputPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Counts every result, error and session end on its way out, then hands it on. */
+/**
+ * Counts every result, error and session end on its way out, then hands it on. A message the
+ * transport refuses (jnats' reconnect buffer full after a very long outage) is counted and logged
+ * rather than thrown into the session, which goes on.
+ */
 final class CountingPublisher implements OutputPublisher {
+  private static final Logger log = LoggerFactory.getLogger(CountingPublisher.class);
   private final OutputPublisher next;
   private final ServiceStats stats;
 
@@ -23,6 +30,14 @@ final class CountingPublisher implements OutputPublisher {
       case OutputMessage.Error e -> stats.errorPublished(e.code());
       case OutputMessage.Interrupt ignored -> {}
     }
-    next.publish(message);
+    try {
+      next.publish(message);
+    } catch (IllegalStateException e) {
+      long failures = stats.publishFailed();
+      if (failures == 1 || failures % 1_000 == 0) {
+        log.warn(
+            "could not publish to NATS ({} messages lost so far): {}", failures, e.getMessage());
+      }
+    }
   }
 }

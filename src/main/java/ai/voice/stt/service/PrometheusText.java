@@ -36,6 +36,10 @@ final class PrometheusText {
         "recognitions waiting for a worker",
         gauges.inferenceQueueDepth());
     text.counter("stt_results_total", "transcription results published", stats.resultsPublished());
+    text.counter(
+        "stt_publish_failures_total",
+        "output messages NATS refused (reconnect buffer full); each is also logged",
+        stats.publishFailures());
     text.header("stt_errors_total", "counter", "error messages published, by code");
     for (ErrorCode code : ErrorCode.values()) {
       text.sample("stt_errors_total{code=\"" + code.wireName() + "\"}", stats.errors(code));

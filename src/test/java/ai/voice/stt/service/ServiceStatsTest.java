@@ -50,6 +50,19 @@ class ServiceStatsTest {
   }
 
   @Test
+  void aMessageTheConnectionRefusesIsCountedAndTheSessionGoesOn() {
+    CountingPublisher publisher =
+        new CountingPublisher(
+            m -> {
+              throw new IllegalStateException("Unable to queue message, buffer full");
+            },
+            stats);
+    publisher.publish(result(Optional.empty()));
+    publisher.publish(result(Optional.empty()));
+    assertEquals(2, stats.publishFailures());
+  }
+
+  @Test
   void metricsPageIsPrometheusText() {
     stats.natsDisconnected(0);
     stats.natsReconnected(SECOND / 2);

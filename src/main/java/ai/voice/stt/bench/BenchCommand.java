@@ -279,11 +279,14 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     report.put("load_average_at_end", Machine.loadAverage());
-    List<SoakRun.Window> steady = windows.subList(1, Math.max(1, windows.size() - 1));
-    List<Double> minutes = steady.stream().map(SoakRun.Window::endMinutes).toList();
-    double rssSlope = SoakRun.slope(minutes, steady.stream().map(SoakRun.Window::rssMiB).toList());
-    double p95Slope =
-        SoakRun.slope(minutes, steady.stream().map(w -> w.finalLatency().p95()).toList());
+    // The drain row (last) is not a full window; the first includes JIT and heap warm-up.
+    List<SoakRun.Window> timed = windows.subList(0, windows.size() - 1);
+    List<SoakRun.Window> steady = timed.subList(Math.min(1, timed.size()), timed.size());
+    List<SoakRun.Window> secondHalf = timed.subList(timed.size() / 2, timed.size());
+    double rssSlope = rssSlope(steady);
+    double p95Slope = p95Slope(steady);
+    double rssSlopeSecondHalf = rssSlope(secondHalf);
+    double p95SlopeSecondHalf = p95Slope(secondHalf);
     int errors = windows.stream().mapToInt(SoakRun.Window::errors).sum();
     int lost = windows.stream().mapToInt(SoakRun.Window::lost).sum();
     int incomplete = windows.stream().mapToInt(SoakRun.Window::incomplete).sum();
@@ -311,14 +314,37 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("incomplete_sessions", incomplete);
     report.put("rss_slope_mib_per_minute", rssSlope);
     report.put("p95_slope_seconds_per_minute", p95Slope);
+    report.put("rss_slope_second_half_mib_per_minute", rssSlopeSecondHalf);
+    report.put("p95_slope_second_half_seconds_per_minute", p95SlopeSecondHalf);
     System.out.printf(
         "%nsoak: %d conversations, %d utterances, errors %d, lost %d, incomplete %d%n"
-            + "trend after the first window: RSS %+.2f MiB/min, final p95 %+.3f s/min%n",
-        conversations, utterances, errors, lost, incomplete, rssSlope, p95Slope);
+            + "trend after the first window: RSS %+.2f MiB/min, final p95 %+.3f s/min%n"
+            + "trend over the second half:   RSS %+.2f MiB/min, final p95 %+.3f s/min%n",
+        conversations,
+        utterances,
+        errors,
+        lost,
+        incomplete,
+        rssSlope,
+        p95Slope,
+        rssSlopeSecondHalf,
+        p95SlopeSecondHalf);
     Files.createDirectories(soakOut.toAbsolutePath().getParent());
     Files.writeString(soakOut, Json.write(report));
     System.out.println("wrote " + soakOut);
     return errors == 0 && lost == 0 && incomplete == 0 ? 0 : 1;
+  }
+
+  private static double rssSlope(List<SoakRun.Window> windows) {
+    return SoakRun.slope(
+        windows.stream().map(SoakRun.Window::endMinutes).toList(),
+        windows.stream().map(SoakRun.Window::rssMiB).toList());
+  }
+
+  private static double p95Slope(List<SoakRun.Window> windows) {
+    return SoakRun.slope(
+        windows.stream().map(SoakRun.Window::endMinutes).toList(),
+        windows.stream().map(w -> w.finalLatency().p95()).toList());
   }
 
   /** "10m", "90s", "1h", "1h30m" or plain seconds. */

@@ -61,9 +61,9 @@ public final class BenchCommand implements Callable<Integer> {
   int threads;
 
   @Option(
-      names = "--fixed-threads",
-      description = "every call gets --threads; by default idle workers lend their cores")
-  boolean fixedThreads;
+      names = "--elastic-threads",
+      description = "idle workers lend their cores to running calls (STT_ELASTIC_THREADS)")
+  boolean elasticThreads;
 
   @Option(
       names = "--workers",
@@ -89,17 +89,47 @@ public final class BenchCommand implements Callable<Integer> {
       description = "JVM flags for the service process, e.g. \"-Xmx256m\" as a pod limit would set")
   String serviceJavaOpts;
 
+  @Option(
+      names = "--soak",
+      description =
+          "instead of load levels, a soak: --soak-sessions callers for this long (e.g. 10m, 90s,"
+              + " 1h), sampled every --soak-window")
+  String soak;
+
+  @Option(
+      names = "--soak-sessions",
+      defaultValue = "4",
+      description =
+          "callers during a soak, each one conversation after another (default: ${DEFAULT-VALUE}, half the measured capacity)")
+  int soakSessions;
+
+  @Option(
+      names = "--soak-window",
+      defaultValue = "1m",
+      description = "sampling window of a soak (default: ${DEFAULT-VALUE})")
+  String soakWindow;
+
+  @Option(names = "--soak-out", defaultValue = "target/bench/soak.json")
+  Path soakOut;
+
   @Override
   public Integer call() throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
     int workerCount = workers > 0 ? workers : Math.max(1, cores / threads);
     List<Corpus.Recording> corpus = Corpus.load(fixtures);
+    if (soak != null) {
+      return soak(
+          corpus,
+          workerCount,
+          parseDuration("--soak", soak),
+          parseDuration("--soak-window", soakWindow));
+    }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("date", Instant.now().toString());
     report.put("machine", Machine.describe());
     report.put("model", model.getFileName().toString());
     report.put("threads_per_worker", threads);
-    report.put("elastic_threads", !fixedThreads);
+    report.put("elastic_threads", elasticThreads);
     report.put("workers", workerCount);
     report.put("audio_ctx", audioCtx);
     report.put("utterances_per_session", utterancesPerSession);
@@ -129,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
             model,
             corpus,
             threads,
-            fixedThreads ? 0 : cores,
+            elasticThreads ? cores : 0,
             workerCount,
             AudioContext.parse(audioCtx));
     Map<String, Object> floorReport = new LinkedHashMap<>();
@@ -171,15 +201,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       conversations.add(Conversation.of(picks, 0.5, pause, 1.5));
     }
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("NATS_URL", natsUrl);
-    env.put("STT_MODEL_PATH", model.toString());
-    env.put("STT_WHISPER_THREADS", Integer.toString(threads));
-    env.put("STT_ELASTIC_THREADS", Boolean.toString(!fixedThreads));
-    env.put("STT_INFERENCE_WORKERS", Integer.toString(workerCount));
-    env.put("STT_WHISPER_AUDIO_CTX", audioCtx);
-    env.put("STT_HEALTH_PORT", "0");
-    env.put("STT_MAX_SESSIONS", Integer.toString(Math.max(256, n)));
+    Map<String, String> env = serviceEnvironment(natsUrl, workerCount, n);
     try (ChildProcess service =
         new ChildProcess(serviceCommand(serviceJavaOpts), env, "voice-stt ready")) {
       service.awaitReady(Duration.ofSeconds(120));
@@ -198,6 +220,158 @@ public final class BenchCommand implements Callable<Integer> {
       } finally {
         connection.close();
       }
+    }
+  }
+
+  private Map<String, String> serviceEnvironment(String natsUrl, int workerCount, int sessions) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("NATS_URL", natsUrl);
+    env.put("STT_MODEL_PATH", model.toString());
+    env.put("STT_WHISPER_THREADS", Integer.toString(threads));
+    env.put("STT_ELASTIC_THREADS", Boolean.toString(elasticThreads));
+    env.put("STT_INFERENCE_WORKERS", Integer.toString(workerCount));
+    env.put("STT_WHISPER_AUDIO_CTX", audioCtx);
+    env.put("STT_HEALTH_PORT", "0");
+    env.put("STT_MAX_SESSIONS", Integer.toString(Math.max(256, sessions)));
+    return env;
+  }
+
+  /**
+   * {@code --soak}: one service process under a steady load for the whole duration; prints a row
+   * per window and the trends (least-squares slopes after the first, warm-up window).
+   */
+  private int soak(
+      List<Corpus.Recording> corpus, int workerCount, Duration duration, Duration window)
+      throws Exception {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("date", Instant.now().toString());
+    report.put("machine", Machine.describe());
+    report.put("load_average_at_start", Machine.loadAverage());
+    report.put("model", model.getFileName().toString());
+    report.put("threads_per_worker", threads);
+    report.put("workers", workerCount);
+    report.put("sessions", soakSessions);
+    report.put("duration_seconds", duration.toSeconds());
+    report.put("window_seconds", window.toSeconds());
+    report.put("service_java_opts", serviceJavaOpts);
+    System.out.printf(
+        "soak: %d callers for %s, windows of %s, %d worker(s) x %d thread(s), load average %s%n",
+        soakSessions, duration, window, workerCount, threads, Machine.loadAverage());
+    List<SoakRun.Window> windows;
+    int port = freePort();
+    try (ChildProcess nats =
+        new ChildProcess(
+            List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port)),
+            Map.of(),
+            "Server is ready")) {
+      nats.awaitReady(Duration.ofSeconds(10));
+      String url = "nats://127.0.0.1:" + port;
+      try (ChildProcess service =
+          new ChildProcess(
+              serviceCommand(serviceJavaOpts),
+              serviceEnvironment(url, workerCount, soakSessions),
+              "voice-stt ready")) {
+        service.awaitReady(Duration.ofSeconds(120));
+        Connection connection = Nats.connect(Options.builder().server(url).build());
+        try {
+          StreamClient client =
+              new StreamClient(connection, "ai.voice.stream", "ai.voice.transcription");
+          double endpoint = ConfigLoader.DEFAULT_ENDPOINT_SILENCE.toMillis() / 1000.0;
+          SoakRun run =
+              new SoakRun(
+                  new LoadRun(client, endpoint, 0.21),
+                  service,
+                  corpus,
+                  utterancesPerSession,
+                  pause);
+          windows = run.run(soakSessions, duration, window);
+          report.put("service_peak_rss_mib", service.peakRssMiB());
+        } finally {
+          connection.close();
+        }
+      }
+    }
+    report.put("load_average_at_end", Machine.loadAverage());
+    // The drain row (last) is not a full window; the first includes JIT and heap warm-up.
+    List<SoakRun.Window> timed = windows.subList(0, windows.size() - 1);
+    List<SoakRun.Window> steady = timed.subList(Math.min(1, timed.size()), timed.size());
+    List<SoakRun.Window> secondHalf = timed.subList(timed.size() / 2, timed.size());
+    double rssSlope = rssSlope(steady);
+    double p95Slope = p95Slope(steady);
+    double rssSlopeSecondHalf = rssSlope(secondHalf);
+    double p95SlopeSecondHalf = p95Slope(secondHalf);
+    int errors = windows.stream().mapToInt(SoakRun.Window::errors).sum();
+    int lost = windows.stream().mapToInt(SoakRun.Window::lost).sum();
+    int incomplete = windows.stream().mapToInt(SoakRun.Window::incomplete).sum();
+    int conversations = windows.stream().mapToInt(SoakRun.Window::conversations).sum();
+    int utterances = windows.stream().mapToInt(SoakRun.Window::utterances).sum();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (SoakRun.Window w : windows) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("end_minutes", w.endMinutes());
+      row.put("conversations", w.conversations());
+      row.put("utterances", w.utterances());
+      row.put("final_latency", percentiles(w.finalLatency()));
+      row.put("errors", w.errors());
+      row.put("lost_results", w.lost());
+      row.put("incomplete_sessions", w.incomplete());
+      row.put("rss_mib", w.rssMiB());
+      row.put("cpu_percent", w.cpuPercent());
+      rows.add(row);
+    }
+    report.put("windows", rows);
+    report.put("conversations", conversations);
+    report.put("utterances", utterances);
+    report.put("errors", errors);
+    report.put("lost_results", lost);
+    report.put("incomplete_sessions", incomplete);
+    report.put("rss_slope_mib_per_minute", rssSlope);
+    report.put("p95_slope_seconds_per_minute", p95Slope);
+    report.put("rss_slope_second_half_mib_per_minute", rssSlopeSecondHalf);
+    report.put("p95_slope_second_half_seconds_per_minute", p95SlopeSecondHalf);
+    System.out.printf(
+        "%nsoak: %d conversations, %d utterances, errors %d, lost %d, incomplete %d%n"
+            + "trend after the first window: RSS %+.2f MiB/min, final p95 %+.3f s/min%n"
+            + "trend over the second half:   RSS %+.2f MiB/min, final p95 %+.3f s/min%n",
+        conversations,
+        utterances,
+        errors,
+        lost,
+        incomplete,
+        rssSlope,
+        p95Slope,
+        rssSlopeSecondHalf,
+        p95SlopeSecondHalf);
+    Files.createDirectories(soakOut.toAbsolutePath().getParent());
+    Files.writeString(soakOut, Json.write(report));
+    System.out.println("wrote " + soakOut);
+    return errors == 0 && lost == 0 && incomplete == 0 ? 0 : 1;
+  }
+
+  private static double rssSlope(List<SoakRun.Window> windows) {
+    return SoakRun.slope(
+        windows.stream().map(SoakRun.Window::endMinutes).toList(),
+        windows.stream().map(SoakRun.Window::rssMiB).toList());
+  }
+
+  private static double p95Slope(List<SoakRun.Window> windows) {
+    return SoakRun.slope(
+        windows.stream().map(SoakRun.Window::endMinutes).toList(),
+        windows.stream().map(w -> w.finalLatency().p95()).toList());
+  }
+
+  /** "10m", "90s", "1h", "1h30m" or plain seconds. */
+  static Duration parseDuration(String option, String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (t.matches("\\d+(\\.\\d+)?")) {
+        return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+      }
+      return Duration.parse("PT" + t.toUpperCase(java.util.Locale.ROOT));
+    } catch (RuntimeException e) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(new BenchCommand()),
+          option + ": '" + text + "' is not a duration such as 10m, 90s or 1h");
     }
   }
 

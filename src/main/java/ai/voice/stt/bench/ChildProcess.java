@@ -73,6 +73,16 @@ final class ChildProcess implements AutoCloseable {
         / (double) CLOCK_TICKS_PER_SECOND;
   }
 
+  /** Resident set size now, in MiB (VmRSS). */
+  double rssMiB() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+
   /** Peak resident set size in MiB (VmHWM). */
   double peakRssMiB() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {

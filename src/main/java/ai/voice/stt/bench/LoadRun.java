@@ -79,6 +79,11 @@ final class LoadRun {
   private SessionOutcome caller(String id, Conversation c, long delayNanos, Duration timeout)
       throws Exception {
     LockSupport.parkNanos(delayNanos);
+    return converse(id, c, timeout);
+  }
+
+  /** One caller's whole conversation at real-time pace: start, 20 ms chunks, end, results. */
+  SessionOutcome converse(String id, Conversation c, Duration timeout) throws Exception {
     byte[] pcm = c.clip().pcm();
     int chunkBytes = c.clip().bytesPerMillis(CHUNK_MS);
     long[] sentAt = new long[(pcm.length + chunkBytes - 1) / chunkBytes];

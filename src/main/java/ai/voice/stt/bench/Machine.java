@@ -8,6 +8,16 @@ import java.nio.file.Path;
 final class Machine {
   private Machine() {}
 
+  /** The 1, 5 and 15 minute load averages (other people's work on a shared machine shows here). */
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
   static String describe() {
     String cpu = "unknown CPU";
     try {

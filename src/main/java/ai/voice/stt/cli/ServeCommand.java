@@ -29,6 +29,10 @@ final class ServeCommand implements Callable<Integer> {
     SttService service;
     try {
       service = SttService.start(config);
+    } catch (ConfigException e) {
+      // e.g. a TLS file that exists but holds no usable certificate or key
+      System.err.println("stt serve: " + e.getMessage());
+      return EXIT_BAD_CONFIG;
     } catch (Exception e) {
       System.err.println("stt serve: cannot start: " + e.getMessage());
       return EXIT_START_FAILED;

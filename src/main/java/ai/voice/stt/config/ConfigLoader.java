@@ -103,7 +103,8 @@ public final class ConfigLoader {
     return new Nats(
         servers,
         subjectPrefix(env, "STT_INPUT_SUBJECT_PREFIX", "ai.voice.stream"),
-        subjectPrefix(env, "STT_OUTPUT_SUBJECT_PREFIX", "ai.voice.transcription"));
+        subjectPrefix(env, "STT_OUTPUT_SUBJECT_PREFIX", "ai.voice.transcription"),
+        NatsSecurityLoader.load(env, servers));
   }
 
   private static String subjectPrefix(EnvReader env, String name, String defaultValue) {
@@ -141,9 +142,10 @@ public final class ConfigLoader {
     // (ARCHITECTURE.md), so by default every core gets its own worker.
     int workers = env.integer("STT_INFERENCE_WORKERS", Math.max(1, cores / threads), 1, 256);
     int queue = env.integer("STT_INFERENCE_QUEUE_SIZE", DEFAULT_QUEUE_CAPACITY, 1, 100_000);
-    // Alone, a call may use the cores of idle workers: one conversation gets the latency of a
-    // wide worker, many get the throughput of narrow ones (docs/benchmarks.md).
-    int elasticCores = env.bool("STT_ELASTIC_THREADS", true) ? cores : 0;
+    // Off by default: lending idle cores to a call cuts latency at one or two conversations by a
+    // fifth, but a call that started wide keeps its threads when others arrive, and at 8
+    // sessions on 2 cores that pushed p95 past the 1.5 s capacity line (docs/benchmarks.md).
+    int elasticCores = env.bool("STT_ELASTIC_THREADS", false) ? cores : 0;
     return new Recognition(
         kind,
         httpWhisper(env),

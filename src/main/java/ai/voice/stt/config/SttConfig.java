@@ -15,8 +15,9 @@ import java.util.Optional;
 public record SttConfig(
     Nats nats, Recognition recognition, Streaming streaming, Limits limits, Operations operations) {
 
-  /** Where audio comes from and results go. */
-  public record Nats(List<String> servers, String inputPrefix, String outputPrefix) {
+  /** Where audio comes from and results go, and how the connection is secured. */
+  public record Nats(
+      List<String> servers, String inputPrefix, String outputPrefix, NatsSecurity security) {
     public Nats {
       servers = List.copyOf(servers);
     }
@@ -42,6 +43,8 @@ public record SttConfig(
           + inputPrefix
           + ", outputPrefix="
           + outputPrefix
+          + ", "
+          + security.describe()
           + "]";
     }
   }
@@ -182,7 +185,7 @@ public record SttConfig(
    * @param maxSessionAudio audio one session may send; beyond it the session is ended
    * @param maxSessionDuration wall-clock life of one session; beyond it the session is ended
    * @param admissionQueueDepth new sessions are refused while this many recognitions wait for a
-   *     worker; 0 admits regardless (see docs/decisions/0006-admission-control.md)
+   *     worker; 0 admits regardless (see docs/decisions/0007-admission-control.md)
    */
   public record Limits(
       int maxSessions,

@@ -12,8 +12,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Kubernetes probes, {@code /healthz} (process alive) and {@code /readyz} (can serve), and {@code
- * /metrics} in the Prometheus text format.
+ * Kubernetes probes, {@code /healthz} (alive: worth keeping) and {@code /readyz} (can serve now),
+ * and {@code /metrics} in the Prometheus text format.
  */
 public final class HealthServer implements AutoCloseable {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -24,10 +24,16 @@ public final class HealthServer implements AutoCloseable {
   /**
    * @param port 0 for any free port (see {@link #port()})
    */
-  public HealthServer(int port, BooleanSupplier ready, Supplier<String> metrics)
+  public HealthServer(
+      int port, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> metrics)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/healthz", exchange -> respond(exchange, 200, PLAIN_TEXT, "ok\n"));
+    server.createContext(
+        "/healthz",
+        exchange -> {
+          boolean isAlive = alive.getAsBoolean();
+          respond(exchange, isAlive ? 200 : 503, PLAIN_TEXT, isAlive ? "ok\n" : "dead\n");
+        });
     server.createContext(
         "/readyz",
         exchange -> {

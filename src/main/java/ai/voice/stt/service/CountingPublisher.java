@@ -3,9 +3,16 @@ package ai.voice.stt.service;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.session.OutputPublisher;
 import ai.voice.stt.telemetry.SttMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Counts every result, error, interrupt and session end on its way out, then hands it on. */
+/**
+ * Counts every result, error, interrupt and session end on its way out, then hands it on. A message
+ * the transport refuses (jnats' reconnect buffer full after a very long outage) is counted and
+ * logged rather than thrown into the session, which goes on.
+ */
 final class CountingPublisher implements OutputPublisher {
+  private static final Logger log = LoggerFactory.getLogger(CountingPublisher.class);
   private final OutputPublisher next;
   private final ServiceStats stats;
   private final SttMetrics metrics;
@@ -29,6 +36,14 @@ final class CountingPublisher implements OutputPublisher {
       }
       case OutputMessage.Interrupt ignored -> metrics.interrupt();
     }
-    next.publish(message);
+    try {
+      next.publish(message);
+    } catch (IllegalStateException e) {
+      long failures = stats.publishFailed();
+      if (failures == 1 || failures % 1_000 == 0) {
+        log.warn(
+            "could not publish to NATS ({} messages lost so far): {}", failures, e.getMessage());
+      }
+    }
   }
 }

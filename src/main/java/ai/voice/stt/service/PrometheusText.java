@@ -30,6 +30,10 @@ final class PrometheusText {
         "length of the most recent NATS outage that has ended",
         stats.natsLastOutage().toNanos() / 1e9);
     text.counter("stt_results_total", "transcription results published", stats.resultsPublished());
+    text.counter(
+        "stt_publish_failures_total",
+        "output messages NATS refused (reconnect buffer full); each is also logged",
+        stats.publishFailures());
     text.header("stt_sessions_ended_total", "counter", "sessions ended, by end_reason");
     for (Map.Entry<String, Long> e : stats.sessionsEnded().entrySet()) {
       text.sample("stt_sessions_ended_total{reason=\"" + e.getKey() + "\"}", e.getValue());

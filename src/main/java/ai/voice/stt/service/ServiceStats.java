@@ -24,6 +24,7 @@ public final class ServiceStats {
   private final AtomicLong natsLastOutageNanos = new AtomicLong();
   private final AtomicLong natsDisconnectedSince = new AtomicLong(CONNECTED);
   private final AtomicLong results = new AtomicLong();
+  private final AtomicLong publishFailures = new AtomicLong();
   private final Map<ErrorCode, AtomicLong> errors;
   private final ConcurrentMap<String, AtomicLong> sessionsEnded = new ConcurrentHashMap<>();
 
@@ -88,6 +89,18 @@ public final class ServiceStats {
 
   void resultPublished() {
     results.incrementAndGet();
+  }
+
+  /**
+   * @return the number of failures so far
+   */
+  long publishFailed() {
+    return publishFailures.incrementAndGet();
+  }
+
+  /** Output messages the connection refused (counted, never silent). */
+  public long publishFailures() {
+    return publishFailures.get();
   }
 
   void errorPublished(ErrorCode code) {

@@ -94,9 +94,7 @@ public final class SttService implements AutoCloseable {
     telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth);
     IngressHandler ingress =
         new IngressHandler(new MessageDecoder(config.limits().maxChunkBytes()), sessions);
-    this.dispatcher =
-        connection.createDispatcher(msg -> ingress.onMessage(msg.getSubject(), msg.getData()));
-    dispatcher.subscribe(config.nats().inputSubscription());
+    this.dispatcher = subscribe(ingress);
     this.controlPlane =
         new ControlPlane(
             connection,
@@ -107,7 +105,8 @@ public final class SttService implements AutoCloseable {
             this::status);
     this.health =
         config.operations().healthPort() > 0
-            ? new HealthServer(config.operations().healthPort(), this::isReady, this::metricsText)
+            ? new HealthServer(
+                config.operations().healthPort(), this::isAlive, this::isReady, this::metricsText)
             : null;
   }
 
@@ -126,11 +125,48 @@ public final class SttService implements AutoCloseable {
     try {
       service = new SttService(config, recognizer, telemetry);
     } catch (IOException | RuntimeException e) {
+      recognizer.close(); // nothing has used it yet; the process may go on (tests) or exit
       telemetry.close();
       throw e;
     }
     log.info(service.banner());
     return service;
+  }
+
+  /**
+   * Subscribes the input. jnats gives up on a server that refuses the credentials (it closes the
+   * connection instead of retrying); that is a configuration error and start-up says so.
+   */
+  private Dispatcher subscribe(IngressHandler ingress) throws IOException {
+    try {
+      if (connection.getStatus() != Connection.Status.CLOSED) {
+        Dispatcher d =
+            connection.createDispatcher(msg -> ingress.onMessage(msg.getSubject(), msg.getData()));
+        d.subscribe(config.nats().inputSubscription());
+        return d;
+      }
+    } catch (IllegalStateException e) {
+      // closed between the check and the subscription: reported below
+    }
+    String reason = connection.getLastError();
+    try {
+      connection.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new IOException(
+        "NATS closed the connection"
+            + (reason == null || reason.isBlank() ? "" : ": " + reason)
+            + " (check NATS_URL and the NATS_* credentials)");
+  }
+
+  /**
+   * The process can still serve: false once jnats has given up on NATS for good (for example when
+   * the credentials stop being accepted), so that Kubernetes restarts the pod instead of leaving it
+   * unready forever.
+   */
+  public boolean isAlive() {
+    return shuttingDown.get() || connection.getStatus() != Connection.Status.CLOSED;
   }
 
   /** Connected to NATS and taking new sessions (false from the start of a shutdown). */
@@ -175,12 +211,13 @@ public final class SttService implements AutoCloseable {
   private String banner() {
     SttConfig.Streaming s = config.streaming();
     return String.format(
-        "voice-stt ready: subscribe %s -> publish %s.{id} | recognizer %s | VAD %s | endpoint %d"
+        "voice-stt ready: subscribe %s -> publish %s.{id} (NATS %s) | recognizer %s | VAD %s | endpoint %d"
             + " ms, chunk timeout %.1f s, buffer %d bytes, interrupts %s (%d ms) | max sessions %d,"
             + " new sessions refused at %s queued recognitions (queue %d), per session %.0f s of"
             + " audio / %.0f s open",
         config.nats().inputSubscription(),
         config.nats().outputPrefix(),
+        config.nats().security().describe(),
         inference.describeRecognizer(),
         s.vadEnabled() ? "webrtc mode " + s.vadAggressiveness() : "off",
         s.endpointSilence().toMillis(),

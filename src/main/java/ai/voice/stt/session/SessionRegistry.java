@@ -20,6 +20,7 @@ public final class SessionRegistry {
   private final SessionEnvironment env;
   private final ConcurrentMap<String, SessionActor> sessions = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
+  private final ReentrantLock admission = new ReentrantLock();
   private final ReentrantLock emptyLock = new ReentrantLock();
   private final Condition becameEmpty = emptyLock.newCondition();
   private volatile boolean accepting = true;
@@ -45,41 +46,55 @@ public final class SessionRegistry {
     }
   }
 
+  /** Why a session was not opened. */
+  private record Refusal(ErrorCode code, String message) {}
+
   private SessionActor open(String sessionId) {
-    if (!accepting) {
-      reject(sessionId, ErrorCode.SESSION_CLOSING, "service is shutting down");
-      return null;
+    Refusal refusal;
+    // Admission and shutdown exclude each other, so no session can open unseen by closeAll.
+    admission.lock();
+    try {
+      refusal = refusal();
+      if (refusal == null) {
+        count.incrementAndGet();
+        SessionActor created = new SessionActor(sessionId, env, this::closed);
+        SessionActor existing = sessions.putIfAbsent(sessionId, created);
+        if (existing == null) {
+          return created;
+        }
+        count.decrementAndGet();
+        return existing;
+      }
+    } finally {
+      admission.unlock();
     }
-    if (count.incrementAndGet() > env.limits().maxSessions()) {
-      count.decrementAndGet();
-      reject(
-          sessionId,
+    reject(sessionId, refusal.code(), refusal.message());
+    return null;
+  }
+
+  /** Null when a new session may open now. */
+  private Refusal refusal() {
+    if (!accepting) {
+      return new Refusal(ErrorCode.SESSION_CLOSING, "service is shutting down");
+    }
+    if (count.get() >= env.limits().maxSessions()) {
+      return new Refusal(
           ErrorCode.SESSION_LIMIT,
           "the service already has " + env.limits().maxSessions() + " open sessions");
-      return null;
     }
     int waiting = env.inference().queueDepth();
     int admissionDepth = env.limits().admissionQueueDepth();
     if (admissionDepth > 0 && waiting >= admissionDepth) {
       // Admission control: the workers are behind, so a new session would only slow down the
-      // ones in progress. Refusing it keeps their latency (docs/decisions/0006).
-      count.decrementAndGet();
-      reject(
-          sessionId,
+      // ones in progress. Refusing it keeps their latency (docs/decisions/0007).
+      return new Refusal(
           ErrorCode.SERVICE_BUSY,
           "the service is at capacity ("
               + waiting
               + " utterances waiting for recognition); new sessions are refused until it catches"
               + " up: retry shortly or use another replica");
-      return null;
     }
-    SessionActor created = new SessionActor(sessionId, env, this::closed);
-    SessionActor existing = sessions.putIfAbsent(sessionId, created);
-    if (existing != null) {
-      count.decrementAndGet();
-      return existing;
-    }
-    return created;
+    return null;
   }
 
   private void closed(SessionActor actor) {
@@ -112,12 +127,20 @@ public final class SessionRegistry {
    * @return true when every session closed in time
    */
   public boolean closeAll(String reason, Duration timeout) throws InterruptedException {
-    accepting = false;
-    List.copyOf(sessions.values()).forEach(actor -> actor.requestEnd(reason));
+    List<SessionActor> open;
+    admission.lock();
+    try {
+      accepting = false;
+      open = List.copyOf(sessions.values());
+    } finally {
+      admission.unlock();
+    }
+    open.forEach(actor -> actor.requestEnd(reason));
     long deadline = System.nanoTime() + timeout.toNanos();
     emptyLock.lock();
     try {
-      while (!sessions.isEmpty()) {
+      // The count, not the map: a closing session leaves the map a moment before the count.
+      while (count.get() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;

@@ -9,7 +9,7 @@ import io.opentelemetry.sdk.metrics.export.MetricReader;
 /**
  * A pull reader: collects the current values when {@code /metrics} is scraped. Written here rather
  * than taken from opentelemetry-exporter-prometheus, which brings the Prometheus client library and
- * its own HTTP server while we already serve {@code /metrics} (docs/decisions/0008).
+ * its own HTTP server while we already serve {@code /metrics} (docs/decisions/0010).
  */
 final class PrometheusReader implements MetricReader {
   private volatile CollectionRegistration registration = CollectionRegistration.noop();

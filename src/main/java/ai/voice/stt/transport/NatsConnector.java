@@ -1,9 +1,13 @@
 package ai.voice.stt.transport;
 
+import ai.voice.stt.config.ConfigException;
+import ai.voice.stt.config.NatsSecurity;
+import ai.voice.stt.config.Secret;
 import ai.voice.stt.config.SttConfig;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
+import io.nats.client.NKey;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
@@ -28,7 +32,7 @@ public final class NatsConnector {
    */
   public static Connection connect(SttConfig.Nats nats, String name, ConnectionListener observer)
       throws IOException {
-    Options options =
+    Options.Builder builder =
         Options.builder()
             .servers(nats.servers().toArray(String[]::new))
             .connectionName(name)
@@ -36,13 +40,43 @@ public final class NatsConnector {
             .reconnectWait(Duration.ofMillis(500))
             .reconnectBufferSize(RECONNECT_BUFFER_BYTES)
             .connectionListener(new LoggingListener(observer))
-            .errorListener(logErrors())
-            .build();
+            .errorListener(logErrors());
+    authenticate(builder, nats.security().auth());
+    nats.security().tls().ifPresent(tls -> builder.sslContext(PemTls.context(tls)));
+    Options options = builder.build();
     try {
       return Nats.connectReconnectOnConnect(options);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while connecting to NATS", e);
+    }
+  }
+
+  /** Applies the one configured way of authenticating (secrets go to jnats as char arrays). */
+  private static void authenticate(Options.Builder builder, NatsSecurity.Auth auth) {
+    switch (auth) {
+      case NatsSecurity.Auth.None ignored -> {}
+      case NatsSecurity.Auth.UserPassword up ->
+          builder.userInfo(up.user().toCharArray(), up.password().value().toCharArray());
+      case NatsSecurity.Auth.Token token -> builder.token(token.token().value().toCharArray());
+      case NatsSecurity.Auth.NKeySeed seed -> {
+        requireUserSeed(seed.seed());
+        builder.authHandler(Nats.staticCredentials(null, seed.seed().value().toCharArray()));
+      }
+      case NatsSecurity.Auth.CredsFile creds ->
+          builder.authHandler(Nats.credentials(creds.path().toString()));
+    }
+  }
+
+  /** The loader checked the seed's shape; this checks its checksum, naming no value. */
+  private static void requireUserSeed(Secret seed) {
+    try {
+      NKey key = NKey.fromSeed(seed.value().toCharArray());
+      if (key.getType() != NKey.Type.USER) {
+        throw new ConfigException("Invalid NATS_NKEY_SEED: not a user seed.");
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ConfigException("Invalid NATS_NKEY_SEED: not a valid NKey seed (bad checksum).");
     }
   }
 

@@ -1,12 +1,12 @@
 package ai.voice.stt.vad;
 
-import io.github.givimad.libfvadjni.VoiceActivityDetector;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 
-/** WebRTC's GMM voice activity detector (libfvad) through libfvad-jni. */
+/** WebRTC's GMM voice activity detector (libfvad), one native instance per session. */
 public final class WebRtcSpeechDetectorFactory implements SpeechDetectorFactory {
-  private final VoiceActivityDetector.Mode mode;
+  private static final NativeLong FRAME_LENGTH = new NativeLong(SpeechDetector.FRAME_SAMPLES);
+  private final int mode;
 
   /**
    * Loads the native library once; fails at start-up, not on the first session.
@@ -14,39 +14,52 @@ public final class WebRtcSpeechDetectorFactory implements SpeechDetectorFactory 
    * @param aggressiveness 0 (least) to 3 (most aggressive in calling frames non-speech)
    */
   public WebRtcSpeechDetectorFactory(int aggressiveness) {
-    this.mode = VoiceActivityDetector.Mode.values()[aggressiveness];
-    try {
-      VoiceActivityDetector.loadLibrary();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load libfvad-jni native library", e);
+    if (aggressiveness < 0 || aggressiveness > 3) {
+      throw new IllegalArgumentException("VAD aggressiveness must be 0-3: " + aggressiveness);
     }
+    this.mode = aggressiveness;
+    LibFvad.load();
   }
 
   @Override
   public SpeechDetector create() {
-    try {
-      VoiceActivityDetector vad = VoiceActivityDetector.newInstance();
-      vad.setMode(mode);
-      vad.setSampleRate(VoiceActivityDetector.SampleRate.S16000);
-      return new WebRtcSpeechDetector(vad);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a WebRTC VAD instance", e);
+    Pointer vad = LibFvad.fvad_new();
+    if (vad == null) {
+      throw new OutOfMemoryError("fvad_new: no memory for a WebRTC VAD instance");
     }
+    if (LibFvad.fvad_set_mode(vad, mode) != 0
+        || LibFvad.fvad_set_sample_rate(vad, SpeechDetector.SAMPLE_RATE) != 0) {
+      LibFvad.fvad_free(vad);
+      throw new IllegalStateException("libfvad rejected mode " + mode + " or 16 kHz");
+    }
+    return new WebRtcSpeechDetector(vad);
   }
 
-  private record WebRtcSpeechDetector(VoiceActivityDetector vad) implements SpeechDetector {
+  /** One session's detector; like the session, used by one thread at a time. */
+  private static final class WebRtcSpeechDetector implements SpeechDetector {
+    private Pointer vad;
+
+    WebRtcSpeechDetector(Pointer vad) {
+      this.vad = vad;
+    }
+
     @Override
     public boolean isSpeech(short[] frame) {
-      try {
-        return vad.process(frame);
-      } catch (IOException e) {
-        throw new UncheckedIOException("WebRTC VAD failed on a frame", e);
+      if (vad == null) {
+        throw new IllegalStateException("VAD used after close");
       }
+      if (frame.length != SpeechDetector.FRAME_SAMPLES) {
+        throw new IllegalArgumentException("frame of " + frame.length + " samples, not 480");
+      }
+      return LibFvad.fvad_process(vad, frame, FRAME_LENGTH) == 1;
     }
 
     @Override
     public void close() {
-      vad.close();
+      if (vad != null) {
+        LibFvad.fvad_free(vad);
+        vad = null;
+      }
     }
   }
 }

@@ -2,6 +2,7 @@ package ai.voice.stt.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,10 +11,12 @@ import ai.voice.stt.config.SttConfig.HttpWhisper;
 import ai.voice.stt.config.SttConfig.RecognizerKind;
 import ai.voice.stt.config.SttConfig.ResponseFormat;
 import ai.voice.stt.config.SttConfig.WhisperApi;
+import io.nats.client.NKey;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -264,6 +267,112 @@ class ConfigLoaderTest {
         SttConfig.LogFormat.JSON,
         ConfigLoader.load(Map.of("STT_LOG_FORMAT", "JSON"), 2).operations().logFormat());
     assertMessageNames("STT_LOG_FORMAT", Map.of("STT_LOG_FORMAT", "xml"));
+  }
+
+  @Test
+  void withoutNatsCredentialsTheConnectionIsPlain() {
+    NatsSecurity security = ConfigLoader.load(Map.of(), 2).nats().security();
+    assertInstanceOf(NatsSecurity.Auth.None.class, security.auth());
+    assertTrue(security.tls().isEmpty());
+  }
+
+  @Test
+  void natsUserAndPasswordComeFromTheEnvironmentOrMountedFiles(@TempDir Path dir) throws Exception {
+    Path password = Files.writeString(dir.resolve("password"), "s3cret-pa55\n");
+    NatsSecurity.Auth auth =
+        ConfigLoader.load(
+                Map.of("NATS_USER", "alice", "NATS_PASSWORD_FILE", password.toString()), 2)
+            .nats()
+            .security()
+            .auth();
+    assertEquals(
+        new NatsSecurity.Auth.UserPassword("alice", new Secret("s3cret-pa55")),
+        auth,
+        "the file's content, without its trailing newline");
+    assertMessageNames("NATS_PASSWORD", Map.of("NATS_USER", "alice"));
+    assertMessageNames(
+        "NATS_PASSWORD_FILE",
+        Map.of(
+            "NATS_USER", "alice", "NATS_PASSWORD", "x", "NATS_PASSWORD_FILE", password.toString()));
+    assertMessageNames(
+        "NATS_PASSWORD_FILE",
+        Map.of("NATS_USER", "alice", "NATS_PASSWORD_FILE", dir.resolve("absent").toString()));
+  }
+
+  @Test
+  void tokenNKeySeedAndCredsFileAreEachOneWayToAuthenticate(@TempDir Path dir) throws Exception {
+    String seed = new String(NKey.createUser(new SecureRandom()).getSeed());
+    Path creds =
+        Files.writeString(
+            dir.resolve("user.creds"),
+            "-----BEGIN NATS USER JWT-----\nx\n------END NATS USER JWT------\n"
+                + "-----BEGIN USER NKEY SEED-----\n"
+                + seed
+                + "\n------END USER NKEY SEED------\n");
+    assertEquals(
+        new NatsSecurity.Auth.Token(new Secret("tok")),
+        ConfigLoader.load(Map.of("NATS_TOKEN", "tok"), 2).nats().security().auth());
+    assertEquals(
+        new NatsSecurity.Auth.NKeySeed(new Secret(seed)),
+        ConfigLoader.load(Map.of("NATS_NKEY_SEED", seed), 2).nats().security().auth());
+    assertEquals(
+        new NatsSecurity.Auth.CredsFile(creds),
+        ConfigLoader.load(Map.of("NATS_CREDS_FILE", creds.toString()), 2).nats().security().auth());
+    ConfigException both =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(Map.of("NATS_TOKEN", "tok", "NATS_NKEY_SEED", seed), 2));
+    assertTrue(
+        both.getMessage().contains("NATS_TOKEN") && both.getMessage().contains("NATS_NKEY_SEED"),
+        both.getMessage());
+    assertMessageNames(
+        "NATS_URL", Map.of("NATS_URL", "nats://bob:pw@nats:4222", "NATS_TOKEN", "tok"));
+    Path notCreds = Files.writeString(dir.resolve("other"), "hello");
+    assertMessageNames("NATS_CREDS_FILE", Map.of("NATS_CREDS_FILE", notCreds.toString()));
+  }
+
+  @Test
+  void aMalformedSecretIsRejectedWithoutShowingIt() {
+    String almostASeed = "SUNOTAREALSEED" + "A".repeat(10);
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(Map.of("NATS_NKEY_SEED", almostASeed), 2));
+    assertTrue(e.getMessage().contains("NATS_NKEY_SEED"), e.getMessage());
+    assertFalse(e.getMessage().contains(almostASeed), e.getMessage());
+  }
+
+  @Test
+  void tlsTakesACaAndAClientCertificateWithItsKey(@TempDir Path dir) throws Exception {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "ca");
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "cert");
+    Path key = Files.writeString(dir.resolve("key.pem"), "key");
+    NatsSecurity.Tls tls =
+        ConfigLoader.load(
+                Map.of(
+                    "NATS_TLS_CA_FILE", ca.toString(),
+                    "NATS_TLS_CERT_FILE", cert.toString(),
+                    "NATS_TLS_KEY_FILE", key.toString()),
+                2)
+            .nats()
+            .security()
+            .tls()
+            .orElseThrow();
+    assertEquals(Optional.of(ca), tls.caFile());
+    assertEquals(Optional.of(new NatsSecurity.ClientCertificate(cert, key)), tls.client());
+    assertMessageNames("NATS_TLS_KEY_FILE", Map.of("NATS_TLS_CERT_FILE", cert.toString()));
+    assertMessageNames(
+        "NATS_TLS_CA_FILE", Map.of("NATS_TLS_CA_FILE", dir.resolve("absent.pem").toString()));
+  }
+
+  @Test
+  void theConfigurationsTextShowsNoSecret() {
+    SttConfig config = ConfigLoader.load(Map.of("NATS_URL", "nats://bob:hunter2@nats:4222"), 2);
+    SttConfig withPassword =
+        ConfigLoader.load(Map.of("NATS_USER", "alice", "NATS_PASSWORD", "hunter3"), 2);
+    assertFalse(config.toString().contains("hunter2"), config.toString());
+    assertTrue(config.toString().contains("nats://***@nats:4222"), config.toString());
+    assertFalse(withPassword.toString().contains("hunter3"), withPassword.toString());
   }
 
   private static void assertMessageNames(String variable, Map<String, String> env) {

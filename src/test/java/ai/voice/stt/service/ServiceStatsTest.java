@@ -51,6 +51,20 @@ class ServiceStatsTest {
   }
 
   @Test
+  void aMessageTheConnectionRefusesIsCountedAndTheSessionGoesOn() {
+    CountingPublisher publisher =
+        new CountingPublisher(
+            m -> {
+              throw new IllegalStateException("Unable to queue message, buffer full");
+            },
+            stats,
+            SttMetrics.noop());
+    publisher.publish(result(Optional.empty()));
+    publisher.publish(result(Optional.empty()));
+    assertEquals(2, stats.publishFailures());
+  }
+
+  @Test
   void metricsPageIsPrometheusText() {
     stats.natsDisconnected(0);
     stats.natsReconnected(SECOND / 2);

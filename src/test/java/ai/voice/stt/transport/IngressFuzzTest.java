@@ -1,0 +1,185 @@
+package ai.voice.stt.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.voice.stt.client.Msgpack;
+import ai.voice.stt.config.ConfigLoader;
+import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.protocol.MessageDecoder;
+import ai.voice.stt.protocol.OutputMessage;
+import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.Recognizer;
+import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.session.SegmenterSettings;
+import ai.voice.stt.session.SessionEnvironment;
+import ai.voice.stt.session.SessionRegistry;
+import ai.voice.stt.telemetry.SttMetrics;
+import ai.voice.stt.telemetry.UtteranceRecorder;
+import ai.voice.stt.vad.WebRtcSpeechDetectorFactory;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Coverage-guided fuzzing of session handling: any sequence of messages, well-formed or not, for a
+ * few sessions, through the ingress handler and the session registry with their real actors,
+ * segmenter and WebRTC VAD. Only the edges are stand-ins: output is captured instead of going to
+ * NATS, and the recognizer answers at once (the end-to-end tests use the real ones).
+ *
+ * <p>Properties, checked after every input: nothing fails internally ({@code internal_error}),
+ * every session's results are numbered without gaps and end with exactly one end-of-stream result,
+ * and once every session is ended the registry is empty (nothing is retained).
+ */
+class IngressFuzzTest {
+  private static final int MAX_CHUNK_BYTES = 8_000;
+  private static final Duration DRAIN = Duration.ofSeconds(10);
+  private static final List<String> SESSIONS = List.of("a", "b", "c");
+  private static final List<String> TYPES = List.of("start", "chunk", "state_change", "end");
+
+  private static InferenceScheduler inference;
+  private static ExecutorService actors;
+  private static ScheduledExecutorService timers;
+  private static SttConfig config;
+
+  @BeforeAll
+  static void startSharedThreads() {
+    config =
+        ConfigLoader.load(
+            Map.of(
+                "STT_MAX_CHUNK_BYTES", Integer.toString(MAX_CHUNK_BYTES),
+                "STT_MAX_SESSIONS", "2",
+                "STT_BUFFER_SIZE_BYTES", "16000",
+                "STT_MAX_SESSION_AUDIO_SECONDS", "2"),
+            2);
+    inference = new InferenceScheduler(new InstantRecognizer(), 8);
+    actors = Executors.newVirtualThreadPerTaskExecutor();
+    timers = Executors.newSingleThreadScheduledExecutor();
+  }
+
+  @AfterAll
+  static void stopSharedThreads() {
+    timers.shutdownNow();
+    actors.close();
+    inference.close();
+  }
+
+  @FuzzTest
+  void anyMessageSequenceLeavesEverySessionConsistent(FuzzedDataProvider data) throws Exception {
+    ConcurrentLinkedQueue<OutputMessage> published = new ConcurrentLinkedQueue<>();
+    SessionRegistry registry =
+        new SessionRegistry(
+            new SessionEnvironment(
+                config.streaming(),
+                config.limits(),
+                SegmenterSettings.from(config.streaming()),
+                new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness()),
+                inference,
+                published::add,
+                new UtteranceRecorder(
+                    io.opentelemetry.api.OpenTelemetry.noop().getTracer("fuzz"), SttMetrics.noop()),
+                actors,
+                timers,
+                16));
+    IngressHandler ingress = new IngressHandler(new MessageDecoder(MAX_CHUNK_BYTES), registry);
+
+    int messages = data.consumeInt(1, 30);
+    for (int i = 0; i < messages && data.remainingBytes() > 0; i++) {
+      String session = data.pickValue(SESSIONS);
+      ingress.onMessage("ai.voice.stream." + session, message(data, session));
+    }
+    assertTrue(registry.closeAll("fuzz", DRAIN), "every session ended within " + DRAIN);
+    assertEquals(0, registry.activeSessions(), "nothing retained");
+    assertConsistent(List.copyOf(published));
+  }
+
+  /** A message that is sometimes well formed, sometimes subtly not, sometimes garbage. */
+  private static byte[] message(FuzzedDataProvider data, String session) {
+    int shape = data.consumeInt(0, 5);
+    if (shape == 0) {
+      return data.consumeBytes(data.consumeInt(0, 200));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", shape == 5 ? data.consumeString(12) : TYPES.get(shape - 1));
+    switch (shape) {
+      case 1 -> {
+        if (data.consumeBoolean()) {
+          m.put("sample_rate", data.pickValue(List.of(8_000, 16_000, 48_000, data.consumeInt())));
+        }
+        if (data.consumeBoolean()) {
+          m.put("channels", data.consumeInt(0, 3));
+        }
+        if (data.consumeBoolean()) {
+          m.put("state", data.pickValue(List.of("listening", "responding", "x")));
+        }
+        if (data.consumeBoolean()) {
+          m.put("session_id", data.consumeBoolean() ? session : data.consumeString(8));
+        }
+      }
+      case 2 -> {
+        byte[] pcm = data.consumeBytes(data.consumeInt(0, 4_000));
+        if (data.consumeBoolean()) {
+          m.put("audio", pcm);
+        } else {
+          m.put("audio_b64", Base64.getEncoder().encodeToString(pcm));
+        }
+      }
+      case 3 -> m.put("state", data.pickValue(List.of("listening", "responding", "")));
+      default -> {}
+    }
+    return Msgpack.pack(m);
+  }
+
+  private static void assertConsistent(List<OutputMessage> published) {
+    Map<String, Long> nextSequence = new HashMap<>();
+    for (OutputMessage message : published) {
+      switch (message) {
+        case OutputMessage.Error e ->
+            assertTrue(e.code() != ErrorCode.INTERNAL, "internal error: " + e.message());
+        case OutputMessage.Transcription t -> {
+          long expected = nextSequence.getOrDefault(t.sessionId(), 0L);
+          assertEquals(expected, t.sequence(), t.sessionId() + ": results without gaps");
+          // After its end-of-stream result a session is gone; the same id may open a new one.
+          nextSequence.put(t.sessionId(), t.endOfStream() ? 0L : expected + 1);
+        }
+        case OutputMessage.Interrupt ignored -> {}
+      }
+    }
+    nextSequence.forEach(
+        (session, next) -> assertEquals(0L, next, session + " ended with an end-of-stream result"));
+  }
+
+  /** Answers at once; what the recognizer says is not what this test is about. */
+  private static final class InstantRecognizer implements Recognizer {
+    @Override
+    public Transcript transcribe(float[] samples, Optional<String> language) {
+      return new Transcript("words", List.of(), Optional.empty(), 0);
+    }
+
+    @Override
+    public int maxConcurrency() {
+      return 2;
+    }
+
+    @Override
+    public String describe() {
+      return "instant";
+    }
+
+    @Override
+    public void close() {}
+  }
+}

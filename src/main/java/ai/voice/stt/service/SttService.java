@@ -267,7 +267,9 @@ public final class SttService implements AutoCloseable {
     // model.
     Duration reserve =
         Duration.ofNanos(Math.min(Duration.ofSeconds(2).toNanos(), grace.toNanos() / 4));
-    // Discovery stops listing this replica first, while its sessions finish.
+    // No session may open from here on; then discovery stops listing this replica while the
+    // open sessions finish.
+    sessions.stopAccepting();
     controlPlane.close();
     int open = sessions.activeSessions();
     log.info("shutting down: ending {} sessions, grace {} s", open, grace.toMillis() / 1000.0);

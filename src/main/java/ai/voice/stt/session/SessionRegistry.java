@@ -135,6 +135,24 @@ public final class SessionRegistry {
     } finally {
       admission.unlock();
     }
+    return endAndAwait(open, reason, timeout);
+  }
+
+  /**
+   * Refuses new sessions from now on ({@code session_closing}); open ones go on. The first step of
+   * a shutdown, taken before anything slow so no session opens during it.
+   */
+  public void stopAccepting() {
+    admission.lock();
+    try {
+      accepting = false;
+    } finally {
+      admission.unlock();
+    }
+  }
+
+  private boolean endAndAwait(List<SessionActor> open, String reason, Duration timeout)
+      throws InterruptedException {
     open.forEach(actor -> actor.requestEnd(reason));
     long deadline = System.nanoTime() + timeout.toNanos();
     emptyLock.lock();

@@ -1,5 +1,6 @@
 package ai.voice.stt.bench;
 
+import ai.voice.stt.cli.ChildJvm;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.config.SttConfig.AudioContext;
@@ -468,17 +469,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** The service as its own JVM, from the same classpath this command runs on. */
   private static List<String> serviceCommand(String javaOpts) {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-    if (Runtime.version().feature() >= 24) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    if (!javaOpts.isBlank()) {
-      command.addAll(List.of(javaOpts.trim().split("\\s+")));
-    }
-    command.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), "ai.voice.stt.cli.Main", "serve"));
-    return command;
+    List<String> options = javaOpts.isBlank() ? List.of() : List.of(javaOpts.trim().split("\\s+"));
+    return ChildJvm.command(options, "serve");
   }
 
   private static int freePort() throws IOException {

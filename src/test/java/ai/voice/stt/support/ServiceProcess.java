@@ -1,11 +1,11 @@
 package ai.voice.stt.support;
 
+import ai.voice.stt.cli.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +24,8 @@ public final class ServiceProcess implements AutoCloseable {
   private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
 
   public ServiceProcess(Map<String, String> environment) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(ChildJvm.command(List.of(), "serve")).redirectErrorStream(true);
     // No collector beside the tests, and plain-text logs the assertions read line by line.
     builder.environment().put("OTEL_ENABLED", "false");
     builder.environment().put("STT_LOG_FORMAT", "text");
@@ -49,20 +50,6 @@ public final class ServiceProcess implements AutoCloseable {
               ready.completeExceptionally(new IOException("exited before it was ready"));
               outputEnded.complete(null);
             });
-  }
-
-  private static List<String> command() {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED"));
-    if (Runtime.version().feature() >= 24) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    command.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), "ai.voice.stt.cli.Main", "serve"));
-    return command;
   }
 
   public void awaitReady(Duration timeout) throws Exception {

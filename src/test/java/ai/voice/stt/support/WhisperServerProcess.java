@@ -1,5 +1,6 @@
 package ai.voice.stt.support;
 
+import ai.voice.stt.cli.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -61,16 +62,7 @@ public final class WhisperServerProcess implements AutoCloseable {
 
   /** Launches the process and waits until {@code /health} answers 200. */
   public void start() throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    if (Runtime.version().feature() >= 24) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("ai.voice.stt.cli.Main");
-    command.add("whisper-server");
+    List<String> command = new ArrayList<>(ChildJvm.command(List.of(), "whisper-server"));
     command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port)));
     command.addAll(List.of("--model", TestData.model().toString()));
     command.addAll(options);

@@ -267,15 +267,15 @@ public final class SttService implements AutoCloseable {
     // model.
     Duration reserve =
         Duration.ofNanos(Math.min(Duration.ofSeconds(2).toNanos(), grace.toNanos() / 4));
-    // No session may open from here on; then discovery stops listing this replica while the
-    // open sessions finish.
-    sessions.stopAccepting();
-    controlPlane.close();
-    int open = sessions.activeSessions();
+    // In one step no session may open from here on and every open one is asked to end, so a
+    // late message for either is answered with session_closing; then discovery stops listing
+    // this replica (unregistering can be slow) while the sessions finish.
+    int open = sessions.endAll("shutdown");
     log.info("shutting down: ending {} sessions, grace {} s", open, grace.toMillis() / 1000.0);
+    controlPlane.close();
     int leftOpen = 0;
     try {
-      if (!sessions.closeAll("shutdown", grace.minus(reserve))) {
+      if (!sessions.awaitAllClosed(grace.minus(reserve))) {
         leftOpen = sessions.activeSessions();
         log.warn(
             "{} sessions had not published their last result after {} s; their results are lost",

@@ -127,33 +127,38 @@ public final class SessionRegistry {
    * @return true when every session closed in time
    */
   public boolean closeAll(String reason, Duration timeout) throws InterruptedException {
+    endAll(reason);
+    return awaitAllClosed(timeout);
+  }
+
+  /**
+   * Refuses new sessions from now on ({@code session_closing}) and asks every open session to end
+   * with {@code reason}; returns without waiting. Both happen under the admission lock, so once any
+   * message has been refused as {@code session_closing} every open session already has its end
+   * queued ahead of anything sent later: a late chunk is answered with {@code session_closing},
+   * never taken as audio of a session that is about to be ended.
+   *
+   * @return the number of sessions asked to end
+   */
+  public int endAll(String reason) {
     List<SessionActor> open;
     admission.lock();
     try {
       accepting = false;
       open = List.copyOf(sessions.values());
+      open.forEach(actor -> actor.requestEnd(reason));
     } finally {
       admission.unlock();
     }
-    return endAndAwait(open, reason, timeout);
+    return open.size();
   }
 
   /**
-   * Refuses new sessions from now on ({@code session_closing}); open ones go on. The first step of
-   * a shutdown, taken before anything slow so no session opens during it.
+   * Waits until every session has published its last result.
+   *
+   * @return true when every session closed in time
    */
-  public void stopAccepting() {
-    admission.lock();
-    try {
-      accepting = false;
-    } finally {
-      admission.unlock();
-    }
-  }
-
-  private boolean endAndAwait(List<SessionActor> open, String reason, Duration timeout)
-      throws InterruptedException {
-    open.forEach(actor -> actor.requestEnd(reason));
+  public boolean awaitAllClosed(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     emptyLock.lock();
     try {

@@ -5,9 +5,16 @@ import ai.voice.stt.audio.WavReader;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.config.ConfigException;
+import ai.voice.stt.config.ConfigLoader;
+import ai.voice.stt.config.NatsSecurity;
+import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.transport.NatsConnector;
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +32,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Stream a WAV or raw PCM16LE file to the service and print the results.")
 final class StreamCommand implements Callable<Integer> {
+  static final int EXIT_BAD_CONFIG = 2;
+  static final int EXIT_NO_CONNECTION = 3;
+
   @Parameters(paramLabel = "FILE", description = "16-bit PCM .wav, or raw PCM with --raw")
   Path file;
 
@@ -102,9 +112,35 @@ final class StreamCommand implements Callable<Integer> {
     System.out.printf(
         "streaming %s (%.1f s, %d Hz, %d ch) as session %s to %s%n",
         file, clip.seconds(), clip.sampleRate(), clip.channels(), id, natsUrl);
+    NatsSecurity security;
+    try {
+      security = ConfigLoader.natsSecurity(System.getenv(), List.of(natsUrl));
+    } catch (ConfigException e) {
+      System.err.println("stt stream: " + e.getMessage());
+      return EXIT_BAD_CONFIG;
+    }
+    // The same NATS_* credentials and TLS files as the service, so a secured server works too.
     Options natsOptions =
-        Options.builder().server(natsUrl).connectionTimeout(Duration.ofSeconds(5)).build();
-    Connection connection = Nats.connect(natsOptions);
+        NatsConnector.secure(
+                Options.builder()
+                    .server(natsUrl)
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    // jnats' default listener logs each failed attempt at SEVERE; one line below
+                    // says what went wrong instead.
+                    .errorListener(new ErrorListener() {}),
+                security)
+            .build();
+    Connection connection;
+    try {
+      connection = Nats.connect(natsOptions);
+    } catch (IOException e) {
+      System.err.println(
+          "stt stream: cannot connect to NATS at "
+              + SttConfig.Nats.redact(natsUrl)
+              + ": "
+              + e.getMessage());
+      return EXIT_NO_CONNECTION;
+    }
     try {
       return streamAndPrint(
           new StreamClient(connection, inputPrefix, outputPrefix), id, clip, options);

@@ -91,6 +91,14 @@ public final class ConfigLoader {
         nats(env), recognition, streaming(env), limits(env, recognition), operations(env));
   }
 
+  /**
+   * Only the NATS credentials and TLS settings ({@code NATS_USER}, {@code NATS_TOKEN}, {@code
+   * NATS_TLS_*}, ...), for clients such as {@code stt stream} that connect to {@code servers}.
+   */
+  public static NatsSecurity natsSecurity(Map<String, String> environment, List<String> servers) {
+    return NatsSecurityLoader.load(new EnvReader(environment), servers);
+  }
+
   private static Nats nats(EnvReader env) {
     List<String> servers =
         Arrays.stream(env.string("NATS_URL", DEFAULT_NATS_URL).split(","))

@@ -41,15 +41,24 @@ public final class NatsConnector {
             .reconnectBufferSize(RECONNECT_BUFFER_BYTES)
             .connectionListener(new LoggingListener(observer))
             .errorListener(logErrors());
-    authenticate(builder, nats.security().auth());
-    nats.security().tls().ifPresent(tls -> builder.sslContext(PemTls.context(tls)));
-    Options options = builder.build();
+    Options options = secure(builder, nats.security()).build();
     try {
       return Nats.connectReconnectOnConnect(options);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while connecting to NATS", e);
     }
+  }
+
+  /**
+   * Applies the configured authentication and TLS to {@code builder}; the service and the {@code
+   * stt stream} client share it, so both reach a secured server with the same {@code NATS_*}
+   * variables.
+   */
+  public static Options.Builder secure(Options.Builder builder, NatsSecurity security) {
+    authenticate(builder, security.auth());
+    security.tls().ifPresent(tls -> builder.sslContext(PemTls.context(tls)));
+    return builder;
   }
 
   /** Applies the one configured way of authenticating (secrets go to jnats as char arrays). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.voice.stt.cli.ChildJvm;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.config.ConfigLoader;
@@ -22,6 +23,7 @@ import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -32,6 +34,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -137,6 +140,54 @@ class NatsSecurityTest {
           tlsClient(nats).sslContext(withCertificate),
           Files.readString(certs.clientKey()).lines().skip(1).findFirst().orElseThrow());
     }
+  }
+
+  /**
+   * {@code stt stream}, as an operator runs it next to the service: a real process given the same
+   * {@code NATS_TOKEN} reaches the token-protected server and prints the transcript; without it,
+   * the server refuses it.
+   */
+  @Test
+  void theStreamClientAuthenticatesWithTheSameVariablesAsTheService() throws Exception {
+    String token = randomSecret();
+    try (NatsProcess nats = serverWith("authorization { token: \"" + token + "\" }")) {
+      SttService service = start(nats, Map.of("NATS_TOKEN", token), token);
+      try {
+        Await.until(service::isReady, WAIT, "service connected with NATS_TOKEN");
+        service.awaitSubscribed(Duration.ofSeconds(5));
+        String wav = TestData.recording("goforward").path().toString();
+        CliRun authenticated = streamClient(nats, Map.of("NATS_TOKEN", token), wav);
+        assertEquals(0, authenticated.exitCode(), authenticated.output());
+        assertTrue(
+            authenticated.output().toLowerCase().contains("forward"), authenticated.output());
+        assertFalse(authenticated.output().contains(token), "the token was printed");
+        CliRun anonymous = streamClient(nats, Map.of(), wav);
+        assertEquals(3, anonymous.exitCode(), anonymous.output());
+        assertTrue(
+            anonymous.output().contains("cannot connect to NATS at " + nats.url())
+                && anonymous.output().contains("Authorization Violation"),
+            "the server's reason is shown: " + anonymous.output());
+      } finally {
+        service.close();
+      }
+    }
+  }
+
+  private record CliRun(int exitCode, String output) {}
+
+  private static CliRun streamClient(NatsProcess nats, Map<String, String> env, String wav)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                ChildJvm.command(
+                    List.of(), "stream", "--speed", "0", "--nats-url", nats.url(), wav))
+            .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("NATS_"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "stt stream did not exit:\n" + output);
+    return new CliRun(process.exitValue(), output);
   }
 
   @Test

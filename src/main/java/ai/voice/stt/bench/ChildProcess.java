@@ -1,16 +1,12 @@
 package ai.voice.stt.bench;
 
-import java.io.BufferedReader;
+import ai.voice.stt.cli.ChildOutput;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,44 +15,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildProcess implements AutoCloseable {
   private static final long CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
+  // Enough of the end of its output to say why a child did not become ready.
+  private static final int KEPT_LINES = 50;
   private final Process process;
-  private final ConcurrentLinkedDeque<String> lastLines = new ConcurrentLinkedDeque<>();
-  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final ChildOutput output;
 
   ChildProcess(List<String> command, Map<String, String> environment, String readyMarker)
       throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(environment);
     this.process = builder.start();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  lastLines.addLast(line);
-                  if (lastLines.size() > 50) {
-                    lastLines.pollFirst();
-                  }
-                  if (line.contains(readyMarker)) {
-                    ready.complete(null);
-                  }
-                }
-              } catch (IOException e) {
-                ready.completeExceptionally(e);
-              }
-              ready.completeExceptionally(new IOException("exited before it was ready"));
-            });
+    this.output = ChildOutput.watch(process, readyMarker, KEPT_LINES);
   }
 
   void awaitReady(Duration timeout) throws IOException {
     try {
-      ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new IOException(
-          "process " + process.pid() + " not ready: " + e + "\n" + String.join("\n", lastLines), e);
+      output.awaitMarker(timeout);
+    } catch (IOException e) {
+      throw new IOException("process " + process.pid() + " not ready: " + e.getMessage(), e);
     }
   }
 

@@ -1,16 +1,11 @@
 package ai.voice.stt.support;
 
 import ai.voice.stt.cli.ChildJvm;
-import java.io.BufferedReader;
+import ai.voice.stt.cli.ChildOutput;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code stt serve} as a real child process (the JVM and classpath running the tests), so a test
@@ -19,9 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
   private static final String READY = "voice-stt ready";
   private final Process process;
-  private final List<String> output = new CopyOnWriteArrayList<>();
-  private final CompletableFuture<Void> ready = new CompletableFuture<>();
-  private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
+  private final ChildOutput output;
 
   public ServiceProcess(Map<String, String> environment) throws IOException {
     ProcessBuilder builder =
@@ -31,32 +24,14 @@ public final class ServiceProcess implements AutoCloseable {
     builder.environment().put("STT_LOG_FORMAT", "text");
     builder.environment().putAll(environment);
     this.process = builder.start();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  output.add(line);
-                  if (line.contains(READY)) {
-                    ready.complete(null);
-                  }
-                }
-              } catch (IOException e) {
-                // the process is gone; readiness reports it
-              }
-              ready.completeExceptionally(new IOException("exited before it was ready"));
-              outputEnded.complete(null);
-            });
+    this.output = ChildOutput.watch(process, READY, Integer.MAX_VALUE);
   }
 
-  public void awaitReady(Duration timeout) throws Exception {
+  public void awaitReady(Duration timeout) throws IOException {
     try {
-      ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new IOException("service not ready:\n" + String.join("\n", output), e);
+      output.awaitMarker(timeout);
+    } catch (IOException e) {
+      throw new IOException("service not ready: " + e.getMessage(), e);
     }
   }
 
@@ -75,13 +50,12 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Waits until the process exited and everything it printed has been read. */
   public List<String> awaitOutputEnd(Duration timeout) throws Exception {
-    outputEnded.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    return output();
+    return output.awaitEnd(timeout);
   }
 
   /** Everything it printed so far (stdout and stderr). */
   public List<String> output() {
-    return List.copyOf(output);
+    return output.lines();
   }
 
   @Override

@@ -1,15 +1,12 @@
 package ai.voice.stt.support;
 
-import java.io.BufferedReader;
+import ai.voice.stt.cli.ChildOutput;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,8 +18,8 @@ public final class NatsProcess implements AutoCloseable {
   private static final String READY = "Server is ready";
   private final int port;
   private final Path configFile;
-  private final ConcurrentLinkedDeque<String> output = new ConcurrentLinkedDeque<>();
   private Process process;
+  private ChildOutput output;
 
   private NatsProcess(int port, Path configFile) {
     this.port = port;
@@ -76,41 +73,18 @@ public final class NatsProcess implements AutoCloseable {
       command.addAll(List.of("-c", configFile.toString()));
     }
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Process started = process;
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  output.addLast(line);
-                  if (output.size() > 200) {
-                    output.pollFirst();
-                  }
-                  if (line.contains(READY)) {
-                    ready.complete(null);
-                  }
-                }
-              } catch (IOException e) {
-                // the process went away; the readiness wait below reports it
-              }
-              ready.completeExceptionally(new IOException("nats-server exited"));
-            });
+    output = ChildOutput.watch(process, READY, 200);
     try {
-      ready.get(15, TimeUnit.SECONDS);
-    } catch (Exception e) {
+      output.awaitMarker(Duration.ofSeconds(15));
+    } catch (IOException e) {
       process.destroyForcibly();
-      throw new IOException(
-          "nats-server did not start on port " + port + ":\n" + String.join("\n", output), e);
+      throw new IOException("nats-server did not start on port " + port + ": " + e.getMessage(), e);
     }
   }
 
-  /** The server's recent log lines (for failure messages). */
+  /** The recent log lines of the server started last (for failure messages). */
   public String log() {
-    return String.join("\n", output);
+    return output == null ? "" : String.join("\n", output.lines());
   }
 
   @Override

@@ -6,6 +6,8 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.service.SttService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
 /** Runs the service until SIGTERM/SIGINT, then shuts down in order and exits. */
@@ -13,6 +15,7 @@ import picocli.CommandLine.Command;
     name = "serve",
     description = "Run the service. Configured by environment variables (docs/configuration.md).")
 final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
   static final int EXIT_BAD_CONFIG = 2;
   static final int EXIT_START_FAILED = 3;
   static final int EXIT_SESSIONS_CUT_SHORT = 4;
@@ -41,9 +44,9 @@ final class ServeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.err.println("stt serve: SIGTERM received, shutting down");
+                  // Logged, not printed: in a container every line of stderr is a JSON record.
+                  log.info("SIGTERM received: shutting down");
                   SttService.ShutdownReport report = service.shutdown();
-                  System.err.println("stt serve: " + report);
                   // The JVM would report a SIGTERM death as status 143 however orderly the
                   // shutdown was; halting from the hook says what really happened instead: 0
                   // when every session got its last result within the grace period.

@@ -90,7 +90,16 @@ public final class LocalWhisperRecognizer implements Recognizer {
               + " (run scripts/ensure-model.sh, or set STT_MODEL_PATH / WHISPER_MODEL_SIZE)");
     }
     WhisperJNI.loadLibrary(message -> log.debug("whisper.cpp: {}", message.strip()));
+    if (!log.isDebugEnabled()) {
+      // whisper.cpp writes its own log lines (model loading, backends) straight to stderr,
+      // unstructured, which breaks a JSON log stream. Forwarding them through whisper-jni's
+      // logger is no option: its native proxy detaches the calling thread from the JVM after
+      // each line, and that thread is our inference worker. So they are silenced, except at
+      // STT_LOG_LEVEL=DEBUG, and the build's features are logged once below instead.
+      WhisperJNI.setLibraryLogger(null);
+    }
     this.whisper = new WhisperJNI();
+    log.info("whisper.cpp build: {}", whisper.getSystemInfo().strip());
     WhisperContextParams contextParams = new WhisperContextParams();
     contextParams.useGPU = useGpu;
     this.context = whisper.initNoState(modelPath, contextParams);

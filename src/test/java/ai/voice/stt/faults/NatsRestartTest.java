@@ -74,6 +74,7 @@ class NatsRestartTest {
                   "NATS_URL", relay.url(),
                   "STT_MODEL_PATH", TestData.model().toString(),
                   "STT_INFERENCE_WORKERS", "2",
+                  "OTEL_ENABLED", "false",
                   "STT_HEALTH_PORT", Integer.toString(healthPort)),
               Runtime.getRuntime().availableProcessors());
       GatedRecognizer recognizer = GatedRecognizer.around(config);

@@ -246,6 +246,7 @@ class NatsSecurityTest {
     env.put("NATS_URL", nats.url());
     env.put("STT_MODEL_PATH", TestData.model().toString());
     env.put("STT_HEALTH_PORT", "0");
+    env.put("OTEL_ENABLED", "false"); // no collector beside the tests
     env.putAll(extra);
     SttConfig config = ConfigLoader.load(env, 2);
     assertNoSecretIn(List.of(config.toString()), secret);

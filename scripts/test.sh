@@ -30,7 +30,7 @@ bash scripts/fuzz.sh
 step "Helm chart: helm lint, helm template | kubeconform (default and ROCm values)"
 bash scripts/helm-check.sh
 
-step "interop: unchanged Python clients (nats-py + msgpack) and the NATS CLI"
+step "interop: unchanged Python (nats-py + msgpack) and Node (nats + @msgpack/msgpack) clients, the NATS CLI"
 bash scripts/interop/run.sh
 
 step "NATS micro Service API: nats micro ls/info/stats (NATS CLI) find voice-stt and stt.status"

@@ -1,6 +1,6 @@
 package ai.voice.stt.cli;
 
-import org.slf4j.bridge.SLF4JBridgeHandler;
+import ai.voice.stt.telemetry.JulBridge;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,8 +29,7 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     // Libraries that log through java.util.logging (the OpenTelemetry SDK's "Exporter failed",
     // for one) would otherwise print two-line plain-text records into a JSON log stream.
-    SLF4JBridgeHandler.removeHandlersForRootLogger();
-    SLF4JBridgeHandler.install();
+    JulBridge.install();
     System.exit(new CommandLine(new Main()).execute(args));
   }
 }

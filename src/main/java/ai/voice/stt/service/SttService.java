@@ -307,8 +307,9 @@ public final class SttService implements AutoCloseable {
         open - leftOpen,
         open,
         report.took().toMillis() / 1000.0);
-    // Last, so the spans and metrics of the final results are exported too.
-    telemetry.close();
+    // Last, so the spans and metrics of the final results are exported too; within what is left
+    // of the grace period.
+    telemetry.close(remaining(deadline));
     shutdownDone.complete(report);
     return report;
   }

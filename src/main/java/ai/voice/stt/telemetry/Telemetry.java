@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,14 +25,20 @@ import java.util.concurrent.TimeUnit;
 public final class Telemetry implements AutoCloseable {
   static final String INSTRUMENTATION_SCOPE = "ai.voice.stt";
   static final String HYPERDX_ENDPOINT = "https://in-otel.hyperdx.io";
-  private static final long SHUTDOWN_SECONDS = 5;
+  private static final Duration MAX_SHUTDOWN = Duration.ofSeconds(5);
 
   private final PrometheusReader prometheus;
-  private final AutoCloseable owner;
+  private final Closer owner;
   private final SttMetrics metrics;
   private final Tracer tracer;
 
-  private Telemetry(PrometheusReader prometheus, AutoCloseable owner, Meter meter, Tracer tracer) {
+  /** Flushes and stops the SDK within a time limit. */
+  @FunctionalInterface
+  private interface Closer {
+    void close(Duration limit);
+  }
+
+  private Telemetry(PrometheusReader prometheus, Closer owner, Meter meter, Tracer tracer) {
     this.prometheus = prometheus;
     this.owner = owner;
     this.metrics = new SttMetrics(meter);
@@ -44,7 +51,7 @@ public final class Telemetry implements AutoCloseable {
       SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(prometheus).build();
       return new Telemetry(
           prometheus,
-          meters,
+          limit -> meters.shutdown().join(limit.toMillis(), TimeUnit.MILLISECONDS),
           meters.get(INSTRUMENTATION_SCOPE),
           OpenTelemetry.noop().getTracer(INSTRUMENTATION_SCOPE));
     }
@@ -62,7 +69,7 @@ public final class Telemetry implements AutoCloseable {
             .getOpenTelemetrySdk();
     return new Telemetry(
         prometheus,
-        () -> sdk.shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS),
+        limit -> sdk.shutdown().join(limit.toMillis(), TimeUnit.MILLISECONDS),
         sdk.getMeter(INSTRUMENTATION_SCOPE),
         sdk.getTracer(INSTRUMENTATION_SCOPE));
   }
@@ -110,10 +117,35 @@ public final class Telemetry implements AutoCloseable {
   /** Exports what is buffered (within a few seconds) and stops. */
   @Override
   public void close() {
+    close(MAX_SHUTDOWN);
+  }
+
+  /**
+   * Exports what is buffered and stops, waiting at most {@code limit} (and never more than 5 s): a
+   * collector that is down must not hold a shutdown past its grace period, as the exporter's
+   * retries otherwise would.
+   */
+  public void close(Duration limit) {
+    Duration bounded = limit.compareTo(MAX_SHUTDOWN) < 0 ? limit : MAX_SHUTDOWN;
+    // On a thread of its own: the SDK's shutdown does part of its final export on the calling
+    // thread before it hands back a result to wait on, so a timeout on that result alone does not
+    // bound it (measured: 6.9 s with a 5 s limit and no collector).
+    Thread closing =
+        Thread.ofPlatform()
+            .daemon()
+            .name("telemetry-shutdown")
+            .start(
+                () -> {
+                  try {
+                    owner.close(bounded);
+                  } catch (RuntimeException e) {
+                    // Telemetry must never fail a shutdown; the exporter has already logged why.
+                  }
+                });
     try {
-      owner.close();
-    } catch (Exception e) {
-      // Telemetry must never fail a shutdown; the exporter has already logged why.
+      closing.join(bounded);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

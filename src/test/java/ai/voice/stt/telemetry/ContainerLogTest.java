@@ -51,6 +51,13 @@ class ContainerLogTest {
         JsonNode record = json.readTree(line); // throws on a line that is not JSON
         assertTrue(record.has("level") && record.has("formattedMessage"), line);
       }
+      for (String line : lines) {
+        JsonNode record = json.readTree(line);
+        if (record.get("loggerName").asText().startsWith("io.opentelemetry.exporter")) {
+          // A collector that is down costs one line per failed export, not a stack trace.
+          assertTrue(record.get("throwable").isNull(), line);
+        }
+      }
       JsonNode exporter =
           json.readTree(
               lines.stream().filter(l -> l.contains("Exporter failed")).findFirst().get());

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * whisper.cpp in-process through whisper-jni: one model context for the process and one decoder
  * state per concurrent call, as whisper.h's thread-safety notes require (a context is read-only
  * once loaded; a state is not shareable).
+ *
+ * <p>whisper-jni keeps every context and state of the process in two global {@code std::map}s with
+ * no lock (its native layer, as libfvad-jni's did: decisions/0009): loading and freeing write them,
+ * every call reads them. {@link #NATIVE_MAPS} makes those writes exclusive, so one recognizer may
+ * be created or closed while another in the same process transcribes (tests, benchmarks, a future
+ * model reload); calls still run in parallel with each other.
  */
 public final class LocalWhisperRecognizer implements Recognizer {
   private static final Logger log = LoggerFactory.getLogger(LocalWhisperRecognizer.class);
@@ -36,6 +44,9 @@ public final class LocalWhisperRecognizer implements Recognizer {
   // context's words at about half the encoder cost.
   private static final int MIN_AUTO_CONTEXT = 768;
   private static final int FULL_CONTEXT = 1500;
+  // Process-wide because the maps it guards are (see the class comment): write-locked to load and
+  // free, read-locked around each call.
+  private static final ReadWriteLock NATIVE_MAPS = new ReentrantReadWriteLock();
 
   private final WhisperJNI whisper;
   private final WhisperContext context;
@@ -102,23 +113,28 @@ public final class LocalWhisperRecognizer implements Recognizer {
     log.info("whisper.cpp build: {}", whisper.getSystemInfo().strip());
     WhisperContextParams contextParams = new WhisperContextParams();
     contextParams.useGPU = useGpu;
-    this.context = whisper.initNoState(modelPath, contextParams);
-    if (context == null) {
-      throw new IOException("whisper.cpp could not load the model at " + modelPath);
-    }
     this.states = new ArrayBlockingQueue<>(concurrency);
-    for (int i = 0; i < concurrency; i++) {
-      WhisperState state = whisper.initState(context);
-      if (state == null) {
-        close();
-        throw new IOException("whisper.cpp could not allocate decoder state " + i);
+    NATIVE_MAPS.writeLock().lock();
+    try {
+      this.context = whisper.initNoState(modelPath, contextParams);
+      if (context == null) {
+        throw new IOException("whisper.cpp could not load the model at " + modelPath);
       }
-      allStates.add(state);
-      states.add(state);
+      for (int i = 0; i < concurrency; i++) {
+        WhisperState state = whisper.initState(context);
+        if (state == null) {
+          close();
+          throw new IOException("whisper.cpp could not allocate decoder state " + i);
+        }
+        allStates.add(state);
+        states.add(state);
+      }
+      this.multilingual = whisper.isMultilingual(context);
+    } finally {
+      NATIVE_MAPS.writeLock().unlock();
     }
     this.threads = new ThreadAllotment(threadsPerCall, elasticCores);
     this.audioContext = audioContext;
-    this.multilingual = whisper.isMultilingual(context);
     this.modelPath = modelPath;
   }
 
@@ -145,9 +161,11 @@ public final class LocalWhisperRecognizer implements Recognizer {
     long started = System.nanoTime();
     int audioCtx = audioContextFrames(samples.length);
     int threadCount = threads.acquire();
+    NATIVE_MAPS.readLock().lock();
     try {
       return decodeAndCollect(state, samples, lang, audioCtx, threadCount, started);
     } finally {
+      NATIVE_MAPS.readLock().unlock();
       threads.release();
     }
   }
@@ -260,12 +278,17 @@ public final class LocalWhisperRecognizer implements Recognizer {
 
   @Override
   public void close() {
-    for (WhisperState state : allStates) {
-      whisper.free(state);
-    }
-    allStates.clear();
-    if (context != null) {
-      whisper.free(context);
+    NATIVE_MAPS.writeLock().lock();
+    try {
+      for (WhisperState state : allStates) {
+        whisper.free(state);
+      }
+      allStates.clear();
+      if (context != null) {
+        whisper.free(context);
+      }
+    } finally {
+      NATIVE_MAPS.writeLock().unlock();
     }
   }
 }

@@ -14,10 +14,18 @@ final class PrometheusText {
   /**
    * The NATS link, results and session ends. Sessions, queue depth and errors by code come from the
    * OpenTelemetry instruments (telemetry.SttMetrics), rendered after these on the same page.
+   *
+   * @param inputDropped input messages the NATS client library dropped before the service saw them
+   *     (its pending limit was full: a slow consumer), which no client is told about
    */
-  static String render(ServiceStats stats, boolean natsConnected, long nowNanos) {
+  static String render(
+      ServiceStats stats, boolean natsConnected, long inputDropped, long nowNanos) {
     PrometheusText text = new PrometheusText();
     text.gauge("stt_nats_connected", "1 when the NATS connection is up", natsConnected ? 1 : 0);
+    text.counter(
+        "stt_input_dropped_total",
+        "input messages dropped by the NATS client before the service read them (slow consumer)",
+        inputDropped);
     text.counter("stt_nats_disconnects_total", "NATS connection losses", stats.natsDisconnects());
     text.counter(
         "stt_nats_reconnects_total", "NATS reconnections after a loss", stats.natsReconnects());

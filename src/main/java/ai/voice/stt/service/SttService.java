@@ -204,7 +204,10 @@ public final class SttService implements AutoCloseable {
   /** The {@code /metrics} page: counters of {@link #stats()}, then the OpenTelemetry metrics. */
   public String metricsText() {
     return PrometheusText.render(
-            stats, connection.getStatus() == Connection.Status.CONNECTED, System.nanoTime())
+            stats,
+            connection.getStatus() == Connection.Status.CONNECTED,
+            dispatcher.getDroppedCount(),
+            System.nanoTime())
         + telemetry.prometheusText();
   }
 

@@ -73,6 +73,7 @@ class HealthEndpointsTest {
       assertEquals("gauge", page.types().get("stt_sessions_active"));
       assertEquals(0, page.value("stt_inference_queue_depth", Map.of()));
       assertTrue(page.value("stt_results_total", Map.of()) >= 1);
+      assertEquals(0, page.value("stt_input_dropped_total", Map.of()), "nothing dropped unseen");
       assertEquals(1, page.value("stt_nats_connected", Map.of()));
     }
   }

@@ -70,10 +70,11 @@ class ServiceStatsTest {
     stats.natsReconnected(SECOND / 2);
     new CountingPublisher(m -> {}, stats, SttMetrics.noop())
         .publish(new OutputMessage.Error("s", ErrorCode.OVERLOADED, "busy", 0));
-    String text = PrometheusText.render(stats, true, SECOND);
+    String text = PrometheusText.render(stats, true, 3, SECOND);
 
     assertTrue(text.contains("# TYPE stt_nats_reconnects_total counter\n"), text);
     assertTrue(text.contains("\nstt_nats_reconnects_total 1\n"), text);
+    assertTrue(text.contains("\nstt_input_dropped_total 3\n"), text);
     assertTrue(text.contains("\nstt_nats_last_outage_seconds 0.500000\n"), text);
     assertTrue(text.contains("\nstt_nats_disconnected_seconds_total 0.500000\n"), text);
     assertEquals(1, stats.errors(ErrorCode.OVERLOADED));

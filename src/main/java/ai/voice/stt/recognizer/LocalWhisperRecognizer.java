@@ -47,6 +47,8 @@ public final class LocalWhisperRecognizer implements Recognizer {
   // Process-wide because the maps it guards are (see the class comment): write-locked to load and
   // free, read-locked around each call.
   private static final ReadWriteLock NATIVE_MAPS = new ReentrantReadWriteLock();
+  // Backends in whisper_print_system_info() that run the model off the CPU.
+  private static final List<String> GPU_BACKENDS = List.of("CUDA", "METAL", "COREML", "CANN");
 
   private final WhisperJNI whisper;
   private final WhisperContext context;
@@ -56,6 +58,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
   private final AudioContext audioContext;
   private final boolean multilingual;
   private final Path modelPath;
+  private final String buildFeatures;
 
   /**
    * Loads the model once and allocates {@code concurrency} states.
@@ -110,7 +113,8 @@ public final class LocalWhisperRecognizer implements Recognizer {
       WhisperJNI.setLibraryLogger(null);
     }
     this.whisper = new WhisperJNI();
-    log.info("whisper.cpp build: {}", whisper.getSystemInfo().strip());
+    this.buildFeatures = whisper.getSystemInfo().strip();
+    log.info("whisper.cpp build: {}", buildFeatures);
     WhisperContextParams contextParams = new WhisperContextParams();
     contextParams.useGPU = useGpu;
     this.states = new ArrayBlockingQueue<>(concurrency);
@@ -274,6 +278,15 @@ public final class LocalWhisperRecognizer implements Recognizer {
         + ", "
         + (multilingual ? "multilingual" : "English-only")
         + ")";
+  }
+
+  /**
+   * Whether the loaded whisper.cpp was built with a GPU backend. whisper-jni quietly falls back to
+   * its bundled CPU build when the library directory of a GPU build is wrong, so this is what says
+   * whether {@code WHISPER_DEVICE} can have any effect. ROCm (HIP) builds report as CUDA.
+   */
+  public boolean hasGpuBackend() {
+    return GPU_BACKENDS.stream().anyMatch(b -> buildFeatures.contains(b + " = 1"));
   }
 
   @Override

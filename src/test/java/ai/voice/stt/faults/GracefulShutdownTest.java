@@ -42,12 +42,8 @@ class GracefulShutdownTest {
   void sigtermEndsEverySessionWithItsInFlightResultsThenEndOfStreamAndExitsZero() throws Exception {
     try (NatsProcess nats = NatsProcess.start();
         ServiceProcess stt =
-            new ServiceProcess(
-                Map.of(
-                    "NATS_URL", nats.url(),
-                    "STT_MODEL_PATH", TestData.model().toString(),
-                    "STT_HEALTH_PORT", "0",
-                    "STT_SHUTDOWN_GRACE", Integer.toString(GRACE_SECONDS)))) {
+            ServiceProcess.servingOn(
+                nats, Map.of("STT_SHUTDOWN_GRACE", Integer.toString(GRACE_SECONDS)))) {
       stt.awaitReady(WAIT);
       Connection connection = Nats.connect(nats.url());
       try {

@@ -4,6 +4,7 @@ import ai.voice.stt.cli.ChildJvm;
 import ai.voice.stt.cli.ChildOutput;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,20 @@ public final class ServiceProcess implements AutoCloseable {
     builder.environment().putAll(environment);
     this.process = builder.start();
     this.output = ChildOutput.watch(process, READY, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@code stt serve} on {@code nats} with the test model and an ephemeral health port; {@code
+   * settings} add to or override those.
+   */
+  public static ServiceProcess servingOn(NatsProcess nats, Map<String, String> settings)
+      throws IOException {
+    Map<String, String> environment = new HashMap<>();
+    environment.put("NATS_URL", nats.url());
+    environment.put("STT_MODEL_PATH", TestData.model().toString());
+    environment.put("STT_HEALTH_PORT", "0");
+    environment.putAll(settings);
+    return new ServiceProcess(environment);
   }
 
   public void awaitReady(Duration timeout) throws IOException {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.NatsProcess;
 import ai.voice.stt.support.ServiceProcess;
-import ai.voice.stt.support.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
@@ -29,11 +28,9 @@ class ContainerLogTest {
     int nothingListens = NatsProcess.freePort();
     try (NatsProcess nats = NatsProcess.start();
         ServiceProcess stt =
-            new ServiceProcess(
+            ServiceProcess.servingOn(
+                nats,
                 Map.of(
-                    "NATS_URL", nats.url(),
-                    "STT_MODEL_PATH", TestData.model().toString(),
-                    "STT_HEALTH_PORT", "0",
                     "STT_LOG_FORMAT", "json",
                     "OTEL_ENABLED", "true",
                     "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + nothingListens,

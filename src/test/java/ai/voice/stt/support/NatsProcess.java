@@ -1,6 +1,9 @@
 package ai.voice.stt.support;
 
 import ai.voice.stt.cli.ChildOutput;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -48,6 +51,12 @@ public final class NatsProcess implements AutoCloseable {
 
   public String url() {
     return "nats://127.0.0.1:" + port;
+  }
+
+  /** A plain client connection to this server. */
+  public Connection connect() throws IOException, InterruptedException {
+    return Nats.connect(
+        Options.builder().server(url()).connectionTimeout(Duration.ofSeconds(5)).build());
   }
 
   /** SIGKILL: the server vanishes without a goodbye, as in a crash or a killed pod. */

@@ -14,14 +14,14 @@ import java.util.Map;
  * client connection. Settings come through the same environment-variable loader as in production.
  */
 public final class ServiceUnderTest implements AutoCloseable {
-  private final NatsServer nats;
+  private final NatsProcess nats;
   private final SttService service;
   private final Connection clientConnection;
   private final StreamClient client;
   private final GatedRecognizer gate;
 
   private ServiceUnderTest(Map<String, String> extraEnvironment, boolean gated) throws Exception {
-    this.nats = new NatsServer();
+    this.nats = NatsProcess.start();
     Map<String, String> env = new HashMap<>();
     env.put("NATS_URL", nats.url());
     env.put("STT_MODEL_PATH", TestData.model().toString());
@@ -67,7 +67,7 @@ public final class ServiceUnderTest implements AutoCloseable {
     return service;
   }
 
-  public NatsServer nats() {
+  public NatsProcess nats() {
     return nats;
   }
 

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads a child process's output (stdout with stderr merged into it) line by line on a virtual
@@ -22,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ChildOutput {
   private final Deque<String> lines = new ConcurrentLinkedDeque<>();
-  private final AtomicInteger kept = new AtomicInteger();
   private final CompletableFuture<Void> markerSeen = new CompletableFuture<>();
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final String marker;
@@ -48,11 +46,13 @@ public final class ChildOutput {
         new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
+      // Counted here, on the only thread that changes the deque: its size() walks every node.
+      int kept = 0;
       while ((line = in.readLine()) != null) {
         lines.addLast(line);
-        if (kept.incrementAndGet() > keepLines) {
+        if (++kept > keepLines) {
           lines.pollFirst();
-          kept.decrementAndGet();
+          kept--;
         }
         if (line.contains(marker)) {
           markerSeen.complete(null);

@@ -1,13 +1,13 @@
 package ai.voice.stt.bench;
 
 import ai.voice.stt.cli.ChildOutput;
+import ai.voice.stt.cli.ChildStop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A process the benchmark starts (nats-server, the service): waits for a readiness line in its
@@ -71,14 +71,6 @@ final class ChildProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    ChildStop.terminate(process, Duration.ofSeconds(30));
   }
 }

@@ -1,6 +1,7 @@
 package ai.voice.stt.support;
 
 import ai.voice.stt.cli.ChildOutput;
+import ai.voice.stt.cli.ChildStop;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -99,15 +100,7 @@ public final class NatsProcess implements AutoCloseable {
   @Override
   public void close() {
     if (process != null) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
+      ChildStop.terminate(process, Duration.ofSeconds(10));
     }
   }
 

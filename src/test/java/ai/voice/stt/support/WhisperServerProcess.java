@@ -1,6 +1,7 @@
 package ai.voice.stt.support;
 
 import ai.voice.stt.cli.ChildJvm;
+import ai.voice.stt.cli.ChildStop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -117,17 +118,8 @@ public final class WhisperServerProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    if (process == null) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
+    if (process != null) {
+      ChildStop.terminate(process, Duration.ofSeconds(20));
     }
   }
 }

@@ -12,6 +12,7 @@ import ai.voice.stt.client.StreamOptions;
 import ai.voice.stt.service.SttService;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.Clips;
+import ai.voice.stt.support.IngressBarrier;
 import ai.voice.stt.support.NatsProcess;
 import ai.voice.stt.support.ServiceProcess;
 import ai.voice.stt.support.ServiceUnderTest;
@@ -71,7 +72,7 @@ class GracefulShutdownTest {
             CompletableFuture.runAsync(
                 () -> client.sendChunks("term-finished", command, PACE, finished));
         CompletableFuture.allOf(a, b).get(60, TimeUnit.SECONDS);
-        awaitServiceHasTaken(client);
+        IngressBarrier.await(client, "term-barrier");
 
         stt.terminate(); // SIGTERM
         boolean exited = stt.process().waitFor(GRACE_SECONDS, TimeUnit.SECONDS);
@@ -157,16 +158,5 @@ class GracefulShutdownTest {
     assertEquals("shutdown", last.string("end_reason"));
     String text = StreamClient.joinTranscripts(results).toLowerCase();
     assertTrue(text.contains(word), "the speech in flight was transcribed first: " + results);
-  }
-
-  /** See NatsRestartTest: an answered message proves every earlier chunk was taken. */
-  private static void awaitServiceHasTaken(StreamClient client) throws Exception {
-    BlockingQueue<Received> answer = new LinkedBlockingQueue<>();
-    try (StreamClient.Session barrier = client.listen("term-barrier", answer::add)) {
-      client.sendRaw("term-barrier", Msgpack.pack(Map.of("type", "no-such-type")));
-      Received r = answer.poll(30, TimeUnit.SECONDS);
-      assertTrue(r != null && "unknown_type".equals(r.code()), "barrier answered: " + r);
-      assertEquals(List.of(r), barrier.received());
-    }
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.audio.AudioClip;
-import ai.voice.stt.client.Msgpack;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
@@ -17,6 +16,7 @@ import ai.voice.stt.support.Await;
 import ai.voice.stt.support.Clips;
 import ai.voice.stt.support.ConnectionEvents;
 import ai.voice.stt.support.GatedRecognizer;
+import ai.voice.stt.support.IngressBarrier;
 import ai.voice.stt.support.LogCapture;
 import ai.voice.stt.support.NatsProcess;
 import ai.voice.stt.support.TcpRelay;
@@ -34,9 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -105,7 +103,7 @@ class NatsRestartTest {
         // A second utterance each, accepted and at the recognizer when NATS dies.
         recognizer.shut();
         speakConcurrently(client, callers, sessions, 1);
-        awaitServiceHasTaken(client);
+        IngressBarrier.await(client, "restart-barrier");
         recognizer.awaitWaiting(2, WAIT);
 
         relay.shut();
@@ -180,21 +178,6 @@ class NatsRestartTest {
               () -> client.sendChunks(c.id(), utterance(c.utterances().get(index)), PACE, s)));
     }
     CompletableFuture.allOf(speaking.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-  }
-
-  /**
-   * A message the service answers at once, sent after the audio: the service handles one
-   * publisher's messages in order, so its answer proves every earlier chunk was taken into a
-   * session (accepted) before NATS goes away.
-   */
-  private static void awaitServiceHasTaken(StreamClient client) throws Exception {
-    BlockingQueue<Received> answer = new LinkedBlockingQueue<>();
-    try (StreamClient.Session barrier = client.listen("restart-barrier", answer::add)) {
-      client.sendRaw("restart-barrier", Msgpack.pack(Map.of("type", "no-such-type")));
-      Received r = answer.poll(30, TimeUnit.SECONDS);
-      assertTrue(r != null && "unknown_type".equals(r.code()), "barrier answered: " + r);
-      assertEquals(List.of(r), barrier.received());
-    }
   }
 
   private static void assertEveryUtteranceTranscribed(Caller caller, List<Received> out) {

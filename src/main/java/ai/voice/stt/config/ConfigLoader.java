@@ -88,7 +88,46 @@ public final class ConfigLoader {
     EnvReader env = new EnvReader(environment);
     Recognition recognition = recognition(env, availableCores);
     return new SttConfig(
-        nats(env), recognition, streaming(env), limits(env, recognition), operations(env));
+        nats(env),
+        recognition,
+        streaming(env),
+        limits(env, recognition),
+        operations(env),
+        routing(env));
+  }
+
+  private static SttConfig.Routing routing(EnvReader env) {
+    String mode = env.string("STT_ROUTING", "auto").toLowerCase(Locale.ROOT);
+    SttConfig.RoutingMode routingMode =
+        switch (mode) {
+          case "auto" -> SttConfig.RoutingMode.AUTO;
+          case "jetstream" -> SttConfig.RoutingMode.JETSTREAM;
+          case "plain" -> SttConfig.RoutingMode.PLAIN;
+          default -> throw EnvReader.invalid("STT_ROUTING", mode, "auto, jetstream or plain");
+        };
+    String host = env.string("HOSTNAME", "stt");
+    return new SttConfig.Routing(
+        routingMode,
+        env.string("STT_REPLICA_ID", host.isBlank() ? "stt" : host),
+        natsName(env, "STT_JETSTREAM_STREAM", "VOICE_STT_AUDIO"),
+        natsName(env, "STT_JETSTREAM_BUCKET", "voice-stt-sessions"),
+        env.seconds(
+            "STT_LEASE_TTL", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+        env.seconds(
+            "STT_AUDIO_RETENTION",
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(10),
+            Duration.ofHours(1)),
+        env.integer("STT_JETSTREAM_REPLICAS", 0, 0, 5));
+  }
+
+  /** A JetStream stream or bucket name: letters, digits, '-' and '_'. */
+  private static String natsName(EnvReader env, String variable, String fallback) {
+    String value = env.string(variable, fallback);
+    if (!value.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw EnvReader.invalid(variable, value, "letters, digits, '-' and '_' (at most 64)");
+    }
+    return value;
   }
 
   /**

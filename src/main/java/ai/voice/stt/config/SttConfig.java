@@ -13,7 +13,41 @@ import java.util.Optional;
  * (see PROTOCOL.md); the {@code STT_*} additions are documented in docs/configuration.md.
  */
 public record SttConfig(
-    Nats nats, Recognition recognition, Streaming streaming, Limits limits, Operations operations) {
+    Nats nats,
+    Recognition recognition,
+    Streaming streaming,
+    Limits limits,
+    Operations operations,
+    Routing routing) {
+
+  /** How sessions are shared between replicas (docs/decisions/0012-replicas.md). */
+  public enum RoutingMode {
+    /** JetStream when the server has it, else plain. */
+    AUTO,
+    /** Sessions claimed through JetStream KV and replayed from a stream; start fails without it. */
+    JETSTREAM,
+    /** A plain subscription: one replica only (several would each transcribe every session). */
+    PLAIN
+  }
+
+  /**
+   * Sharing sessions between replicas.
+   *
+   * @param replicaId this process's name among the replicas (a random suffix is added)
+   * @param stream the JetStream stream that keeps the input audio for replay
+   * @param bucket the KV bucket of session checkpoints; {@code <bucket>-replicas} holds heartbeats
+   * @param leaseTtl a replica that has not renewed its heartbeat for this long is taken as gone
+   * @param audioRetention how long the stream keeps audio (what a take-over can replay)
+   * @param storageReplicas JetStream replicas of the stream and buckets; 0 = min(3, cluster size)
+   */
+  public record Routing(
+      RoutingMode mode,
+      String replicaId,
+      String stream,
+      String bucket,
+      Duration leaseTtl,
+      Duration audioRetention,
+      int storageReplicas) {}
 
   /** Where audio comes from and results go, and how the connection is secured. */
   public record Nats(
@@ -24,6 +58,10 @@ public record SttConfig(
 
     public String inputSubscription() {
       return inputPrefix + ".*";
+    }
+
+    public String inputSubject(String sessionId) {
+      return inputPrefix + "." + sessionId;
     }
 
     public String outputSubject(String sessionId) {

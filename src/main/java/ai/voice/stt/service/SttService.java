@@ -1,5 +1,7 @@
 package ai.voice.stt.service;
 
+import ai.voice.stt.cluster.JetStreamRouting;
+import ai.voice.stt.cluster.ReplicaGuard;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.health.HealthServer;
 import ai.voice.stt.protocol.MessageDecoder;
@@ -48,6 +50,8 @@ public final class SttService implements AutoCloseable {
   private final Connection connection;
   private final SessionRegistry sessions;
   private final Dispatcher dispatcher;
+  private final JetStreamRouting routing;
+  private final ReplicaGuard guard;
   private final HealthServer health;
   private final Telemetry telemetry;
   private final ControlPlane controlPlane;
@@ -92,22 +96,54 @@ public final class SttService implements AutoCloseable {
                 timers,
                 MAILBOX_CAPACITY));
     telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth);
-    IngressHandler ingress =
-        new IngressHandler(new MessageDecoder(config.limits().maxChunkBytes()), sessions);
-    this.dispatcher = subscribe(ingress);
+    MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());
+    if (useJetStream()) {
+      this.routing = JetStreamRouting.start(connection, config, sessions, decoder);
+      this.dispatcher = null;
+    } else {
+      this.routing = null;
+      this.dispatcher = subscribe(new IngressHandler(decoder, sessions));
+    }
     this.controlPlane =
         new ControlPlane(
             connection,
             BuildInfo.version(),
             Map.of(
                 "input", config.nats().inputSubscription(),
-                "output", config.nats().outputSubject("{id}")),
+                "output", config.nats().outputSubject("{id}"),
+                "routing", routingName(),
+                "replica", replicaName()),
             this::status);
+    this.guard = new ReplicaGuard(connection, controlPlane.id(), routing == null);
     this.health =
         config.operations().healthPort() > 0
             ? new HealthServer(
                 config.operations().healthPort(), this::isAlive, this::isReady, this::metricsText)
             : null;
+  }
+
+  /** JetStream routing when configured, or when {@code auto} finds JetStream on the server. */
+  private boolean useJetStream() throws IOException {
+    return switch (config.routing().mode()) {
+      case PLAIN -> false;
+      case AUTO -> JetStreamRouting.available(connection);
+      case JETSTREAM -> {
+        if (!JetStreamRouting.available(connection)) {
+          throw new IOException(
+              "STT_ROUTING=jetstream, but the NATS server has no JetStream for this account"
+                  + " (start nats-server with -js, 2.11 or later)");
+        }
+        yield true;
+      }
+    };
+  }
+
+  private String routingName() {
+    return routing == null ? "plain" : "jetstream";
+  }
+
+  private String replicaName() {
+    return routing == null ? config.routing().replicaId() : routing.replicaId();
   }
 
   /** Starts the service; the recognizer is loaded before the first message is taken. */
@@ -171,7 +207,9 @@ public final class SttService implements AutoCloseable {
 
   /** Connected to NATS and taking new sessions (false from the start of a shutdown). */
   public boolean isReady() {
-    return !shuttingDown.get() && connection.getStatus() == Connection.Status.CONNECTED;
+    return !shuttingDown.get()
+        && connection.getStatus() == Connection.Status.CONNECTED
+        && guard.problem().isEmpty();
   }
 
   /** Waits until the subscription is registered with the server (tests publish right after). */
@@ -194,7 +232,11 @@ public final class SttService implements AutoCloseable {
         sessions.activeSessions(),
         inference.queueDepth(),
         inference.describeRecognizer(),
-        isReady());
+        isReady(),
+        routingName(),
+        replicaName(),
+        routing == null ? Map.of(replicaName(), sessions.sessionIds()) : routing.assignments(),
+        guard.problem());
   }
 
   public ServiceStats stats() {
@@ -206,7 +248,7 @@ public final class SttService implements AutoCloseable {
     return PrometheusText.render(
             stats,
             connection.getStatus() == Connection.Status.CONNECTED,
-            dispatcher.getDroppedCount(),
+            dispatcher == null ? 0 : dispatcher.getDroppedCount(),
             System.nanoTime())
         + telemetry.prometheusText();
   }
@@ -273,8 +315,14 @@ public final class SttService implements AutoCloseable {
     // In one step no session may open from here on and every open one is asked to end, so a
     // late message for either is answered with session_closing; then discovery stops listing
     // this replica (unregistering can be slow) while the sessions finish.
-    int open = sessions.endAll("shutdown");
-    log.info("shutting down: ending {} sessions, grace {} s", open, grace.toMillis() / 1000.0);
+    // With JetStream routing the sessions move to the other replicas instead of ending.
+    int open = routing != null ? routing.handOver() : sessions.endAll("shutdown");
+    log.info(
+        "shutting down: {} {} sessions, grace {} s",
+        routing != null ? "handing over" : "ending",
+        open,
+        grace.toMillis() / 1000.0);
+    guard.close();
     controlPlane.close();
     int leftOpen = 0;
     try {
@@ -285,7 +333,11 @@ public final class SttService implements AutoCloseable {
             leftOpen,
             grace.minus(reserve).toMillis() / 1000.0);
       }
-      connection.closeDispatcher(dispatcher);
+      if (routing != null) {
+        routing.close();
+      } else {
+        connection.closeDispatcher(dispatcher);
+      }
       connection.flush(remaining(deadline));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

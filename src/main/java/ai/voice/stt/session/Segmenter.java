@@ -33,7 +33,16 @@ public final class Segmenter {
   private boolean speaking;
 
   public Segmenter(SegmenterSettings settings) {
+    this(settings, 0);
+  }
+
+  /**
+   * A segmenter whose timeline starts at {@code position}: a session carried on by another replica
+   * continues its timeline where the audio it replays begins.
+   */
+  public Segmenter(SegmenterSettings settings, long position) {
     this.settings = settings;
+    this.position = position;
   }
 
   public boolean inUtterance() {

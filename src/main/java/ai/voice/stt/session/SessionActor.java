@@ -42,11 +42,22 @@ public final class SessionActor {
   /** A segment waiting for (or at) the recognizer, with when it was cut, for its trace. */
   private record Pending(Segment segment, long cutNanos) {}
 
-  /** Lifecycle: open until end/expiry, then closing until the last result is out. */
+  /**
+   * Where a chunk of the input stream begins: its stream sequence, its place in the 16 kHz timeline
+   * and the audio accepted before it. A hand-over replays from one of these.
+   */
+  private record Mark(long seq, long timeline, long acceptedFrames) {}
+
+  /**
+   * Lifecycle: open until end/expiry, then closing until the last result is out. A session handed
+   * to another replica (or taken from this one) is {@code GONE}: its input is left to the new
+   * owner.
+   */
   private enum Phase {
     OPEN,
     CLOSING,
-    CLOSED
+    CLOSED,
+    GONE
   }
 
   private final String id;
@@ -57,8 +68,17 @@ public final class SessionActor {
   private final InterruptDetector interrupts;
   private final FrameAssembler frames = new FrameAssembler(SpeechDetector.FRAME_SAMPLES);
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-
-  private final long openedNanos = System.nanoTime();
+  private final ArrayDeque<Mark> marks = new ArrayDeque<>();
+  private final SessionLease lease;
+  private final long openedNanos;
+  private final long openedEpochMillis;
+  // Replayed input up to this stream sequence was applied by a previous owner (checkpoint).
+  private final long replayedUntil;
+  private Mark resumeFrom;
+  private long currentSeq;
+  private long lastSeq;
+  private long timeline;
+  private boolean handingOver;
   private SpeechDetector detector;
   private AudioNormalizer normalizer;
   private StreamMessage.Start settings = StreamMessage.Start.defaults();
@@ -75,14 +95,45 @@ public final class SessionActor {
   private ScheduledFuture<?> timer;
 
   SessionActor(String id, SessionEnvironment env, Consumer<SessionActor> onClosed) {
+    this(
+        id,
+        env,
+        onClosed,
+        SessionCheckpoint.fresh("", System.currentTimeMillis()),
+        SessionLease.LOCAL);
+  }
+
+  /** A session that carries on from {@code from}, recording its progress through {@code lease}. */
+  SessionActor(
+      String id,
+      SessionEnvironment env,
+      Consumer<SessionActor> onClosed,
+      SessionCheckpoint from,
+      SessionLease lease) {
     this.id = id;
     this.env = env;
     this.onClosed = onClosed;
+    this.lease = lease;
     this.mailbox = new Mailbox(env.actorExecutor(), env.mailboxCapacity(), id);
-    this.segmenter = new Segmenter(env.segmenter());
+    this.segmenter = new Segmenter(env.segmenter(), from.timeline());
     this.interrupts =
         new InterruptDetector(
             SegmenterSettings.frames(env.streaming().interruptMinSpeech()), INTERRUPT_RESET_FRAMES);
+    this.openedEpochMillis = from.openedEpochMillis();
+    this.openedNanos =
+        System.nanoTime()
+            - TimeUnit.MILLISECONDS.toNanos(
+                Math.max(0, System.currentTimeMillis() - from.openedEpochMillis()));
+    this.replayedUntil = from.lastSeq();
+    this.lastSeq = from.lastSeq();
+    this.resumeFrom = new Mark(from.resumeSeq(), from.timeline(), from.acceptedFrames());
+    this.timeline = from.timeline();
+    this.acceptedFrames = from.acceptedFrames();
+    this.coveredUntil = from.covered();
+    this.sequence = from.sequence();
+    this.state = from.state();
+    this.settings = from.settings();
+    this.receivedAudio = from.receivedAudio();
   }
 
   public String id() {
@@ -95,7 +146,44 @@ public final class SessionActor {
    * @return false when the mailbox is full (the caller reports it)
    */
   boolean deliver(StreamMessage message) {
-    return mailbox.offer(() -> handle(message));
+    return deliver(message, 0);
+  }
+
+  /**
+   * Hands over a message read from the input stream at {@code seq} (JetStream routing).
+   *
+   * @return false when the mailbox is full (the caller reports it)
+   */
+  public boolean deliver(StreamMessage message, long seq) {
+    return mailbox.offer(() -> handle(message, seq));
+  }
+
+  /** A message of the input stream that did not decode: answered once, not again on replay. */
+  public boolean deliverInvalid(ErrorCode code, String reason, long seq) {
+    return mailbox.offer(
+        () -> {
+          if (phase == Phase.GONE || handingOver) {
+            return;
+          }
+          enter(seq);
+          error(code, reason);
+        });
+  }
+
+  /**
+   * Gives the session to the next replica: once no recognition is in flight, its checkpoint is
+   * released and this actor closes without a last result. The caller has stopped its input first.
+   */
+  public void requestHandOver() {
+    mailbox.post(
+        () -> {
+          if (phase != Phase.OPEN) {
+            return; // closing sessions finish here; their last result is nearly out
+          }
+          handingOver = true;
+          cancelTimer();
+          releaseIfIdle();
+        });
   }
 
   /** Ends the session as if the client had sent {@code end}, with a reason on the last result. */
@@ -103,12 +191,23 @@ public final class SessionActor {
     mailbox.post(() -> end(reason));
   }
 
-  private void handle(StreamMessage message) {
+  private void handle(StreamMessage message, long seq) {
+    if (phase == Phase.GONE || handingOver) {
+      return; // the input is the next owner's now; it replays this message
+    }
+    boolean replayed = enter(seq);
     if (phase != Phase.OPEN) {
       error(ErrorCode.SESSION_CLOSING, "session is closing; start a new session id");
       return;
     }
     lastMessageNanos = System.nanoTime();
+    if (replayed
+        && (message instanceof StreamMessage.Start
+            || message instanceof StreamMessage.StateChange)) {
+      // Applied by the previous owner; its effect is in the checkpoint this session resumed from.
+      armTimer();
+      return;
+    }
     switch (message) {
       case StreamMessage.Start start -> start(start);
       case StreamMessage.Chunk chunk -> chunk(chunk);
@@ -128,6 +227,17 @@ public final class SessionActor {
     settings = start;
     state = start.state();
     normalizer = null; // rebuilt for the new format on the first chunk
+  }
+
+  /**
+   * Notes the stream position of the message being handled.
+   *
+   * @return true when a previous owner already applied it (a replay)
+   */
+  private boolean enter(long seq) {
+    currentSeq = seq;
+    lastSeq = Math.max(lastSeq, seq);
+    return seq > 0 && seq <= replayedUntil;
   }
 
   private void chunk(StreamMessage.Chunk chunk) {
@@ -159,7 +269,12 @@ public final class SessionActor {
     env.utterances().metrics().audioInput(accepted / (double) settings.sampleRate());
     receivedAudio = true;
     lastAudioNanos = System.nanoTime();
-    for (short[] frame : frames.add(normalizer.normalize(pcm))) {
+    if (currentSeq > 0) {
+      marks.addLast(new Mark(currentSeq, timeline, acceptedFrames - accepted));
+    }
+    short[] normalized = normalizer.normalize(pcm);
+    timeline += normalized.length;
+    for (short[] frame : frames.add(normalized)) {
       boolean speech = detector.isSpeech(frame);
       detectInterrupt(speech);
       segmenter.accept(frame, speech).ifPresent(this::enqueue);
@@ -188,6 +303,9 @@ public final class SessionActor {
     }
     if (interrupts.onFrame(speech)) {
       state = SessionState.LISTENING;
+      if (!commitProgress()) {
+        return;
+      }
       env.output().publish(new OutputMessage.Interrupt(id, nowSeconds(), settings.speakerId()));
       log.debug("session {}: interrupt", id);
     }
@@ -221,7 +339,7 @@ public final class SessionActor {
   }
 
   private void recognizeNext() {
-    if (recognizing || waiting.isEmpty()) {
+    if (recognizing || waiting.isEmpty() || handingOver || phase == Phase.GONE) {
       return;
     }
     Segment segment = waiting.peekFirst().segment();
@@ -241,6 +359,9 @@ public final class SessionActor {
   }
 
   private void recognized(InferenceScheduler.Outcome outcome, Throwable failure, long submitted) {
+    if (phase == Phase.GONE) {
+      return;
+    }
     Pending pending = waiting.pollFirst();
     Segment segment = pending.segment();
     recognizing = false;
@@ -257,10 +378,17 @@ public final class SessionActor {
           segment.samples().length / SAMPLE_RATE,
           (System.nanoTime() - submitted) / 1e9,
           outcome.queueSeconds());
+      if (phase == Phase.GONE) {
+        return;
+      }
       if (last) {
         close();
         return;
       }
+    }
+    if (handingOver) {
+      releaseIfIdle();
+      return;
     }
     recognizeNext();
     finishIfDrained();
@@ -304,6 +432,10 @@ public final class SessionActor {
     long end =
         endOfStream ? Math.max(segment.endSample(), segmenter.position()) : segment.endSample();
     coveredUntil = end;
+    long number = sequence++;
+    if (!commitProgress()) {
+      return;
+    }
     double offset = segment.startSample() / SAMPLE_RATE;
     List<OutputMessage.TimedText> segments =
         transcript.segments().stream()
@@ -314,7 +446,7 @@ public final class SessionActor {
             new OutputMessage.Transcription(
                 id,
                 transcript.text(),
-                sequence++,
+                number,
                 !segment.isFinal(),
                 segment.isFinal(),
                 nowSeconds(),
@@ -337,19 +469,25 @@ public final class SessionActor {
       return;
     }
     long end = Math.max(coveredUntil, segmenter.position());
+    long start = coveredUntil;
+    coveredUntil = end;
+    long number = sequence++;
+    if (!commitProgress()) {
+      return;
+    }
     env.output()
         .publish(
             new OutputMessage.Transcription(
                 id,
                 "",
-                sequence++,
+                number,
                 false,
                 true,
                 nowSeconds(),
                 settings.speakerId(),
                 false,
                 state,
-                coveredUntil / SAMPLE_RATE,
+                start / SAMPLE_RATE,
                 end / SAMPLE_RATE,
                 settings.language(),
                 0.0,
@@ -357,17 +495,76 @@ public final class SessionActor {
                 List.of(),
                 true,
                 Optional.of(endReason)));
-    coveredUntil = end;
     close();
   }
 
   private void close() {
     phase = Phase.CLOSED;
+    lease.ended(lastSeq);
+    stop();
+  }
+
+  private void stop() {
     cancelTimer();
     if (detector != null) {
       detector.close();
     }
     onClosed.accept(this);
+  }
+
+  // The owner field of checkpoints this actor commits; the lease fills in the replica's id.
+  private static final String OWNED = "*";
+
+  /** Records progress before an output leaves; false (and the session is gone) when fenced. */
+  private boolean commitProgress() {
+    if (lease == SessionLease.LOCAL) {
+      return true;
+    }
+    if (lease.commit(checkpoint(OWNED))) {
+      return true;
+    }
+    lost();
+    return false;
+  }
+
+  /** Another replica owns the session now: stop without a word, it carries on from its record. */
+  private void lost() {
+    log.warn("session {}: taken over by another replica; this one stops", id);
+    phase = Phase.GONE;
+    stop();
+  }
+
+  /** While handing over, once nothing is at the recognizer: release and close. */
+  private void releaseIfIdle() {
+    if (recognizing || phase != Phase.OPEN) {
+      return;
+    }
+    lease.release(checkpoint(""));
+    log.debug("session {}: handed over at sequence {}", id, sequence);
+    phase = Phase.GONE;
+    stop();
+  }
+
+  /**
+   * This session's progress: the next owner replays from the first chunk that is not yet covered by
+   * a published result, so nothing is lost and nothing published is published again.
+   */
+  private SessionCheckpoint checkpoint(String owner) {
+    while (!marks.isEmpty() && marks.peekFirst().timeline() <= coveredUntil) {
+      resumeFrom = marks.pollFirst();
+    }
+    return new SessionCheckpoint(
+        owner,
+        resumeFrom.seq(),
+        lastSeq,
+        resumeFrom.timeline(),
+        resumeFrom.acceptedFrames(),
+        coveredUntil,
+        sequence,
+        state,
+        settings,
+        receivedAudio,
+        openedEpochMillis);
   }
 
   /** One timer per session: armed for the nearest deadline, re-armed when it fires. */
@@ -437,6 +634,9 @@ public final class SessionActor {
   }
 
   private void error(ErrorCode code, String message) {
+    if (currentSeq > 0 && currentSeq <= replayedUntil) {
+      return; // answered by the previous owner when it first handled this message
+    }
     env.output().publish(new OutputMessage.Error(id, code, message, nowSeconds()));
   }
 

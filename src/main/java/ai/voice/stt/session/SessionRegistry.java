@@ -47,7 +47,59 @@ public final class SessionRegistry {
   }
 
   /** Why a session was not opened. */
-  private record Refusal(ErrorCode code, String message) {}
+  public record Refusal(ErrorCode code, String message) {}
+
+  /**
+   * Opens a session this replica has just claimed, carrying on from {@code from} (JetStream
+   * routing); null when it may not open here now ({@link #refusal()} says why).
+   */
+  public SessionActor adopt(String sessionId, SessionCheckpoint from, SessionLease lease) {
+    admission.lock();
+    try {
+      if (refusal() != null || sessions.containsKey(sessionId)) {
+        return null;
+      }
+      count.incrementAndGet();
+      SessionActor created = new SessionActor(sessionId, env, this::closed, from, lease);
+      sessions.put(sessionId, created);
+      return created;
+    } finally {
+      admission.unlock();
+    }
+  }
+
+  /** Whether this replica holds the session now. */
+  public boolean holds(String sessionId) {
+    return sessions.containsKey(sessionId);
+  }
+
+  /** The sessions this replica holds. */
+  public List<String> sessionIds() {
+    return List.copyOf(sessions.keySet());
+  }
+
+  /**
+   * Stops opening sessions and hands every open one to the next replica: {@code stopInput} runs
+   * first for each (so nothing more reaches it), then the actor releases its checkpoint once its
+   * recognition in flight is published.
+   *
+   * @return the number of sessions handed over
+   */
+  public int handOverAll(java.util.function.Consumer<String> stopInput) {
+    List<SessionActor> open;
+    admission.lock();
+    try {
+      accepting = false;
+      open = List.copyOf(sessions.values());
+    } finally {
+      admission.unlock();
+    }
+    for (SessionActor actor : open) {
+      stopInput.accept(actor.id());
+      actor.requestHandOver();
+    }
+    return open.size();
+  }
 
   private SessionActor open(String sessionId) {
     Refusal refusal;
@@ -73,7 +125,7 @@ public final class SessionRegistry {
   }
 
   /** Null when a new session may open now. */
-  private Refusal refusal() {
+  public Refusal refusal() {
     if (!accepting) {
       return new Refusal(ErrorCode.SESSION_CLOSING, "service is shutting down");
     }

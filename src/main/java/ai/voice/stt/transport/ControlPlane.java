@@ -24,7 +24,15 @@ public final class ControlPlane implements AutoCloseable {
   private static final Duration DRAIN = Duration.ofSeconds(1);
 
   /** What {@code stt.status} answers, as JSON with snake_case names. */
-  public record Status(int activeSessions, int queueDepth, String recognizer, boolean ready) {}
+  public record Status(
+      int activeSessions,
+      int queueDepth,
+      String recognizer,
+      boolean ready,
+      String routing,
+      String replica,
+      Map<String, java.util.List<String>> replicas,
+      String problem) {}
 
   private final Service service;
   private final ObjectMapper json = new ObjectMapper();
@@ -64,6 +72,12 @@ public final class ControlPlane implements AutoCloseable {
     body.put("queue_depth", status.queueDepth());
     body.put("recognizer", status.recognizer());
     body.put("ready", status.ready());
+    body.put("routing", status.routing());
+    body.put("replica", status.replica());
+    body.put("replicas", status.replicas());
+    if (!status.problem().isEmpty()) {
+      body.put("problem", status.problem());
+    }
     try {
       message.respond(connection, json.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {

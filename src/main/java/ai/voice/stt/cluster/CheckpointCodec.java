@@ -1,0 +1,71 @@
+package ai.voice.stt.cluster;
+
+import ai.voice.stt.protocol.SessionState;
+import ai.voice.stt.protocol.StreamMessage;
+import ai.voice.stt.session.SessionCheckpoint;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Optional;
+
+/** A session checkpoint as the JSON value of its KV key (readable with {@code nats kv get}). */
+final class CheckpointCodec {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CheckpointCodec() {}
+
+  static byte[] encode(SessionCheckpoint c) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("owner", c.owner());
+    node.put("resume_seq", c.resumeSeq());
+    node.put("last_seq", c.lastSeq());
+    node.put("timeline", c.timeline());
+    node.put("accepted_frames", c.acceptedFrames());
+    node.put("covered", c.covered());
+    node.put("sequence", c.sequence());
+    node.put("state", c.state().wireName());
+    node.put("sample_rate", c.settings().sampleRate());
+    node.put("channels", c.settings().channels());
+    c.settings().speakerId().ifPresent(s -> node.put("speaker_id", s));
+    c.settings().language().ifPresent(s -> node.put("language", s));
+    node.put("received_audio", c.receivedAudio());
+    node.put("opened_ms", c.openedEpochMillis());
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode a checkpoint", e);
+    }
+  }
+
+  static SessionCheckpoint decode(byte[] value) throws IOException {
+    JsonNode n = JSON.readTree(value);
+    if (n == null || !n.isObject()) {
+      throw new IOException("a session checkpoint must be a JSON object");
+    }
+    StreamMessage.Start settings =
+        new StreamMessage.Start(
+            n.path("sample_rate").asInt(StreamMessage.Start.DEFAULT_SAMPLE_RATE),
+            n.path("channels").asInt(StreamMessage.Start.DEFAULT_CHANNELS),
+            SessionState.fromWire(n.path("state").asText()).orElse(SessionState.LISTENING),
+            text(n, "speaker_id"),
+            text(n, "language"));
+    return new SessionCheckpoint(
+        n.path("owner").asText(""),
+        n.path("resume_seq").asLong(),
+        n.path("last_seq").asLong(),
+        n.path("timeline").asLong(),
+        n.path("accepted_frames").asLong(),
+        n.path("covered").asLong(),
+        n.path("sequence").asLong(),
+        settings.state(),
+        settings,
+        n.path("received_audio").asBoolean(),
+        n.path("opened_ms").asLong(System.currentTimeMillis()));
+  }
+
+  private static Optional<String> text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
+  }
+}

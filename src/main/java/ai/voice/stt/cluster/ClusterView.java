@@ -1,0 +1,170 @@
+package ai.voice.stt.cluster;
+
+import ai.voice.stt.session.SessionCheckpoint;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every replica's picture of the cluster, kept current by two KV watchers: which replicas are alive
+ * (heartbeat keys that expire after the lease TTL, with a delete marker the watcher sees) and which
+ * replica owns which session (checkpoint keys). Nothing here decides anything: claims are
+ * compare-and-set writes that JetStream orders.
+ */
+final class ClusterView implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ClusterView.class);
+
+  /** A session's key as last seen: its checkpoint and the revision a takeover must match. */
+  record Owned(SessionCheckpoint checkpoint, long revision) {}
+
+  /** A replica's heartbeat as last seen, with when (this process's clock). */
+  record Replica(String id, boolean draining, long seenNanos) {}
+
+  private final ConcurrentMap<String, Owned> sessions = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Replica> replicas = new ConcurrentHashMap<>();
+  private final long leaseNanos;
+  private final List<NatsKeyValueWatchSubscription> watches = new ArrayList<>();
+
+  private ClusterView(Duration leaseTtl) {
+    this.leaseNanos = leaseTtl.toNanos();
+  }
+
+  /** Starts both watchers and returns once each has delivered what the bucket holds now. */
+  static ClusterView watch(KeyValue sessionBucket, KeyValue replicaBucket, Duration leaseTtl)
+      throws IOException, InterruptedException {
+    ClusterView view = new ClusterView(leaseTtl);
+    CountDownLatch ready = new CountDownLatch(2);
+    try {
+      view.watches.add(sessionBucket.watchAll(view.sessionWatcher(ready)));
+      view.watches.add(replicaBucket.watchAll(view.replicaWatcher(ready)));
+    } catch (JetStreamApiException e) {
+      throw new IOException("cannot watch the session buckets: " + e.getMessage(), e);
+    }
+    if (!ready.await(30, TimeUnit.SECONDS)) {
+      throw new IOException("the session buckets did not answer within 30 s");
+    }
+    return view;
+  }
+
+  private KeyValueWatcher sessionWatcher(CountDownLatch ready) {
+    return new KeyValueWatcher() {
+      @Override
+      public void watch(KeyValueEntry entry) {
+        String id = SessionKeys.sessionId(entry.getKey());
+        if (entry.getOperation() != KeyValueOperation.PUT) {
+          sessions.remove(id);
+          return;
+        }
+        try {
+          sessions.put(
+              id, new Owned(CheckpointCodec.decode(entry.getValue()), entry.getRevision()));
+        } catch (IOException e) {
+          log.warn("session key {} holds no checkpoint: {}", entry.getKey(), e.getMessage());
+        }
+      }
+
+      @Override
+      public void endOfData() {
+        ready.countDown();
+      }
+    };
+  }
+
+  private KeyValueWatcher replicaWatcher(CountDownLatch ready) {
+    return new KeyValueWatcher() {
+      @Override
+      public void watch(KeyValueEntry entry) {
+        String id = entry.getKey();
+        if (entry.getOperation() != KeyValueOperation.PUT) {
+          replicas.remove(id);
+          return;
+        }
+        boolean draining =
+            new String(entry.getValue(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("\"draining\":true");
+        replicas.put(id, new Replica(id, draining, System.nanoTime()));
+      }
+
+      @Override
+      public void endOfData() {
+        ready.countDown();
+      }
+    };
+  }
+
+  Optional<Owned> session(String sessionId) {
+    return Optional.ofNullable(sessions.get(sessionId));
+  }
+
+  /** A replica is alive while its heartbeat key exists and was renewed within the lease TTL. */
+  boolean alive(String replicaId) {
+    Replica r = replicas.get(replicaId);
+    return r != null && System.nanoTime() - r.seenNanos() < leaseNanos;
+  }
+
+  /** Sessions owned by each live replica that takes work (draining ones excluded). */
+  Map<String, Integer> loads() {
+    Map<String, Integer> loads = new TreeMap<>();
+    replicas.values().stream()
+        .filter(r -> !r.draining() && alive(r.id()))
+        .forEach(r -> loads.put(r.id(), 0));
+    sessions.values().forEach(o -> loads.computeIfPresent(o.checkpoint().owner(), (k, n) -> n + 1));
+    return loads;
+  }
+
+  /** Sessions whose checkpoint no live replica holds (released, or their owner crashed). */
+  List<String> orphans(java.util.function.Predicate<Owned> ownedByLiveReplica) {
+    return sessions.entrySet().stream()
+        .filter(e -> !ownedByLiveReplica.test(e.getValue()))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
+  /** Every live replica with the sessions it owns, for {@code stt.status}. */
+  Map<String, List<String>> assignments() {
+    Map<String, List<String>> out = new TreeMap<>();
+    replicas.values().stream()
+        .filter(r -> alive(r.id()))
+        .forEach(r -> out.put(r.id() + (r.draining() ? " (draining)" : ""), new ArrayList<>()));
+    sessions.forEach(
+        (id, o) -> {
+          String owner = o.checkpoint().owner();
+          Replica r = replicas.get(owner);
+          String label =
+              r == null || !alive(owner)
+                  ? "(unowned)"
+                  : owner + (r.draining() ? " (draining)" : "");
+          out.computeIfAbsent(label, k -> new ArrayList<>()).add(id);
+        });
+    out.values().forEach(list -> list.sort(String::compareTo));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    for (NatsKeyValueWatchSubscription w : watches) {
+      try {
+        w.unsubscribe();
+      } catch (RuntimeException e) {
+        // the connection may be closing; the watcher goes with it
+      }
+    }
+  }
+}

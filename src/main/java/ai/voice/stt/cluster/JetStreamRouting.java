@@ -1,0 +1,497 @@
+package ai.voice.stt.cluster;
+
+import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.protocol.MessageDecoder;
+import ai.voice.stt.protocol.ProtocolException;
+import ai.voice.stt.session.SessionActor;
+import ai.voice.stt.session.SessionCheckpoint;
+import ai.voice.stt.session.SessionRegistry;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.Message;
+import io.nats.client.MessageConsumer;
+import io.nats.client.PurgeOptions;
+import io.nats.client.StreamContext;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.OrderedConsumerConfiguration;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions shared by any number of replicas, with JetStream as the only coordinator
+ * (docs/decisions/0012-replicas.md):
+ *
+ * <ul>
+ *   <li>a stream keeps the input subjects, so a session's audio can be replayed from any point;
+ *   <li>a KV bucket holds one checkpoint per session; a replica claims a session with a
+ *       compare-and-set write (create for a new one, update of the last revision for a released or
+ *       orphaned one) and reads the session's input from the stream with an ordered consumer;
+ *   <li>a second bucket holds each replica's heartbeat, expiring after the lease TTL (with a delete
+ *       marker), so the others see a crashed replica go and take over its sessions;
+ *   <li>the input subjects in a queue group only tell some replica that a session is active.
+ * </ul>
+ */
+public final class JetStreamRouting implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JetStreamRouting.class);
+  private static final String QUEUE = "voice-stt";
+  // A session nobody took within this long is taken by whoever sees it, loaded or not.
+  private static final long CLAIM_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+
+  private final Connection connection;
+  private final SttConfig config;
+  private final SessionRegistry sessions;
+  private final MessageDecoder decoder;
+  private final String replicaId;
+  private final JetStreamManagement jsm;
+  private final KeyValue sessionBucket;
+  private final KeyValue replicaBucket;
+  private final StreamContext stream;
+  private final ClusterView view;
+  private final Dispatcher inputs;
+  private final Dispatcher triggers;
+  private final ScheduledExecutorService ticker;
+  private final ExecutorService claimers =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("claim-", 0).factory());
+  private final ConcurrentMap<String, MessageConsumer> consumers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Long> firstSeen = new ConcurrentHashMap<>();
+  private final Set<String> claiming = ConcurrentHashMap.newKeySet();
+  private volatile boolean draining;
+
+  /** Whether the server (and this account) has JetStream. */
+  public static boolean available(Connection connection) {
+    try {
+      connection.jetStreamManagement().getAccountStatistics();
+      return true;
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Sets up the stream and buckets when missing, joins the replicas and starts taking sessions. */
+  public static JetStreamRouting start(
+      Connection connection, SttConfig config, SessionRegistry sessions, MessageDecoder decoder)
+      throws IOException {
+    try {
+      return new JetStreamRouting(connection, config, sessions, decoder);
+    } catch (JetStreamApiException e) {
+      throw new IOException("JetStream set-up failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while joining the replicas", e);
+    }
+  }
+
+  private JetStreamRouting(
+      Connection connection, SttConfig config, SessionRegistry sessions, MessageDecoder decoder)
+      throws IOException, JetStreamApiException, InterruptedException {
+    this.connection = connection;
+    this.config = config;
+    this.sessions = sessions;
+    this.decoder = decoder;
+    SttConfig.Routing routing = config.routing();
+    // Unique per process: a restarted pod keeps its name but is a new claimant.
+    this.replicaId = routing.replicaId() + "-" + UUID.randomUUID().toString().substring(0, 6);
+    this.jsm = connection.jetStreamManagement();
+    ensureStream();
+    KeyValueManagement kvm = connection.keyValueManagement();
+    this.sessionBucket =
+        bucket(
+            kvm,
+            routing.bucket(),
+            // Longer than any session may live, so a live session's key never ages out.
+            config.limits().maxSessionDuration().plus(Duration.ofMinutes(10)),
+            null);
+    this.replicaBucket =
+        bucket(kvm, routing.bucket() + "-replicas", routing.leaseTtl(), routing.leaseTtl());
+    this.stream = connection.getStreamContext(routing.stream());
+    this.view = ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl());
+    heartbeat();
+    this.inputs = connection.createDispatcher();
+    this.ticker =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("replica-heartbeat").daemon().factory());
+    long tick = Math.max(200, routing.leaseTtl().toMillis() / 3);
+    ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    this.triggers = connection.createDispatcher(this::onTrigger);
+    triggers.subscribe(config.nats().inputSubscription(), QUEUE);
+    log.info(
+        "replica {}: sessions shared through JetStream (stream {}, buckets {} and {}-replicas,"
+            + " lease {} s); {} replicas alive",
+        replicaId,
+        routing.stream(),
+        routing.bucket(),
+        routing.bucket(),
+        routing.leaseTtl().toMillis() / 1000.0,
+        view.loads().size());
+  }
+
+  public String replicaId() {
+    return replicaId;
+  }
+
+  // ------------------------------------------------------------------ set-up
+
+  private void ensureStream() throws IOException, JetStreamApiException {
+    SttConfig.Routing routing = config.routing();
+    String subjects = config.nats().inputSubscription();
+    try {
+      StreamInfo info = jsm.getStreamInfo(routing.stream());
+      if (!info.getConfiguration().getSubjects().contains(subjects)) {
+        throw new IOException(
+            "stream " + routing.stream() + " exists but does not hold " + subjects);
+      }
+      return;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != 10059) { // stream not found
+        throw e;
+      }
+    }
+    JetStreamApiException last = null;
+    for (int replicas : replicaChoices()) {
+      try {
+        jsm.addStream(
+            StreamConfiguration.builder()
+                .name(routing.stream())
+                .description("voice-stt input audio, kept for replay when a session moves")
+                .subjects(subjects)
+                .storageType(StorageType.File)
+                .retentionPolicy(RetentionPolicy.Limits)
+                .discardPolicy(DiscardPolicy.Old)
+                .maxAge(routing.audioRetention())
+                .replicas(replicas)
+                .build());
+        log.info("created stream {} over {} ({} replicas)", routing.stream(), subjects, replicas);
+        return;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() == 10058) { // created by another replica meanwhile
+          return;
+        }
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private List<Integer> replicaChoices() {
+    int configured = config.routing().storageReplicas();
+    return configured > 0 ? List.of(configured) : List.of(3, 1);
+  }
+
+  private KeyValue bucket(KeyValueManagement kvm, String name, Duration ttl, Duration marker)
+      throws IOException, JetStreamApiException {
+    try {
+      kvm.getStatus(name);
+      return connection.keyValue(name);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != 10059) {
+        throw e;
+      }
+    }
+    JetStreamApiException last = null;
+    for (int replicas : replicaChoices()) {
+      KeyValueConfiguration.Builder b =
+          KeyValueConfiguration.builder()
+              .name(name)
+              .maxHistoryPerKey(1)
+              .ttl(ttl)
+              .storageType(StorageType.File)
+              .replicas(replicas);
+      if (marker != null) {
+        b.limitMarker(marker);
+      }
+      try {
+        kvm.create(b.build());
+        log.info("created bucket {} ({} replicas)", name, replicas);
+        return connection.keyValue(name);
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() == 10058) {
+          return connection.keyValue(name);
+        }
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  // -------------------------------------------------------------- claiming
+
+  /** On the trigger dispatcher: decides without waiting; a claim runs on its own thread. */
+  private void onTrigger(Message message) {
+    String subject = message.getSubject();
+    String id = subject.substring(subject.lastIndexOf('.') + 1);
+    if (draining || sessions.holds(id) || claiming.contains(id)) {
+      return;
+    }
+    Optional<ClusterView.Owned> owned = view.session(id);
+    if (owned.isPresent() && ownedByLiveReplica(owned.get())) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean overdue = now - firstSeen.computeIfAbsent(id, k -> now) > CLAIM_GRACE_NANOS;
+    if (!overdue && !leastLoaded()) {
+      return; // a less loaded replica takes it; if none does within the grace, this one will
+    }
+    SessionRegistry.Refusal refusal = sessions.refusal();
+    if (refusal != null) {
+      if (overdue) {
+        sessions.reject(id, refusal.code(), refusal.message());
+      }
+      return;
+    }
+    claim(id, owned);
+  }
+
+  private boolean ownedByLiveReplica(ClusterView.Owned owned) {
+    String owner = owned.checkpoint().owner();
+    return !owner.isEmpty() && view.alive(owner);
+  }
+
+  private boolean leastLoaded() {
+    Map<String, Integer> loads = view.loads();
+    int mine = loads.getOrDefault(replicaId, sessions.activeSessions());
+    return loads.values().stream().allMatch(n -> mine <= n);
+  }
+
+  private void claim(String id, Optional<ClusterView.Owned> owned) {
+    if (!claiming.add(id)) {
+      return;
+    }
+    claimers.execute(
+        () -> {
+          try {
+            doClaim(id, owned);
+          } finally {
+            claiming.remove(id);
+          }
+        });
+  }
+
+  private void doClaim(String id, Optional<ClusterView.Owned> owned) {
+    String key = SessionKeys.key(id);
+    SessionCheckpoint from;
+    long revision;
+    try {
+      if (owned.isEmpty()) {
+        from = SessionCheckpoint.fresh(replicaId, System.currentTimeMillis());
+        revision = sessionBucket.create(key, CheckpointCodec.encode(from));
+      } else {
+        from = owned.get().checkpoint().withOwner(replicaId);
+        revision = sessionBucket.update(key, CheckpointCodec.encode(from), owned.get().revision());
+      }
+    } catch (JetStreamApiException e) {
+      log.debug("session {}: claimed by another replica first ({})", id, e.getMessage());
+      return;
+    } catch (IOException e) {
+      log.warn("session {}: claim failed: {}", id, e.getMessage());
+      return;
+    }
+    firstSeen.remove(id);
+    KvLease lease =
+        new KvLease(
+            sessionBucket, id, replicaId, revision, config.routing().leaseTtl(), this::finished);
+    SessionActor actor = sessions.adopt(id, from, lease);
+    if (actor == null) {
+      lease.release(from); // full after all: give it back at once
+      return;
+    }
+    owned.ifPresent(
+        o ->
+            log.info(
+                "session {}: taken over from {} at sequence {}, replaying from stream sequence {}",
+                id,
+                o.checkpoint().owner().isEmpty() ? "a released hand-over" : o.checkpoint().owner(),
+                from.sequence(),
+                from.resumeSeq()));
+    try {
+      warnIfAudioExpired(id, from);
+      consumers.put(id, consume(id, from.resumeSeq(), actor));
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      log.error("session {}: cannot read its input from the stream: {}", id, e.toString());
+      consumers.remove(id);
+      actor.requestHandOver();
+    }
+  }
+
+  private MessageConsumer consume(String id, long fromSeq, SessionActor actor)
+      throws IOException, JetStreamApiException {
+    OrderedConsumerConfiguration c =
+        new OrderedConsumerConfiguration().filterSubject(config.nats().inputSubject(id));
+    if (fromSeq > 0) {
+      c.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(fromSeq);
+    } else {
+      c.deliverPolicy(DeliverPolicy.All);
+    }
+    return stream.createOrderedConsumer(c).consume(inputs, msg -> deliver(id, actor, msg));
+  }
+
+  private void deliver(String id, SessionActor actor, Message msg) {
+    long seq = msg.metaData().streamSequence();
+    byte[] payload = msg.getData() == null ? new byte[0] : msg.getData();
+    boolean accepted;
+    try {
+      accepted = actor.deliver(decoder.decode(payload, id), seq);
+    } catch (ProtocolException e) {
+      accepted = actor.deliverInvalid(e.code(), e.getMessage(), seq);
+    }
+    if (!accepted) {
+      sessions.reject(
+          id,
+          ErrorCode.OVERLOADED,
+          "session mailbox is full; the message was not accepted (send audio no faster than real"
+              + " time)");
+    }
+  }
+
+  /** Audio older than the stream keeps cannot be replayed: the client hears which. */
+  private void warnIfAudioExpired(String id, SessionCheckpoint from)
+      throws IOException, JetStreamApiException {
+    if (from.resumeSeq() <= 0) {
+      return;
+    }
+    long first = jsm.getStreamInfo(config.routing().stream()).getStreamState().getFirstSequence();
+    if (first > from.resumeSeq()) {
+      sessions.reject(
+          id,
+          ErrorCode.OVERLOADED,
+          String.format(
+              java.util.Locale.ROOT,
+              "audio after %.2f s was lost while the session moved between replicas (older than"
+                  + " the %d s the stream keeps); transcription continues with later audio",
+              from.covered() / 16_000.0,
+              config.routing().audioRetention().toSeconds()));
+    }
+  }
+
+  /** The session left this replica: stop reading its input, and forget it once it ended. */
+  private void finished(String id, long purgeThrough) {
+    MessageConsumer c = consumers.remove(id);
+    if (c != null) {
+      c.stop();
+    }
+    if (purgeThrough > 0) {
+      try {
+        jsm.purgeStream(
+            config.routing().stream(),
+            PurgeOptions.builder()
+                .subject(config.nats().inputSubject(id))
+                .sequence(purgeThrough + 1)
+                .build());
+      } catch (IOException | JetStreamApiException e) {
+        log.debug("session {}: purge of its input failed: {}", id, e.getMessage());
+      }
+    }
+  }
+
+  // ----------------------------------------------------------- heartbeat
+
+  private void tick() {
+    try {
+      heartbeat();
+      adoptOrphans();
+      long stale = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+      firstSeen.values().removeIf(t -> t < stale);
+    } catch (RuntimeException e) {
+      log.warn("replica heartbeat: {}", e.toString());
+    }
+  }
+
+  private void heartbeat() {
+    String value =
+        "{\"replica\":\""
+            + replicaId
+            + "\",\"sessions\":"
+            + sessions.activeSessions()
+            + ",\"draining\":"
+            + draining
+            + "}";
+    try {
+      replicaBucket.put(replicaId, value.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | JetStreamApiException e) {
+      log.warn("replica {}: heartbeat not written: {}", replicaId, e.getMessage());
+    }
+  }
+
+  /**
+   * Sessions whose owner is gone (crashed, or released at shutdown) are taken without waiting for
+   * their client's next message, by the least loaded replicas first.
+   */
+  private void adoptOrphans() {
+    if (draining || !leastLoaded() || sessions.refusal() != null) {
+      return;
+    }
+    view.orphans(this::ownedByLiveReplica).stream()
+        .filter(id -> !sessions.holds(id))
+        .findFirst()
+        .ifPresent(id -> claim(id, view.session(id)));
+  }
+
+  // ------------------------------------------------------------ shutdown
+
+  /**
+   * Stops taking sessions and hands every held one to the other replicas (each after its
+   * recognition in flight is published).
+   *
+   * @return the sessions handed over
+   */
+  public int handOver() {
+    draining = true;
+    heartbeat();
+    try {
+      triggers.unsubscribe(config.nats().inputSubscription());
+    } catch (RuntimeException e) {
+      // the connection may be gone; nothing more arrives then either
+    }
+    return sessions.handOverAll(id -> finished(id, 0));
+  }
+
+  /** Every live replica and the sessions it owns. */
+  public Map<String, List<String>> assignments() {
+    return view == null ? Collections.emptyMap() : view.assignments();
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  @Override
+  public void close() {
+    draining = true;
+    ticker.shutdownNow();
+    claimers.shutdown();
+    consumers.values().forEach(MessageConsumer::stop);
+    consumers.clear();
+    view.close();
+    try {
+      replicaBucket.delete(replicaId);
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      log.debug("replica {}: heartbeat not deleted: {}", replicaId, e.getMessage());
+    }
+  }
+}

@@ -21,6 +21,11 @@ step "converter unit tests (pytest)"
 python3 -c 'import pytest' 2>/dev/null || python3 -m pip install --quiet --target .cache/pydeps pytest >&2
 PYTHONPATH=.cache/pydeps python3 -m pytest -q -p no:cacheprovider scripts/test_ct2_to_ggml.py
 
+step "nats-server with JetStream, pinned (built into .cache/go: Debian's 2.9 is too old for the cluster tests)"
+# The Maven tests start JetStream servers and clusters with this binary (NatsProcess, NatsCluster).
+STT_NATS_SERVER=$(bash scripts/ensure-nats-server.sh)
+export STT_NATS_SERVER
+
 step "Java build: format check, -Xlint:all -Werror, unit and end-to-end tests"
 mvn -B -ntp verify
 

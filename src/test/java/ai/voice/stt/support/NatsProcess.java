@@ -7,27 +7,46 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real nats-server process on a port of our choosing, which a test can kill and start again on
  * the same port (what a pod restart or a crashed server looks like to clients), optionally with a
- * configuration file (authentication, TLS).
+ * configuration file (authentication, TLS) or with JetStream.
+ *
+ * <p>The binary is {@link #executable()}: {@code STT_NATS_SERVER} when set ({@code scripts/test.sh}
+ * builds a pinned, JetStream-capable release into .cache/go), else {@code nats-server} on the PATH.
  */
 public final class NatsProcess implements AutoCloseable {
   private static final String READY = "Server is ready";
   private final int port;
   private final Path configFile;
+  private final List<String> extraArgs;
+  private final Path ownedDir;
   private Process process;
   private ChildOutput output;
 
-  private NatsProcess(int port, Path configFile) {
+  private NatsProcess(int port, Path configFile, List<String> extraArgs, Path ownedDir) {
     this.port = port;
     this.configFile = configFile;
+    this.extraArgs = List.copyOf(extraArgs);
+    this.ownedDir = ownedDir;
+  }
+
+  /**
+   * The nats-server binary the tests run: {@code STT_NATS_SERVER} when set and not empty, else
+   * {@code nats-server} (looked up on the PATH).
+   */
+  public static String executable() {
+    String configured = System.getenv("STT_NATS_SERVER");
+    return configured == null || configured.isEmpty() ? "nats-server" : configured;
   }
 
   /** Starts a plain server on a free port. */
@@ -41,7 +60,32 @@ public final class NatsProcess implements AutoCloseable {
    * @param configFile a nats-server configuration file, or null for none
    */
   public static NatsProcess start(Path configFile) throws IOException {
-    NatsProcess nats = new NatsProcess(freePort(), configFile);
+    return start(freePort(), configFile, List.of(), null);
+  }
+
+  /**
+   * Starts a single server with JetStream ({@code -js}) on a free port, its store in a fresh
+   * temporary directory that {@link #close} deletes. A {@link #restart} keeps the store.
+   */
+  public static NatsProcess startJetStream() throws IOException {
+    Path store = Files.createTempDirectory("stt-nats-js-");
+    try {
+      return start(freePort(), null, List.of("-js", "-sd", store.toString()), store);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(store);
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a server on {@code port} with extra command-line arguments.
+   *
+   * @param configFile a nats-server configuration file, or null for none
+   * @param ownedDir a directory deleted on {@link #close}, or null for none
+   */
+  static NatsProcess start(int port, Path configFile, List<String> extraArgs, Path ownedDir)
+      throws IOException {
+    NatsProcess nats = new NatsProcess(port, configFile, extraArgs, ownedDir);
     nats.startProcess();
     return nats;
   }
@@ -68,7 +112,12 @@ public final class NatsProcess implements AutoCloseable {
     }
   }
 
-  /** Starts the server again on the same port. */
+  /** Whether the server process is running. */
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Starts the server again on the same port, with the same arguments (and JetStream store). */
   public void restart() throws IOException {
     if (process.isAlive()) {
       throw new IllegalStateException("still running");
@@ -78,17 +127,19 @@ public final class NatsProcess implements AutoCloseable {
 
   private void startProcess() throws IOException {
     List<String> command =
-        new ArrayList<>(List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port)));
+        new ArrayList<>(List.of(executable(), "-a", "127.0.0.1", "-p", Integer.toString(port)));
     if (configFile != null) {
       command.addAll(List.of("-c", configFile.toString()));
     }
+    command.addAll(extraArgs);
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
     output = ChildOutput.watch(process, READY, 200);
     try {
       output.awaitMarker(Duration.ofSeconds(15));
     } catch (IOException e) {
       process.destroyForcibly();
-      throw new IOException("nats-server did not start on port " + port + ": " + e.getMessage(), e);
+      throw new IOException(
+          executable() + " did not start on port " + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -101,6 +152,23 @@ public final class NatsProcess implements AutoCloseable {
   public void close() {
     if (process != null) {
       ChildStop.terminate(process, Duration.ofSeconds(10));
+    }
+    if (ownedDir != null) {
+      deleteTree(ownedDir);
+    }
+  }
+
+  /** Deletes a directory and everything in it, as far as it can (best effort, for clean-up). */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      // A leftover temporary directory is not worth failing a test over.
     }
   }
 

@@ -2,7 +2,8 @@
 # Lints the Helm chart and validates what it renders against the Kubernetes API schemas, offline:
 # helm and kubeconform are built from the Go module proxy, the schemas come from the
 # kubernetes-validate package on PyPI. Default values and the ROCm values, with and without the
-# optional parts (HPA, secrets, GPU).
+# optional parts (HPA, secrets, GPU); then assertions on what it renders (release namespace). Last
+# line: `helm: N passed, M failed`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -56,5 +57,39 @@ check "default values, every option on" --set autoscaling.enabled=true \
 check "ROCm values" -f "$chart/values-rocm.yaml"
 check "ROCm values, every option on" -f "$chart/values-rocm.yaml" --set autoscaling.enabled=true \
   --set secrets.hyperdxApiKey=hyperdx --set secrets.natsCredentials=nats
+
+# What the chart renders, beyond schema validity: assertions on `helm template` output.
+# assert NAME PYTHON [helm template args]: PYTHON runs with the rendered objects parsed (docs,
+# dep, container, env, data) and fails the check by `fail("why")` or an exception.
+render_assert_prelude='
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(sys.stdin) if d]
+def fail(why):
+    sys.exit(why)
+def only(kind):
+    found = [d for d in docs if d["kind"] == kind]
+    if len(found) != 1:
+        fail(f"{len(found)} objects of kind {kind}")
+    return found[0]
+dep = only("Deployment")
+container = dep["spec"]["template"]["spec"]["containers"][0]
+env = {e["name"]: e for e in container.get("env", [])}
+data = only("ConfigMap")["data"]
+'
+assert() {
+  local name=$1 code=$2 why
+  shift 2
+  if why=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" "$@" 2>&1 |
+    python3 -c "$render_assert_prelude$code" 2>&1); then
+    passed=$((passed + 1)); log "ok: $name"
+  else
+    failed=$((failed + 1)); log "FAILED: $name: $why"
+  fi
+}
+assert "helm template -n other: every object in namespace other" '
+wrong = [(d["kind"], d["metadata"].get("namespace")) for d in docs if d["metadata"].get("namespace") != "other"]
+len(docs) == 5 or fail(f"{len(docs)} objects, expected 5 (HPA and PDB on)")
+not wrong or fail(f"{wrong}")' -n other --set autoscaling.enabled=true
+
 echo "helm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,10 +10,6 @@
 {{- end -}}
 {{- end -}}
 
-{{- define "voice-stt.namespace" -}}
-{{- .Values.namespace | default .Release.Namespace -}}
-{{- end -}}
-
 {{- define "voice-stt.labels" -}}
 app.kubernetes.io/name: {{ include "voice-stt.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}

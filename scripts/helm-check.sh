@@ -2,8 +2,8 @@
 # Lints the Helm chart and validates what it renders against the Kubernetes API schemas, offline:
 # helm and kubeconform are built from the Go module proxy, the schemas come from the
 # kubernetes-validate package on PyPI. Default values and the ROCm values, with and without the
-# optional parts (HPA, secrets, GPU); then assertions on what it renders (release namespace). Last
-# line: `helm: N passed, M failed`.
+# optional parts (HPA, secrets, GPU); then assertions on what it renders (release namespace,
+# startup probe). Last line: `helm: N passed, M failed`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -90,6 +90,12 @@ assert "helm template -n other: every object in namespace other" '
 wrong = [(d["kind"], d["metadata"].get("namespace")) for d in docs if d["metadata"].get("namespace") != "other"]
 len(docs) == 5 or fail(f"{len(docs)} objects, expected 5 (HPA and PDB on)")
 not wrong or fail(f"{wrong}")' -n other --set autoscaling.enabled=true
+assert "startupProbe on the liveness endpoint, allowing at least 10 min" '
+startup, live = container.get("startupProbe"), container["livenessProbe"]
+startup or fail("no startupProbe")
+startup["httpGet"] == live["httpGet"] or fail(f"startup {startup} vs liveness {live}")
+total = startup["failureThreshold"] * startup["periodSeconds"]
+total >= 600 or fail(f"{total} s")'
 
 echo "helm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

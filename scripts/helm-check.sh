@@ -2,8 +2,8 @@
 # Lints the Helm chart and validates what it renders against the Kubernetes API schemas, offline:
 # helm and kubeconform are built from the Go module proxy, the schemas come from the
 # kubernetes-validate package on PyPI. Default values and the ROCm values, with and without the
-# optional parts (HPA, secrets, GPU); then assertions on what it renders (release namespace,
-# startup probe). Last line: `helm: N passed, M failed`.
+# optional parts (HPA, secrets, GPU); then assertions on what it renders (replica id, routing,
+# release namespace, startup probe). Last line: `helm: N passed, M failed`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -86,6 +86,23 @@ assert() {
     failed=$((failed + 1)); log "FAILED: $name: $why"
   fi
 }
+assert "STT_REPLICA_ID is the pod name (downward API)" '
+rid = env.get("STT_REPLICA_ID")
+ref = (rid or {}).get("valueFrom", {}).get("fieldRef", {})
+ref.get("fieldPath") == "metadata.name" or fail(f"STT_REPLICA_ID: {rid}")'
+assert "routing settings rendered (STT_ROUTING, stream, bucket, lease TTL)" '
+want = {"STT_ROUTING": "auto", "STT_JETSTREAM_STREAM": "VOICE_STT_AUDIO",
+        "STT_JETSTREAM_BUCKET": "voice-stt-sessions", "STT_LEASE_TTL": "3s"}
+got = {k: data.get(k) for k in want}
+got == want or fail(f"{got}")'
+assert "routing.mode=jetstream is passed on" '
+data.get("STT_ROUTING") == "jetstream" or fail(data.get("STT_ROUTING"))' --set routing.mode=jetstream
+bogus=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" --set routing.mode=bogus 2>&1 || true)
+if [[ $bogus == *"routing.mode must be auto, jetstream or plain"* ]]; then
+  passed=$((passed + 1)); log "ok: routing.mode=bogus is refused"
+else
+  failed=$((failed + 1)); log "FAILED: routing.mode=bogus is not refused with the chart's message"
+fi
 assert "helm template -n other: every object in namespace other" '
 wrong = [(d["kind"], d["metadata"].get("namespace")) for d in docs if d["metadata"].get("namespace") != "other"]
 len(docs) == 5 or fail(f"{len(docs)} objects, expected 5 (HPA and PDB on)")

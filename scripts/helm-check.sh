@@ -3,7 +3,7 @@
 # helm and kubeconform are built from the Go module proxy, the schemas come from the
 # kubernetes-validate package on PyPI. Default values and the ROCm values, with and without the
 # optional parts (HPA, secrets, GPU); then assertions on what it renders (replica id, routing,
-# release namespace, startup probe). Last line: `helm: N passed, M failed`.
+# release namespace, startup probe, workers from the pod's CPU). Last line: `helm: N passed, M failed`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -113,6 +113,18 @@ startup or fail("no startupProbe")
 startup["httpGet"] == live["httpGet"] or fail(f"startup {startup} vs liveness {live}")
 total = startup["failureThreshold"] * startup["periodSeconds"]
 total >= 600 or fail(f"{total} s")'
+assert "workers from a CPU limit of 4: STT_INFERENCE_WORKERS=4" '
+data.get("STT_INFERENCE_WORKERS") == "4" or fail(data.get("STT_INFERENCE_WORKERS"))' \
+  --set resources.limits.cpu=4
+assert "workers from a CPU request of 1500m: STT_INFERENCE_WORKERS=1" '
+data.get("STT_INFERENCE_WORKERS") == "1" or fail(data.get("STT_INFERENCE_WORKERS"))' \
+  --set resources.requests.cpu=1500m
+assert "workers from CPU 4 with 2 threads each: STT_INFERENCE_WORKERS=2" '
+data.get("STT_INFERENCE_WORKERS") == "2" or fail(data.get("STT_INFERENCE_WORKERS"))' \
+  --set resources.limits.cpu=4 --set-string config.STT_WHISPER_THREADS=2
+assert "workers set in values win (ROCm values: 2 workers on 4 CPUs)" '
+data.get("STT_INFERENCE_WORKERS") == "2" or fail(data.get("STT_INFERENCE_WORKERS"))' \
+  -f "$chart/values-rocm.yaml"
 
 echo "helm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

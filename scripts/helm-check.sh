@@ -2,7 +2,8 @@
 # Lints the Helm chart and validates what it renders against the Kubernetes API schemas, offline:
 # helm and kubeconform are built from the Go module proxy, the schemas come from the
 # kubernetes-validate package on PyPI. Default values and the ROCm values, with and without the
-# optional parts (HPA, secrets, GPU).
+# optional parts (HPA, secrets, GPU); then assertions on what it renders (replica id, routing,
+# release namespace, startup probe, workers from the pod's CPU). Last line: `helm: N passed, M failed`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -56,5 +57,74 @@ check "default values, every option on" --set autoscaling.enabled=true \
 check "ROCm values" -f "$chart/values-rocm.yaml"
 check "ROCm values, every option on" -f "$chart/values-rocm.yaml" --set autoscaling.enabled=true \
   --set secrets.hyperdxApiKey=hyperdx --set secrets.natsCredentials=nats
+
+# What the chart renders, beyond schema validity: assertions on `helm template` output.
+# assert NAME PYTHON [helm template args]: PYTHON runs with the rendered objects parsed (docs,
+# dep, container, env, data) and fails the check by `fail("why")` or an exception.
+render_assert_prelude='
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(sys.stdin) if d]
+def fail(why):
+    sys.exit(why)
+def only(kind):
+    found = [d for d in docs if d["kind"] == kind]
+    if len(found) != 1:
+        fail(f"{len(found)} objects of kind {kind}")
+    return found[0]
+dep = only("Deployment")
+container = dep["spec"]["template"]["spec"]["containers"][0]
+env = {e["name"]: e for e in container.get("env", [])}
+data = only("ConfigMap")["data"]
+'
+assert() {
+  local name=$1 code=$2 why
+  shift 2
+  if why=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" "$@" 2>&1 |
+    python3 -c "$render_assert_prelude$code" 2>&1); then
+    passed=$((passed + 1)); log "ok: $name"
+  else
+    failed=$((failed + 1)); log "FAILED: $name: $why"
+  fi
+}
+assert "STT_REPLICA_ID is the pod name (downward API)" '
+rid = env.get("STT_REPLICA_ID")
+ref = (rid or {}).get("valueFrom", {}).get("fieldRef", {})
+ref.get("fieldPath") == "metadata.name" or fail(f"STT_REPLICA_ID: {rid}")'
+assert "routing settings rendered (STT_ROUTING, stream, bucket, lease TTL)" '
+want = {"STT_ROUTING": "auto", "STT_JETSTREAM_STREAM": "VOICE_STT_AUDIO",
+        "STT_JETSTREAM_BUCKET": "voice-stt-sessions", "STT_LEASE_TTL": "3s"}
+got = {k: data.get(k) for k in want}
+got == want or fail(f"{got}")'
+assert "routing.mode=jetstream is passed on" '
+data.get("STT_ROUTING") == "jetstream" or fail(data.get("STT_ROUTING"))' --set routing.mode=jetstream
+bogus=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" --set routing.mode=bogus 2>&1 || true)
+if [[ $bogus == *"routing.mode must be auto, jetstream or plain"* ]]; then
+  passed=$((passed + 1)); log "ok: routing.mode=bogus is refused"
+else
+  failed=$((failed + 1)); log "FAILED: routing.mode=bogus is not refused with the chart's message"
+fi
+assert "helm template -n other: every object in namespace other" '
+wrong = [(d["kind"], d["metadata"].get("namespace")) for d in docs if d["metadata"].get("namespace") != "other"]
+len(docs) == 5 or fail(f"{len(docs)} objects, expected 5 (HPA and PDB on)")
+not wrong or fail(f"{wrong}")' -n other --set autoscaling.enabled=true
+assert "startupProbe on the liveness endpoint, allowing at least 10 min" '
+startup, live = container.get("startupProbe"), container["livenessProbe"]
+startup or fail("no startupProbe")
+startup["httpGet"] == live["httpGet"] or fail(f"startup {startup} vs liveness {live}")
+total = startup["failureThreshold"] * startup["periodSeconds"]
+total >= 600 or fail(f"{total} s")'
+assert "workers from a CPU limit of 4: STT_INFERENCE_WORKERS=4" '
+data.get("STT_INFERENCE_WORKERS") == "4" or fail(data.get("STT_INFERENCE_WORKERS"))' \
+  --set resources.limits.cpu=4
+assert "workers from a CPU request of 1500m: STT_INFERENCE_WORKERS=1" '
+data.get("STT_INFERENCE_WORKERS") == "1" or fail(data.get("STT_INFERENCE_WORKERS"))' \
+  --set resources.requests.cpu=1500m
+assert "workers from CPU 4 with 2 threads each: STT_INFERENCE_WORKERS=2" '
+data.get("STT_INFERENCE_WORKERS") == "2" or fail(data.get("STT_INFERENCE_WORKERS"))' \
+  --set resources.limits.cpu=4 --set-string config.STT_WHISPER_THREADS=2
+assert "workers set in values win (ROCm values: 2 workers on 4 CPUs)" '
+data.get("STT_INFERENCE_WORKERS") == "2" or fail(data.get("STT_INFERENCE_WORKERS"))' \
+  -f "$chart/values-rocm.yaml"
+
 echo "helm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,16 +10,37 @@
 {{- end -}}
 {{- end -}}
 
-{{- define "voice-stt.namespace" -}}
-{{- .Values.namespace | default .Release.Namespace -}}
-{{- end -}}
-
 {{- define "voice-stt.labels" -}}
 app.kubernetes.io/name: {{ include "voice-stt.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- /*
+Inference workers for the pod's CPU, as the service would count them if it saw only the pod's
+share: floor(CPU ÷ STT_WHISPER_THREADS), at least 1. The CPU is resources.limits.cpu, else
+resources.requests.cpu ("4", 4, "1500m", "0.5"); empty when neither is set (the service then
+counts the cores it sees). A JVM without a CPU limit sees every core of the node, so without this
+a pod requesting 1 CPU would start one worker per node core.
+*/ -}}
+{{- define "voice-stt.inferenceWorkers" -}}
+{{- $resources := .Values.resources | default dict -}}
+{{- $cpu := dig "limits" "cpu" "" $resources | toString -}}
+{{- if not $cpu -}}
+{{- $cpu = dig "requests" "cpu" "" $resources | toString -}}
+{{- end -}}
+{{- if $cpu -}}
+{{- $cores := 0 -}}
+{{- if hasSuffix "m" $cpu -}}
+{{- $cores = div (trimSuffix "m" $cpu | atoi) 1000 -}}
+{{- else -}}
+{{- $cores = $cpu | float64 | floor | int -}}
+{{- end -}}
+{{- $threads := .Values.config.STT_WHISPER_THREADS | default "1" | toString | atoi -}}
+{{- max 1 (div $cores (max 1 $threads)) -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "voice-stt.selectorLabels" -}}

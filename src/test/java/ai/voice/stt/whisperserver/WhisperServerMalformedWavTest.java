@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The real server and handler given WAV uploads with broken headers: each is answered with 400 and
  * OpenAI's error object naming the problem (not a reset connection), and the recognizer is never
- * called. A recognizer that answers at once stands in for the model.
+ * called. A malformed Content-Type is a 415, not a reset either. A recognizer that answers at once
+ * stands in for the model.
  */
 class WhisperServerMalformedWavTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,6 +86,21 @@ class WhisperServerMalformedWavTest {
   void aWellFormedWavStillGets200() throws Exception {
     HttpResponse<String> response = post(WavWriter.wrap(new byte[3200], 16_000, 1));
     assertEquals(200, response.statusCode(), response.body());
+  }
+
+  @Test
+  void aContentTypeOfOnlyASemicolonGets415() throws Exception {
+    // Found by MultipartFormFuzzTest: boundary(";") indexed an empty split and the server reset
+    // the connection.
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v1/audio/transcriptions"))
+                .header("Content-Type", ";")
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, response.statusCode(), response.body());
   }
 
   private static void assertBadWav(byte[] wav, String words) throws Exception {

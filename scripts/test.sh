@@ -17,9 +17,10 @@ bash scripts/ensure-model.sh tiny.en >/dev/null
 step "fixtures: real speech corpus and streams"
 bash scripts/fixtures.sh
 
-step "converter unit tests (pytest)"
+step "converter and ensure-model.sh unit tests (pytest)"
 python3 -c 'import pytest' 2>/dev/null || python3 -m pip install --quiet --target .cache/pydeps pytest >&2
-PYTHONPATH=.cache/pydeps python3 -m pytest -q -p no:cacheprovider scripts/test_ct2_to_ggml.py
+PYTHONPATH=.cache/pydeps python3 -m pytest -q -p no:cacheprovider scripts/test_ct2_to_ggml.py \
+  scripts/test_ensure_model.py
 
 step "nats-server with JetStream, pinned (built into .cache/go: Debian's 2.9 is too old for the cluster tests)"
 # The Maven tests start JetStream servers and clusters with this binary (NatsProcess, NatsCluster).

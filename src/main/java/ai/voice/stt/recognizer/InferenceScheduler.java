@@ -50,7 +50,8 @@ public final class InferenceScheduler implements AutoCloseable {
    * Queues one stretch of audio.
    *
    * @return a future that fails with {@link RecognitionException}: {@code OVERLOADED} at once when
-   *     the queue is full, otherwise whatever the recognizer reported
+   *     the queue is full, otherwise whatever the recognizer reported; anything else it throws, an
+   *     {@link Error} included, as {@code RECOGNIZER_ERROR} with the throwable as the cause
    */
   public CompletableFuture<Outcome> submit(float[] samples, Optional<String> language) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
@@ -64,6 +65,17 @@ public final class InferenceScheduler implements AutoCloseable {
             } catch (RecognitionException e) {
               result.completeExceptionally(e);
             } catch (RuntimeException e) {
+              result.completeExceptionally(
+                  new RecognitionException(
+                      ErrorCode.RECOGNIZER_ERROR, "recognizer failed: " + e, e));
+            } catch (Throwable e) {
+              // An Error (OutOfMemoryError, UnsatisfiedLinkError, a recognizer's AssertionError)
+              // must still complete the future, or its caller waits for ever. It is not rethrown,
+              // VirtualMachineError included: out of this Runnable it would only end this worker
+              // (the pool starts another) and print to stderr outside the log; it would not stop
+              // the JVM. A process that must die on OutOfMemoryError is run with
+              // -XX:+ExitOnOutOfMemoryError, which acts where the error is raised, before this.
+              log.error("recognizer failed with {}", e.toString(), e);
               result.completeExceptionally(
                   new RecognitionException(
                       ErrorCode.RECOGNIZER_ERROR, "recognizer failed: " + e, e));

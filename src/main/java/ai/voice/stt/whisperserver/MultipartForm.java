@@ -59,7 +59,8 @@ final class MultipartForm {
     if (contentType == null) {
       return Optional.empty();
     }
-    String[] params = contentType.split(";");
+    // Limit -1: ";" splits into two empty strings, not into nothing (found by fuzzing).
+    String[] params = contentType.split(";", -1);
     if (!params[0].strip().equalsIgnoreCase("multipart/form-data")) {
       return Optional.empty();
     }

@@ -3,6 +3,7 @@ package ai.voice.stt.whisperserver;
 import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.Pcm16;
+import ai.voice.stt.audio.WavFormatException;
 import ai.voice.stt.audio.WavReader;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.recognizer.InferenceScheduler;
@@ -145,7 +146,7 @@ final class TranscriptionHandler implements HttpHandler {
     AudioClip clip;
     try {
       clip = WavReader.parse(file.content(), "file");
-    } catch (IOException e) {
+    } catch (WavFormatException e) {
       throw new Refusal(400, "file is not a 16-bit PCM WAV: " + e.getMessage());
     }
     if (clip.sampleRate() < MIN_RATE || clip.sampleRate() > MAX_RATE) {

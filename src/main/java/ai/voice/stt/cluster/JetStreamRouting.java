@@ -55,12 +55,12 @@ import org.slf4j.LoggerFactory;
  *       orphaned one) and reads the session's input from the stream with an ordered consumer;
  *   <li>a second bucket holds each replica's heartbeat, expiring after the lease TTL (with a delete
  *       marker), so the others see a crashed replica go and take over its sessions;
- *   <li>the input subjects in a queue group only tell some replica that a session is active.
+ *   <li>every replica also sees the input subjects, only to notice active sessions nobody holds;
+ *       the least loaded replica (ties broken by a hash of session and replica) claims each.
  * </ul>
  */
 public final class JetStreamRouting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JetStreamRouting.class);
-  private static final String QUEUE = "voice-stt";
   // A session nobody took within this long is taken by whoever sees it, loaded or not.
   private static final long CLAIM_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
@@ -140,7 +140,9 @@ public final class JetStreamRouting implements AutoCloseable {
     long tick = Math.max(200, routing.leaseTtl().toMillis() / 3);
     ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     this.triggers = connection.createDispatcher(this::onTrigger);
-    triggers.subscribe(config.nats().inputSubscription(), QUEUE);
+    // Not a queue group: NATS prefers queue members on the publisher's server, which would skew
+    // who hears of new sessions. Every replica sees each message and the choice is by load.
+    triggers.subscribe(config.nats().inputSubscription());
     log.info(
         "replica {}: sessions shared through JetStream (stream {}, buckets {} and {}-replicas,"
             + " lease {} s); {} replicas alive",
@@ -255,12 +257,15 @@ public final class JetStreamRouting implements AutoCloseable {
     }
     long now = System.nanoTime();
     boolean overdue = now - firstSeen.computeIfAbsent(id, k -> now) > CLAIM_GRACE_NANOS;
-    if (!overdue && !leastLoaded()) {
-      return; // a less loaded replica takes it; if none does within the grace, this one will
+    boolean chosen = replicaId.equals(chooseFor(id));
+    if (!chosen && !overdue) {
+      return; // the chosen replica takes it; if it does not within the grace, anyone may
     }
     SessionRegistry.Refusal refusal = sessions.refusal();
-    if (refusal != null) {
-      if (overdue) {
+    if (refusal != null && (owned.isEmpty() || refusal.code() != ErrorCode.SERVICE_BUSY)) {
+      // A new session is refused by the chosen replica alone (one answer, not one per replica);
+      // a session in progress is never refused for load, only when this replica is full.
+      if (chosen && owned.isEmpty()) {
         sessions.reject(id, refusal.code(), refusal.message());
       }
       return;
@@ -268,15 +273,33 @@ public final class JetStreamRouting implements AutoCloseable {
     claim(id, owned);
   }
 
+  /** The least loaded live replica; ties broken by a hash of session and replica (rendezvous). */
+  private String chooseFor(String sessionId) {
+    Map<String, Integer> loads = view.loads();
+    loads.putIfAbsent(replicaId, sessions.activeSessions());
+    String best = replicaId;
+    long bestScore = Long.MIN_VALUE;
+    int bestLoad = Integer.MAX_VALUE;
+    for (Map.Entry<String, Integer> e : loads.entrySet()) {
+      long score = mix((sessionId + "/" + e.getKey()).hashCode());
+      if (e.getValue() < bestLoad || (e.getValue() == bestLoad && score > bestScore)) {
+        best = e.getKey();
+        bestLoad = e.getValue();
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private static long mix(long x) {
+    x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+    x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return x ^ (x >>> 33);
+  }
+
   private boolean ownedByLiveReplica(ClusterView.Owned owned) {
     String owner = owned.checkpoint().owner();
     return !owner.isEmpty() && view.alive(owner);
-  }
-
-  private boolean leastLoaded() {
-    Map<String, Integer> loads = view.loads();
-    int mine = loads.getOrDefault(replicaId, sessions.activeSessions());
-    return loads.values().stream().allMatch(n -> mine <= n);
   }
 
   private void claim(String id, Optional<ClusterView.Owned> owned) {
@@ -316,10 +339,13 @@ public final class JetStreamRouting implements AutoCloseable {
     KvLease lease =
         new KvLease(
             sessionBucket, id, replicaId, revision, config.routing().leaseTtl(), this::finished);
-    SessionActor actor = sessions.adopt(id, from, lease);
+    SessionActor actor = sessions.adopt(id, from, lease, owned.isPresent());
     if (actor == null) {
       lease.release(from); // full after all: give it back at once
       return;
+    }
+    if (owned.isEmpty()) {
+      log.info("session {}: claimed (replica loads {})", id, view.loads());
     }
     owned.ifPresent(
         o ->
@@ -443,11 +469,11 @@ public final class JetStreamRouting implements AutoCloseable {
    * their client's next message, by the least loaded replicas first.
    */
   private void adoptOrphans() {
-    if (draining || !leastLoaded() || sessions.refusal() != null) {
+    if (draining) {
       return;
     }
     view.orphans(this::ownedByLiveReplica).stream()
-        .filter(id -> !sessions.holds(id))
+        .filter(id -> !sessions.holds(id) && replicaId.equals(chooseFor(id)))
         .findFirst()
         .ifPresent(id -> claim(id, view.session(id)));
   }

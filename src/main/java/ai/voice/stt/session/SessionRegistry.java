@@ -53,10 +53,15 @@ public final class SessionRegistry {
    * Opens a session this replica has just claimed, carrying on from {@code from} (JetStream
    * routing); null when it may not open here now ({@link #refusal()} says why).
    */
-  public SessionActor adopt(String sessionId, SessionCheckpoint from, SessionLease lease) {
+  public SessionActor adopt(
+      String sessionId, SessionCheckpoint from, SessionLease lease, boolean inProgress) {
     admission.lock();
     try {
-      if (refusal() != null || sessions.containsKey(sessionId)) {
+      Refusal refusal = refusal();
+      // A session in progress moving here is not refused for load, as it would not be on one pod.
+      boolean refused =
+          refusal != null && !(inProgress && refusal.code() == ErrorCode.SERVICE_BUSY);
+      if (refused || sessions.containsKey(sessionId)) {
         return null;
       }
       count.incrementAndGet();

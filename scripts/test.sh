@@ -25,7 +25,7 @@ PYTHONPATH=.cache/pydeps python3 -m pytest -q -p no:cacheprovider scripts/test_c
 step "Java build: format check, -Xlint:all -Werror, unit and end-to-end tests"
 mvn -B -ntp verify
 
-step "fuzzing: decoder and session handling, ${STT_FUZZ_DURATION:-12s} each (Jazzer)"
+step "fuzzing: decoder, session handling, WAV and multipart parsers, ${STT_FUZZ_DURATION:-12s} each (Jazzer)"
 bash scripts/fuzz.sh
 
 step "Helm chart: helm lint, helm template | kubeconform (default and ROCm values)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with Jazzer (docs/decisions/0008-fuzzing.md): the input decoder
-# (MessageDecoderFuzzTest) and session handling (IngressFuzzTest), one after the other, each for
-# DURATION. Ordinary test runs only replay the seed corpus; this mutates it.
+# (MessageDecoderFuzzTest), session handling (IngressFuzzTest) and the whisper-server's upload
+# parsers (WavReaderFuzzTest, MultipartFormFuzzTest), one after the other, each for DURATION.
+# Ordinary test runs only replay the seed corpus; this mutates it.
 #
 #   scripts/fuzz.sh              12 s per target, the bounded run scripts/test.sh does in CI
 #   scripts/fuzz.sh 30m          a longer run (or STT_FUZZ_DURATION=30m scripts/test.sh)
@@ -18,7 +19,7 @@ duration=${1:-${STT_FUZZ_DURATION:-12s}}
 mvn -B -ntp -q test-compile
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for target in MessageDecoderFuzzTest IngressFuzzTest; do
+for target in MessageDecoderFuzzTest IngressFuzzTest WavReaderFuzzTest MultipartFormFuzzTest; do
   echo "fuzz: $target for $duration" >&2
   # The fuzz-tests surefire execution runs @FuzzTest methods in their own JVM (-Xmx256m).
   status=0

@@ -30,7 +30,7 @@ export STT_NATS_SERVER
 step "Java build: format check, -Xlint:all -Werror, unit and end-to-end tests"
 mvn -B -ntp verify
 
-step "fuzzing: decoder and session handling, ${STT_FUZZ_DURATION:-12s} each (Jazzer)"
+step "fuzzing: decoder, session handling, WAV and multipart parsers, ${STT_FUZZ_DURATION:-12s} each (Jazzer)"
 bash scripts/fuzz.sh
 
 step "Helm chart: helm lint, helm template | kubeconform (default and ROCm values)"

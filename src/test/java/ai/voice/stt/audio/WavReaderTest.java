@@ -9,7 +9,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -151,6 +155,27 @@ class WavReaderTest {
   void notRiffWave() {
     rejected("not a RIFF/WAVE file", "hello".getBytes(StandardCharsets.US_ASCII));
     rejected("not a RIFF/WAVE file", new byte[0]);
+  }
+
+  @Test
+  void fuzzSeedsBehaveAsTheirNamesSay() throws Exception {
+    // WavReaderFuzzTest's seeds: valid--* parse, malformed--* are refused.
+    Path seeds =
+        Path.of(WavReaderTest.class.getResource("WavReaderFuzzTestInputs/parseAnyBytes").toURI());
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(seeds)) {
+      files = listing.sorted().toList();
+    }
+    assertTrue(files.size() >= 10, "seeds: " + files);
+    for (Path file : files) {
+      String name = file.getFileName().toString();
+      byte[] bytes = Files.readAllBytes(file);
+      if (name.startsWith("valid--")) {
+        WavReader.parse(bytes, name);
+      } else if (name.startsWith("malformed--")) {
+        assertThrows(WavFormatException.class, () -> WavReader.parse(bytes, name), name);
+      }
+    }
   }
 
   private static void rejected(String words, Wav wav) {

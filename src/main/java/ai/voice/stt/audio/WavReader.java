@@ -11,7 +11,7 @@ import java.util.Arrays;
  * Reads 16-bit PCM WAV files (and headerless raw PCM with a stated format).
  *
  * <p>Hand-written rather than {@code javax.sound.sampled.AudioSystem}: see
- * docs/decisions/0012-wav-reader.md. Every header field is checked before it is used, so any byte
+ * docs/decisions/0013-wav-reader.md. Every header field is checked before it is used, so any byte
  * string either parses or fails with a {@link WavFormatException} naming the problem.
  */
 public final class WavReader {

@@ -5,13 +5,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A session's FIFO of work, run one task at a time on a shared executor (virtual threads), so the
  * session's state needs no locks and per-session order holds. Bounded: {@link #offer} refuses when
- * full instead of letting one runaway client grow the heap.
+ * full instead of letting one runaway client grow the heap. A task that throws (anything, {@link
+ * Error}s included) is handed to the owner's failure handler, which runs as the next task: a
+ * session never stalls or carries on silently after a failure.
  */
 final class Mailbox {
   private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
@@ -22,11 +25,13 @@ final class Mailbox {
   private final Executor executor;
   private final int capacity;
   private final String owner;
+  private final Consumer<Throwable> onFailure;
 
-  Mailbox(Executor executor, int capacity, String owner) {
+  Mailbox(Executor executor, int capacity, String owner, Consumer<Throwable> onFailure) {
     this.executor = executor;
     this.capacity = capacity;
     this.owner = owner;
+    this.onFailure = onFailure;
   }
 
   /** Returns false, without queueing, when the mailbox is full. */
@@ -47,6 +52,14 @@ final class Mailbox {
     scheduleDrain();
   }
 
+  private void failed(Throwable failure) {
+    try {
+      onFailure.accept(failure);
+    } catch (Throwable e) { // NOPMD: nothing more can be done for this session; keep draining
+      log.error("session {}: its failure could not be reported", owner, e);
+    }
+  }
+
   private void scheduleDrain() {
     if (draining.compareAndSet(false, true)) {
       executor.execute(this::drain);
@@ -60,9 +73,9 @@ final class Mailbox {
         size.decrementAndGet();
         try {
           task.run();
-        } catch (RuntimeException e) {
-          // One failing task must not stop the session's later work.
+        } catch (Throwable e) { // NOPMD: an Error must end the session too, not kill the drain
           log.error("session {}: task failed", owner, e);
+          failed(e);
         }
       }
     } finally {

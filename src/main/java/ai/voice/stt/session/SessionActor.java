@@ -114,7 +114,7 @@ public final class SessionActor {
     this.env = env;
     this.onClosed = onClosed;
     this.lease = lease;
-    this.mailbox = new Mailbox(env.actorExecutor(), env.mailboxCapacity(), id);
+    this.mailbox = new Mailbox(env.actorExecutor(), env.mailboxCapacity(), id, this::failed);
     this.segmenter = new Segmenter(env.segmenter(), from.timeline());
     this.interrupts =
         new InterruptDetector(
@@ -359,8 +359,8 @@ public final class SessionActor {
   }
 
   private void recognized(InferenceScheduler.Outcome outcome, Throwable failure, long submitted) {
-    if (phase == Phase.GONE) {
-      return;
+    if (phase == Phase.GONE || phase == Phase.CLOSED) {
+      return; // handed over, or ended by a failure while this was at the recognizer
     }
     Pending pending = waiting.pollFirst();
     Segment segment = pending.segment();
@@ -468,6 +468,40 @@ public final class SessionActor {
     if (phase != Phase.CLOSING || recognizing || !waiting.isEmpty()) {
       return;
     }
+    publishLast();
+  }
+
+  /**
+   * A task of this session threw: its state can no longer be trusted, so the session ends here. The
+   * client hears {@code internal_error} naming the audio not transcribed, then the last result
+   * ({@code end_reason: internal_error}); the session's slot and VAD are freed.
+   */
+  private void failed(Throwable cause) {
+    if (phase == Phase.CLOSED || phase == Phase.GONE) {
+      return;
+    }
+    try {
+      error(
+          ErrorCode.INTERNAL,
+          String.format(
+              Locale.ROOT,
+              "the session failed (%s): audio after %.2f s was not transcribed and the session"
+                  + " ends; start a new session id",
+              cause,
+              coveredUntil / SAMPLE_RATE));
+      phase = Phase.CLOSING;
+      endReason = "internal_error";
+      waiting.clear();
+      recognizing = false;
+      publishLast();
+    } finally {
+      if (phase != Phase.CLOSED && phase != Phase.GONE) {
+        close();
+      }
+    }
+  }
+
+  private void publishLast() {
     long end = Math.max(coveredUntil, segmenter.position());
     long start = coveredUntil;
     coveredUntil = end;

@@ -38,11 +38,13 @@ import org.junit.jupiter.api.BeforeAll;
  * Coverage-guided fuzzing of session handling: any sequence of messages, well-formed or not, for a
  * few sessions, through the ingress handler and the session registry with their real actors,
  * segmenter and WebRTC VAD. Only the edges are stand-ins: output is captured instead of going to
- * NATS, and the recognizer answers at once (the end-to-end tests use the real ones).
+ * NATS, and the recognizer answers at once and sometimes fails, with an exception or an {@link
+ * Error} as a native library can (the end-to-end tests use the real ones).
  *
- * <p>Properties, checked after every input: nothing fails internally ({@code internal_error}),
- * every session's results are numbered without gaps and end with exactly one end-of-stream result,
- * and once every session is ended the registry is empty (nothing is retained).
+ * <p>Properties, checked after every input: nothing fails internally ({@code internal_error}, which
+ * a session publishes when any of its own tasks throws), every session's results are numbered
+ * without gaps and end with exactly one end-of-stream result, and once every session is ended the
+ * registry is empty (nothing is retained).
  */
 class IngressFuzzTest {
   private static final int MAX_CHUNK_BYTES = 8_000;
@@ -65,7 +67,7 @@ class IngressFuzzTest {
                 "STT_BUFFER_SIZE_BYTES", "16000",
                 "STT_MAX_SESSION_AUDIO_SECONDS", "2"),
             2);
-    inference = new InferenceScheduler(new InstantRecognizer(), 8);
+    inference = new InferenceScheduler(new FlakyRecognizer(), 8);
     actors = Executors.newVirtualThreadPerTaskExecutor();
     timers = Executors.newSingleThreadScheduledExecutor();
   }
@@ -162,10 +164,19 @@ class IngressFuzzTest {
         (session, next) -> assertEquals(0L, next, session + " ended with an end-of-stream result"));
   }
 
-  /** Answers at once; what the recognizer says is not what this test is about. */
-  private static final class InstantRecognizer implements Recognizer {
+  /**
+   * Answers at once; what it says is not what this test is about. It fails for some lengths of
+   * audio: recognition failures reach the session as {@code recognizer_error}, never stall it.
+   */
+  private static final class FlakyRecognizer implements Recognizer {
     @Override
     public Transcript transcribe(float[] samples, Optional<String> language) {
+      if (samples.length % 7 == 3) {
+        throw new IllegalStateException("recognizer failed (test)");
+      }
+      if (samples.length % 11 == 5) {
+        throw new OutOfMemoryError("recognizer failed (test)");
+      }
       return new Transcript("words", List.of(), Optional.empty(), 0);
     }
 

@@ -1,0 +1,106 @@
+package ai.voice.stt.session;
+
+import ai.voice.stt.config.ConfigLoader;
+import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.protocol.OutputMessage;
+import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.Recognizer;
+import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.telemetry.SttMetrics;
+import ai.voice.stt.telemetry.UtteranceRecorder;
+import ai.voice.stt.vad.SpeechDetectorFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Real sessions (registry, actors, mailboxes, segmenter, timers) with their edges in the test's
+ * hands: the output is captured, the recognizer and the speech detector are chosen by the test. For
+ * the concurrency core where an end-to-end run cannot reach a fault.
+ */
+final class SessionFixture implements AutoCloseable {
+  final ConcurrentLinkedQueue<OutputMessage> published = new ConcurrentLinkedQueue<>();
+  final SttConfig config;
+  final InferenceScheduler inference;
+  final SessionRegistry registry;
+  private final ExecutorService actors = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+
+  SessionFixture(
+      Map<String, String> settings, Recognizer recognizer, SpeechDetectorFactory detectors) {
+    this(settings, recognizer, detectors, 16);
+  }
+
+  SessionFixture(
+      Map<String, String> settings,
+      Recognizer recognizer,
+      SpeechDetectorFactory detectors,
+      int queueCapacity) {
+    config = ConfigLoader.load(settings, 2);
+    inference = new InferenceScheduler(recognizer, queueCapacity);
+    registry =
+        new SessionRegistry(
+            new SessionEnvironment(
+                config.streaming(),
+                config.limits(),
+                SegmenterSettings.from(config.streaming()),
+                detectors,
+                inference,
+                published::add,
+                new UtteranceRecorder(
+                    io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"), SttMetrics.noop()),
+                actors,
+                timers,
+                256));
+  }
+
+  List<OutputMessage> outputs(String sessionId) {
+    return published.stream().filter(m -> m.sessionId().equals(sessionId)).toList();
+  }
+
+  List<OutputMessage.Transcription> results(String sessionId) {
+    return outputs(sessionId).stream()
+        .filter(OutputMessage.Transcription.class::isInstance)
+        .map(OutputMessage.Transcription.class::cast)
+        .toList();
+  }
+
+  List<OutputMessage.Error> errors(String sessionId) {
+    return outputs(sessionId).stream()
+        .filter(OutputMessage.Error.class::isInstance)
+        .map(OutputMessage.Error.class::cast)
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    timers.shutdownNow();
+    actors.close();
+    inference.close();
+  }
+
+  /** Says the same words for any audio, at once. */
+  static final class InstantRecognizer implements Recognizer {
+    @Override
+    public Transcript transcribe(float[] samples, Optional<String> language) {
+      return new Transcript("words", List.of(), Optional.empty(), 0);
+    }
+
+    @Override
+    public int maxConcurrency() {
+      return 1;
+    }
+
+    @Override
+    public String describe() {
+      return "instant";
+    }
+
+    @Override
+    public void close() {}
+  }
+}

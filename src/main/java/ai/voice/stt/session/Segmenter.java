@@ -124,6 +124,19 @@ public final class Segmenter {
     return Optional.of(closeUtterance(0));
   }
 
+  /**
+   * Audio that never arrived (refused while the session was overloaded): the utterance in progress
+   * ends before the gap, and the timeline moves past it so later positions stay true.
+   *
+   * @param tail samples that arrived before the gap after the last whole frame
+   * @param missing samples of the gap
+   */
+  public Optional<Segment> skip(short[] tail, long missing) {
+    Optional<Segment> cut = flush(tail);
+    position += missing;
+    return cut;
+  }
+
   /** Closes the utterance; its last {@code silentFrames} frames become the next pre-roll. */
   private Segment closeUtterance(int silentFrames) {
     // After a partial cut the buffer may hold fewer frames than the silence run.

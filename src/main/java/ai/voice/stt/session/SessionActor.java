@@ -39,6 +39,12 @@ public final class SessionActor {
   private static final InferenceScheduler.Outcome NOTHING_HEARD =
       new InferenceScheduler.Outcome(new Transcript("", List.of(), Optional.empty(), 0), 0);
 
+  /** Chunks refused at the mailbox and not yet accounted; guarded by its own monitor. */
+  private static final class Refused {
+    int chunks;
+    long bytes;
+  }
+
   /** A segment waiting for (or at) the recognizer, with when it was cut, for its trace. */
   private record Pending(Segment segment, long cutNanos) {}
 
@@ -69,6 +75,8 @@ public final class SessionActor {
   private final FrameAssembler frames = new FrameAssembler(SpeechDetector.FRAME_SAMPLES);
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private final ArrayDeque<Mark> marks = new ArrayDeque<>();
+  // Chunks refused at a full mailbox since the session last accounted for them (transport thread).
+  private final Refused refused = new Refused();
   private final SessionLease lease;
   private final long openedNanos;
   private final long openedEpochMillis;
@@ -150,12 +158,31 @@ public final class SessionActor {
   }
 
   /**
-   * Hands over a message read from the input stream at {@code seq} (JetStream routing).
+   * Hands over a message read from the input stream at {@code seq} (JetStream routing). A chunk
+   * that does not fit in the full mailbox is refused here and accounted by the session in its place
+   * in the stream: it names the missing audio and counts it in the timeline.
    *
-   * @return false when the mailbox is full (the caller reports it)
+   * @return false when the mailbox is full and the message is not a chunk (the caller reports it)
    */
   public boolean deliver(StreamMessage message, long seq) {
-    return mailbox.offer(() -> handle(message, seq));
+    if (mailbox.offer(() -> handle(message, seq))) {
+      return true;
+    }
+    if (!(message instanceof StreamMessage.Chunk chunk)) {
+      return false;
+    }
+    boolean first;
+    synchronized (refused) {
+      first = refused.chunks == 0;
+      refused.chunks++;
+      refused.bytes += chunk.pcm().length;
+    }
+    if (first) {
+      // One small task however many chunks are refused meanwhile; it runs after the chunks that
+      // were accepted before the first refusal, which is where the gap is in the stream.
+      mailbox.post(this::accountRefused);
+    }
+    return true;
   }
 
   /** A message of the input stream that did not decode: answered once, not again on replay. */
@@ -290,6 +317,40 @@ public final class SessionActor {
               acceptedFrames / (double) settings.sampleRate()));
       end("audio_limit");
     }
+  }
+
+  /**
+   * Refused chunks take their place in the timeline: the utterance in progress ends before the gap,
+   * and the client hears which stretch of its audio was not accepted.
+   */
+  private void accountRefused() {
+    int chunks;
+    long bytes;
+    synchronized (refused) {
+      chunks = refused.chunks;
+      bytes = refused.bytes;
+      refused.chunks = 0;
+      refused.bytes = 0;
+    }
+    if (phase != Phase.OPEN || handingOver) {
+      return;
+    }
+    long sourceFrames = bytes / (2L * settings.channels());
+    long missing = Math.round(sourceFrames * SAMPLE_RATE / settings.sampleRate());
+    double from = timeline / SAMPLE_RATE;
+    segmenter.skip(frames.takeRemainder(), missing).ifPresent(this::enqueue);
+    interrupts.reset();
+    timeline += missing;
+    error(
+        ErrorCode.OVERLOADED,
+        String.format(
+            Locale.ROOT,
+            "audio %.2f-%.2f s (%d chunk%s) was not accepted: the session's mailbox was full;"
+                + " send audio no faster than real time",
+            from,
+            timeline / SAMPLE_RATE,
+            chunks,
+            chunks == 1 ? "" : "s"));
   }
 
   /** The session's audio limit in sample frames of its own format. */

@@ -43,6 +43,18 @@ class SegmenterTest {
   }
 
   @Test
+  void aGapOfRefusedAudioEndsTheUtteranceBeforeItAndMovesTheTimelinePastIt() {
+    Segmenter segmenter = new Segmenter(SETTINGS);
+    assertTrue(feed(segmenter, "SSSSSS").isEmpty());
+    Optional<Segment> cut = segmenter.skip(new short[0], 10L * FRAME);
+    assertTrue(cut.isPresent() && cut.get().isFinal());
+    assertEquals(6L * FRAME, cut.get().endSample(), "the utterance ends where the gap begins");
+    assertEquals(16L * FRAME, segmenter.position());
+    List<Segment> after = feed(segmenter, "SSSS........");
+    assertEquals(16L * FRAME, after.getFirst().startSample(), "no pre-roll from before the gap");
+  }
+
+  @Test
   void pausesShorterThanTheEndpointStayInsideOneUtterance() {
     List<Segment> segments = feed(new Segmenter(SETTINGS), "SSSS...SSSS...SSS.....");
     assertEquals(1, segments.size());

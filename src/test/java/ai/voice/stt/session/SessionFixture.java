@@ -32,14 +32,15 @@ final class SessionFixture implements AutoCloseable {
 
   SessionFixture(
       Map<String, String> settings, Recognizer recognizer, SpeechDetectorFactory detectors) {
-    this(settings, recognizer, detectors, 16);
+    this(settings, recognizer, detectors, 16, 256);
   }
 
   SessionFixture(
       Map<String, String> settings,
       Recognizer recognizer,
       SpeechDetectorFactory detectors,
-      int queueCapacity) {
+      int queueCapacity,
+      int mailboxCapacity) {
     config = ConfigLoader.load(settings, 2);
     inference = new InferenceScheduler(recognizer, queueCapacity);
     registry =
@@ -55,7 +56,7 @@ final class SessionFixture implements AutoCloseable {
                     io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"), SttMetrics.noop()),
                 actors,
                 timers,
-                256));
+                mailboxCapacity));
   }
 
   List<OutputMessage> outputs(String sessionId) {

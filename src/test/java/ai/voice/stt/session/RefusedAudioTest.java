@@ -1,0 +1,71 @@
+package ai.voice.stt.session;
+
+import static ai.voice.stt.session.SessionFailureTest.chunk;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.protocol.OutputMessage;
+import ai.voice.stt.protocol.StreamMessage;
+import ai.voice.stt.vad.SpeechDetector;
+import ai.voice.stt.vad.SpeechDetectorFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Audio refused because the session's mailbox was full still takes its place in the session's
+ * timeline: the client is told which stretch was not accepted, the utterance in progress is cut
+ * before the gap, and every later {@code audio_start}/{@code audio_end} stays true to the stream.
+ */
+class RefusedAudioTest {
+  @Test
+  void refusedChunksAreNamedAndCountedInTheTimeline() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    SpeechDetectorFactory stalling =
+        () ->
+            new SpeechDetector() {
+              @Override
+              public boolean isSpeech(short[] frame) {
+                try {
+                  release.await(); // the session is busy until the test lets it go
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                return frame[0] != 0;
+              }
+
+              @Override
+              public void close() {}
+            };
+    try (SessionFixture f =
+        new SessionFixture(Map.of(), new SessionFixture.InstantRecognizer(), stalling, 16, 4)) {
+      String id = "s";
+      f.registry.route(id, StreamMessage.Start.defaults());
+      f.registry.route(id, chunk((short) 1000, 16_000)); // 0-1 s; the actor stalls in its VAD
+      Thread.sleep(200);
+      for (int i = 0; i < 4; i++) {
+        f.registry.route(id, chunk((short) 1000, 16_000)); // 1-5 s fill the mailbox (4)
+      }
+      f.registry.route(id, chunk((short) 1000, 16_000)); // 5-6 s refused
+      f.registry.route(id, chunk((short) 1000, 16_000)); // 6-7 s refused
+      release.countDown();
+      Thread.sleep(200);
+      f.registry.route(id, chunk((short) 0, 16_000)); // 7-8 s, accepted
+      f.registry.route(id, new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(Duration.ofSeconds(10)));
+
+      List<OutputMessage.Error> errors = f.errors(id);
+      assertEquals(1, errors.size(), "one error for the refused stretch: " + f.outputs(id));
+      assertEquals(ErrorCode.OVERLOADED, errors.getFirst().code());
+      assertTrue(errors.getFirst().message().contains("5.00-7.00 s"), errors.getFirst().message());
+      List<OutputMessage.Transcription> results = f.results(id);
+      OutputMessage.Transcription first = results.getFirst();
+      assertEquals(0.0, first.audioStart(), 0.05);
+      assertTrue(first.audioEnd() <= 5.0 + 1e-9, "the utterance ends before the gap: " + first);
+      assertEquals(8.0, results.getLast().audioEnd(), 1e-6, "the timeline counts the gap");
+    }
+  }
+}

@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class JetStreamRouting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JetStreamRouting.class);
-  // A session nobody took within this long is taken by whoever sees it, loaded or not.
-  private static final long CLAIM_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+  // A session nobody took within this long is taken by whoever sees it, loaded or not. Claims land
+  // in milliseconds; the grace only matters when the chosen replica is gone or stalled.
+  private static final long CLAIM_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Connection connection;
   private final SttConfig config;
@@ -82,6 +83,7 @@ public final class JetStreamRouting implements AutoCloseable {
   private final ConcurrentMap<String, MessageConsumer> consumers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
+  private final Placement placement = new Placement(CLAIM_GRACE_NANOS);
   private volatile boolean draining;
 
   /** Whether the server (and this account) has JetStream. */
@@ -273,28 +275,19 @@ public final class JetStreamRouting implements AutoCloseable {
     claim(id, owned);
   }
 
-  /** The least loaded live replica; ties broken by a hash of session and replica (rendezvous). */
+  /**
+   * The replica the placement picks among the live ones (this one counted even if not yet seen).
+   */
   private String chooseFor(String sessionId) {
     Map<String, Integer> loads = view.loads();
-    loads.putIfAbsent(replicaId, sessions.activeSessions());
-    String best = replicaId;
-    long bestScore = Long.MIN_VALUE;
-    int bestLoad = Integer.MAX_VALUE;
-    for (Map.Entry<String, Integer> e : loads.entrySet()) {
-      long score = mix((sessionId + "/" + e.getKey()).hashCode());
-      if (e.getValue() < bestLoad || (e.getValue() == bestLoad && score > bestScore)) {
-        best = e.getKey();
-        bestLoad = e.getValue();
-        bestScore = score;
-      }
+    if (!draining) {
+      loads.putIfAbsent(replicaId, sessions.activeSessions());
     }
-    return best;
-  }
-
-  private static long mix(long x) {
-    x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
-    x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
-    return x ^ (x >>> 33);
+    return placement.choose(
+        sessionId,
+        loads,
+        id -> view.session(id).map(this::ownedByLiveReplica).orElse(false),
+        System.nanoTime());
   }
 
   private boolean ownedByLiveReplica(ClusterView.Owned owned) {

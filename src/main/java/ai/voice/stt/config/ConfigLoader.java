@@ -52,7 +52,10 @@ public final class ConfigLoader {
   public static final Duration DEFAULT_MAX_SESSION_AUDIO = Duration.ofHours(1);
   public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofHours(4);
   private static final Duration LONGEST_SESSION_LIMIT = Duration.ofDays(7);
-  public static final int DEFAULT_QUEUE_CAPACITY = 64;
+  public static final int DEFAULT_QUEUE_CAPACITY = 256;
+  // Two utterances at the 16 s buffer limit: beyond this a session's results are half a minute
+  // late, and its new audio is refused (with an error naming it) until the recognizer catches up.
+  public static final Duration DEFAULT_SESSION_BACKLOG = Duration.ofSeconds(32);
   public static final int DEFAULT_HEALTH_PORT = 8080;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
   // OpenAI's name for its Whisper model; servers that host one model mostly ignore the field.
@@ -188,7 +191,12 @@ public final class ConfigLoader {
     // Several single-threaded workers give ~2x the throughput of one wide worker on 2 cores
     // (ARCHITECTURE.md), so by default every core gets its own worker.
     int workers = env.integer("STT_INFERENCE_WORKERS", Math.max(1, cores / threads), 1, 256);
-    int queue = env.integer("STT_INFERENCE_QUEUE_SIZE", DEFAULT_QUEUE_CAPACITY, 1, 100_000);
+    // Each open session keeps at most one utterance in the queue (the rest wait in the session),
+    // so a queue smaller than the session limit would refuse audio of sessions already admitted.
+    int queue =
+        Math.max(
+            env.integer("STT_INFERENCE_QUEUE_SIZE", DEFAULT_QUEUE_CAPACITY, 1, 1_000_000),
+            env.integer("STT_MAX_SESSIONS", DEFAULT_MAX_SESSIONS, 1, 1_000_000));
     // Off by default: lending idle cores to a call cuts latency at one or two conversations by a
     // fifth, but a call that started wide keeps its threads when others arrive, and at 8
     // sessions on 2 cores that pushed p95 past the 1.5 s capacity line (docs/benchmarks.md).
@@ -337,10 +345,10 @@ public final class ConfigLoader {
   }
 
   private static Limits limits(EnvReader env, Recognition recognition) {
-    // Two waiting utterances per worker: every worker already has a full utterance of extra
-    // latency queued behind the one it is running, so taking on more sessions would slow the
-    // ones in progress.
-    int admissionDefault = Math.min(recognition.queueCapacity(), 2 * recognition.workers());
+    // Two waiting utterances per worker (counted in every session, not only the shared queue):
+    // every worker already has a full utterance of extra latency queued behind the one it is
+    // running, so taking on more sessions would slow the ones in progress.
+    int admissionDefault = 2 * recognition.workers();
     return new Limits(
         env.integer("STT_MAX_SESSIONS", DEFAULT_MAX_SESSIONS, 1, 1_000_000),
         env.integer("STT_MAX_CHUNK_BYTES", DEFAULT_MAX_CHUNK_BYTES, 320, 64 << 20),
@@ -359,7 +367,12 @@ public final class ConfigLoader {
             DEFAULT_MAX_SESSION_DURATION,
             Duration.ofSeconds(1),
             LONGEST_SESSION_LIMIT),
-        env.integer("STT_ADMISSION_QUEUE_DEPTH", admissionDefault, 0, recognition.queueCapacity()));
+        env.integer("STT_ADMISSION_QUEUE_DEPTH", admissionDefault, 0, 1_000_000),
+        env.seconds(
+            "STT_SESSION_BACKLOG_SECONDS",
+            DEFAULT_SESSION_BACKLOG,
+            Duration.ofSeconds(1),
+            LONGEST_SESSION_LIMIT));
   }
 
   private static Operations operations(EnvReader env) {

@@ -231,7 +231,8 @@ public record SttConfig(
       Duration sessionIdleTimeout,
       Duration maxSessionAudio,
       Duration maxSessionDuration,
-      int admissionQueueDepth) {}
+      int admissionQueueDepth,
+      Duration maxSessionBacklog) {}
 
   /** Telemetry, logs and health. */
   public record Operations(

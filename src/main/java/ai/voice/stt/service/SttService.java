@@ -7,6 +7,7 @@ import ai.voice.stt.health.HealthServer;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.Recognizer;
+import ai.voice.stt.session.Backlog;
 import ai.voice.stt.session.OutputPublisher;
 import ai.voice.stt.session.SegmenterSettings;
 import ai.voice.stt.session.SessionEnvironment;
@@ -79,6 +80,7 @@ public final class SttService implements AutoCloseable {
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("session-", 0).factory());
     this.connection =
         NatsConnector.connect(config.nats(), "voice-stt", new NatsOutageRecorder(stats));
+    Backlog backlog = new Backlog();
     OutputPublisher output =
         new CountingPublisher(
             new NatsPublisher(connection, config.nats()), stats, telemetry.metrics());
@@ -94,8 +96,9 @@ public final class SttService implements AutoCloseable {
                 new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
                 actors,
                 timers,
-                MAILBOX_CAPACITY));
-    telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth);
+                MAILBOX_CAPACITY,
+                backlog));
+    telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth, backlog);
     MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());
     if (useJetStream()) {
       this.routing = JetStreamRouting.start(connection, config, sessions, decoder);

@@ -98,6 +98,11 @@ public final class SessionActor {
   private long acceptedFrames;
   private long sequence;
   private long coveredUntil;
+  // Samples in `waiting` (the head included while at the recognizer): this session's backlog.
+  private long backlogSamples;
+  // A run of chunks refused because the backlog was full: where it began and how many.
+  private long refusedFrom = -1;
+  private int refusedChunks;
   private long lastAudioNanos;
   private long lastMessageNanos;
   private ScheduledFuture<?> timer;
@@ -285,6 +290,11 @@ public final class SessionActor {
       return;
     }
     byte[] pcm = chunk.pcm();
+    if (backlogSamples >= backlogLimitSamples()) {
+      refuseForBacklog(pcm.length / normalizer.frameBytes());
+      return;
+    }
+    reportRefusedRun();
     long chunkFrames = pcm.length / normalizer.frameBytes();
     long allowed = maxAudioFrames() - acceptedFrames;
     boolean reachesLimit = chunkFrames >= allowed;
@@ -336,11 +346,8 @@ public final class SessionActor {
       return;
     }
     long sourceFrames = bytes / (2L * settings.channels());
-    long missing = Math.round(sourceFrames * SAMPLE_RATE / settings.sampleRate());
     double from = timeline / SAMPLE_RATE;
-    segmenter.skip(frames.takeRemainder(), missing).ifPresent(this::enqueue);
-    interrupts.reset();
-    timeline += missing;
+    skipAudio(Math.round(sourceFrames * SAMPLE_RATE / settings.sampleRate()));
     error(
         ErrorCode.OVERLOADED,
         String.format(
@@ -351,6 +358,50 @@ public final class SessionActor {
             timeline / SAMPLE_RATE,
             chunks,
             chunks == 1 ? "" : "s"));
+  }
+
+  private long backlogLimitSamples() {
+    return env.limits().maxSessionBacklog().toMillis() * (long) SAMPLE_RATE / 1000;
+  }
+
+  /**
+   * The recognizer is so far behind on this session that taking more audio would only grow the
+   * heap: the chunk is refused, keeps its place in the timeline, and the run of refused chunks is
+   * named to the client once audio is accepted again (or the session ends).
+   */
+  private void refuseForBacklog(long sourceFrames) {
+    if (refusedFrom < 0) {
+      refusedFrom = timeline;
+    }
+    refusedChunks++;
+    skipAudio(Math.round(sourceFrames * SAMPLE_RATE / settings.sampleRate()));
+  }
+
+  private void reportRefusedRun() {
+    if (refusedFrom < 0) {
+      return;
+    }
+    error(
+        ErrorCode.OVERLOADED,
+        String.format(
+            Locale.ROOT,
+            "audio %.2f-%.2f s (%d chunk%s) was not accepted: %.0f s of this session's audio was"
+                + " waiting for the recognizer (STT_SESSION_BACKLOG_SECONDS); send less audio or"
+                + " use a replica with capacity",
+            refusedFrom / SAMPLE_RATE,
+            timeline / SAMPLE_RATE,
+            refusedChunks,
+            refusedChunks == 1 ? "" : "s",
+            env.limits().maxSessionBacklog().toMillis() / 1000.0));
+    refusedFrom = -1;
+    refusedChunks = 0;
+  }
+
+  /** Audio that will never arrive: the utterance in progress ends before it, the timeline moves. */
+  private void skipAudio(long missing) {
+    segmenter.skip(frames.takeRemainder(), missing).ifPresent(this::enqueue);
+    interrupts.reset();
+    timeline += missing;
   }
 
   /** The session's audio limit in sample frames of its own format. */
@@ -387,6 +438,7 @@ public final class SessionActor {
     if (phase != Phase.OPEN) {
       return;
     }
+    reportRefusedRun();
     flushUtterance();
     phase = Phase.CLOSING;
     endReason = reason;
@@ -396,7 +448,20 @@ public final class SessionActor {
 
   private void enqueue(Segment segment) {
     waiting.addLast(new Pending(segment, System.nanoTime()));
+    backlogSamples += segment.samples().length;
+    env.backlog().queued(segment.samples().length);
     recognizeNext();
+  }
+
+  /** The session leaves: what it still had waiting leaves the replica's backlog with it. */
+  private void dropWaiting() {
+    boolean head = true;
+    for (Pending p : waiting) {
+      env.backlog().done(p.segment().samples().length, !(head && recognizing));
+      head = false;
+    }
+    waiting.clear();
+    backlogSamples = 0;
   }
 
   private void recognizeNext() {
@@ -405,6 +470,7 @@ public final class SessionActor {
     }
     Segment segment = waiting.peekFirst().segment();
     recognizing = true;
+    env.backlog().submitted();
     if (!segment.hasVoice()) {
       // The end of an utterance cut by the buffer limit can be pure silence: whisper would
       // invent words for it, so it is finalised with an empty transcript instead.
@@ -426,6 +492,8 @@ public final class SessionActor {
     Pending pending = waiting.pollFirst();
     Segment segment = pending.segment();
     recognizing = false;
+    backlogSamples -= segment.samples().length;
+    env.backlog().done(segment.samples().length, false);
     if (failure != null) {
       reportFailure(pending, submitted, failure);
     } else {
@@ -552,7 +620,7 @@ public final class SessionActor {
               coveredUntil / SAMPLE_RATE));
       phase = Phase.CLOSING;
       endReason = "internal_error";
-      waiting.clear();
+      dropWaiting();
       recognizing = false;
       publishLast();
     } finally {
@@ -600,6 +668,7 @@ public final class SessionActor {
   }
 
   private void stop() {
+    dropWaiting();
     cancelTimer();
     if (detector != null) {
       detector.close();

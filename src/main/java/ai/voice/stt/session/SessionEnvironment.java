@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param actorExecutor runs mailboxes (virtual threads)
  * @param timers the one scheduler for chunk and idle timeouts; its tasks only post to mailboxes
  * @param utterances traces and metrics of each utterance
+ * @param backlog the audio every session has waiting for the recognizer
  */
 public record SessionEnvironment(
     SttConfig.Streaming streaming,
@@ -25,4 +26,5 @@ public record SessionEnvironment(
     UtteranceRecorder utterances,
     Executor actorExecutor,
     ScheduledExecutorService timers,
-    int mailboxCapacity) {}
+    int mailboxCapacity,
+    Backlog backlog) {}

@@ -139,7 +139,8 @@ public final class SessionRegistry {
           ErrorCode.SESSION_LIMIT,
           "the service already has " + env.limits().maxSessions() + " open sessions");
     }
-    int waiting = env.inference().queueDepth();
+    // The shared queue holds one utterance per session; the rest wait in their sessions.
+    int waiting = env.inference().queueDepth() + env.backlog().waitingUtterances();
     int admissionDepth = env.limits().admissionQueueDepth();
     if (admissionDepth > 0 && waiting >= admissionDepth) {
       // Admission control: the workers are behind, so a new session would only slow down the

@@ -96,7 +96,10 @@ public final class SttMetrics {
    * Reports the current sessions and queue depth whenever metrics are collected. The gauges live as
    * long as the telemetry.
    */
-  public void observe(IntSupplier activeSessions, IntSupplier inferenceQueueDepth) {
+  public void observe(
+      IntSupplier activeSessions,
+      IntSupplier inferenceQueueDepth,
+      ai.voice.stt.session.Backlog backlog) {
     meter
         .gaugeBuilder("stt.sessions.active")
         .ofLongs()
@@ -109,6 +112,19 @@ public final class SttMetrics {
         .setUnit("{segment}")
         .setDescription("recognitions waiting for a worker")
         .buildWithCallback(m -> m.record(inferenceQueueDepth.getAsInt()));
+    meter
+        .gaugeBuilder("stt.backlog.utterances")
+        .ofLongs()
+        .setUnit("{segment}")
+        .setDescription(
+            "utterances held in sessions behind their one in the inference queue (with the"
+                + " queue depth, the admission signal)")
+        .buildWithCallback(m -> m.record(backlog.waitingUtterances()));
+    meter
+        .gaugeBuilder("stt.backlog.audio")
+        .setUnit("s")
+        .setDescription("seconds of audio waiting for or at the recognizer in every session")
+        .buildWithCallback(m -> m.record(backlog.seconds()));
   }
 
   public void finalLatency(double seconds) {

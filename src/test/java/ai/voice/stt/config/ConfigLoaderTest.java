@@ -110,22 +110,39 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void admissionControlStartsAtTwoWaitingUtterancesPerWorkerWithinTheQueue() {
+  void admissionControlStartsAtTwoWaitingUtterancesPerWorker() {
     assertEquals(4, ConfigLoader.load(Map.of(), 2).limits().admissionQueueDepth());
-    assertEquals(
-        3,
-        ConfigLoader.load(Map.of("STT_INFERENCE_QUEUE_SIZE", "3"), 8)
-            .limits()
-            .admissionQueueDepth());
+    assertEquals(16, ConfigLoader.load(Map.of(), 8).limits().admissionQueueDepth());
     assertEquals(
         0,
         ConfigLoader.load(Map.of("STT_ADMISSION_QUEUE_DEPTH", "0"), 2)
             .limits()
             .admissionQueueDepth(),
         "0 turns it off");
-    assertMessageNames(
-        "STT_ADMISSION_QUEUE_DEPTH",
-        Map.of("STT_INFERENCE_QUEUE_SIZE", "8", "STT_ADMISSION_QUEUE_DEPTH", "9"));
+  }
+
+  @Test
+  void theInferenceQueueHoldsOneUtteranceOfEveryOpenSession() {
+    assertEquals(256, ConfigLoader.load(Map.of(), 2).recognition().queueCapacity());
+    assertEquals(
+        256,
+        ConfigLoader.load(Map.of("STT_INFERENCE_QUEUE_SIZE", "64"), 2)
+            .recognition()
+            .queueCapacity(),
+        "raised to STT_MAX_SESSIONS");
+    assertEquals(
+        1000,
+        ConfigLoader.load(Map.of("STT_INFERENCE_QUEUE_SIZE", "1000"), 2)
+            .recognition()
+            .queueCapacity());
+  }
+
+  @Test
+  void aSessionsBacklogIsBoundedInAudioSeconds() {
+    assertEquals(
+        java.time.Duration.ofSeconds(32),
+        ConfigLoader.load(Map.of(), 2).limits().maxSessionBacklog());
+    assertMessageNames("STT_SESSION_BACKLOG_SECONDS", Map.of("STT_SESSION_BACKLOG_SECONDS", "0"));
   }
 
   @Test

@@ -27,6 +27,7 @@ final class SessionFixture implements AutoCloseable {
   final SttConfig config;
   final InferenceScheduler inference;
   final SessionRegistry registry;
+  final Backlog backlog = new Backlog();
   private final ExecutorService actors = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
 
@@ -56,7 +57,8 @@ final class SessionFixture implements AutoCloseable {
                     io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"), SttMetrics.noop()),
                 actors,
                 timers,
-                mailboxCapacity));
+                mailboxCapacity,
+                backlog));
   }
 
   List<OutputMessage> outputs(String sessionId) {

@@ -95,7 +95,8 @@ class IngressFuzzTest {
                     io.opentelemetry.api.OpenTelemetry.noop().getTracer("fuzz"), SttMetrics.noop()),
                 actors,
                 timers,
-                16));
+                16,
+                new ai.voice.stt.session.Backlog()));
     IngressHandler ingress = new IngressHandler(new MessageDecoder(MAX_CHUNK_BYTES), registry);
 
     int messages = data.consumeInt(1, 30);

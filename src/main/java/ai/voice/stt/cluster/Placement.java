@@ -1,0 +1,84 @@
+package ai.voice.stt.cluster;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Which replica should take a session: the least loaded live replica, ties broken by a hash of
+ * session and replica (rendezvous hashing). A pure policy, no clock or threads of its own: every
+ * replica runs it on the same messages in the same order (one client connection's messages keep
+ * their order through the cluster) and reaches the same answer, so one replica claims and the
+ * others stand by.
+ *
+ * <p>Claims take a moment to show in every replica's view of the session bucket, so when many
+ * sessions start at once the view alone would send them all to the same "least loaded" replica.
+ * Each decision is therefore remembered and counted as load on the chosen replica until the view
+ * shows the session claimed (or the decision is older than the claim grace and anyone may take the
+ * session). The claim itself is still a compare-and-set in the bucket: the placement only spreads
+ * work, it never decides ownership.
+ */
+final class Placement {
+  private record Decision(String replica, long atNanos) {}
+
+  private final long holdNanos;
+  private final Map<String, Decision> decided = new HashMap<>();
+
+  /**
+   * @param holdNanos how long an unclaimed decision counts as load on its replica
+   */
+  Placement(long holdNanos) {
+    this.holdNanos = holdNanos;
+  }
+
+  /**
+   * The replica for a session, decided once and then remembered while it holds.
+   *
+   * @param loads sessions claimed per live replica that takes work (from the bucket)
+   * @param claimed whether the bucket shows a session owned by a live replica
+   * @param nowNanos the caller's clock
+   */
+  synchronized String choose(
+      String sessionId, Map<String, Integer> loads, Predicate<String> claimed, long nowNanos) {
+    forgetOld(claimed, nowNanos);
+    Decision known = decided.get(sessionId);
+    if (known != null && loads.containsKey(known.replica())) {
+      return known.replica();
+    }
+    Map<String, Integer> load = new TreeMap<>(loads);
+    decided.forEach((id, d) -> load.computeIfPresent(d.replica(), (k, n) -> n + 1));
+    String best = null;
+    long bestScore = Long.MIN_VALUE;
+    int bestLoad = Integer.MAX_VALUE;
+    for (Map.Entry<String, Integer> e : load.entrySet()) {
+      long score = mix((sessionId + "/" + e.getKey()).hashCode());
+      if (e.getValue() < bestLoad || (e.getValue() == bestLoad && score > bestScore)) {
+        best = e.getKey();
+        bestLoad = e.getValue();
+        bestScore = score;
+      }
+    }
+    if (best != null) {
+      decided.put(sessionId, new Decision(best, nowNanos));
+    }
+    return best;
+  }
+
+  /** Decisions still counted as load (for tests and status). */
+  synchronized int pending() {
+    return decided.size();
+  }
+
+  private void forgetOld(Predicate<String> claimed, long nowNanos) {
+    decided
+        .entrySet()
+        .removeIf(e -> nowNanos - e.getValue().atNanos() > holdNanos || claimed.test(e.getKey()));
+  }
+
+  private static long mix(long x) {
+    x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+    x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return x ^ (x >>> 33);
+  }
+}

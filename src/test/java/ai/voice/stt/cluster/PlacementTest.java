@@ -1,0 +1,92 @@
+package ai.voice.stt.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class PlacementTest {
+  private static final long HOLD = 1_000;
+  private static final List<String> REPLICAS = List.of("a", "b", "c");
+
+  private static Map<String, Integer> idle() {
+    Map<String, Integer> loads = new TreeMap<>();
+    REPLICAS.forEach(r -> loads.put(r, 0));
+    return loads;
+  }
+
+  @Test
+  void sessionsStartingTogetherAreSpreadEvenlyBeforeAnyClaimIsVisible() {
+    Placement placement = new Placement(HOLD);
+    Map<String, Integer> counts = new TreeMap<>();
+    for (int i = 0; i < 12; i++) {
+      counts.merge(placement.choose("s" + i, idle(), id -> false, i), 1, Integer::sum);
+    }
+    assertEquals(Map.of("a", 4, "b", 4, "c", 4), counts);
+  }
+
+  @Test
+  void everyReplicaReachesTheSameAnswersOnTheSameMessages() {
+    Placement one = new Placement(HOLD);
+    Placement other = new Placement(HOLD);
+    for (int i = 0; i < 30; i++) {
+      assertEquals(
+          one.choose("s" + i, idle(), id -> false, i),
+          other.choose("s" + i, idle(), id -> false, i));
+    }
+  }
+
+  @Test
+  void aClaimSeenInTheViewReplacesTheDecisionWithoutCountingItTwice() {
+    Placement placement = new Placement(HOLD);
+    String first = placement.choose("s0", idle(), id -> false, 0);
+    // The view now shows s0 claimed by its replica: it counts there once, as a claim.
+    Map<String, Integer> loads = idle();
+    loads.put(first, 1);
+    Set<String> claimed = Set.of("s0");
+    Map<String, Integer> counts = new HashMap<>(loads);
+    for (int i = 1; i < 6; i++) {
+      counts.merge(placement.choose("s" + i, loads, claimed::contains, i), 1, Integer::sum);
+    }
+    assertEquals(Map.of("a", 2, "b", 2, "c", 2), counts);
+    assertEquals(5, placement.pending());
+  }
+
+  @Test
+  void aDecisionIsKeptForTheSessionsLaterMessages() {
+    Placement placement = new Placement(HOLD);
+    String chosen = placement.choose("s", idle(), id -> false, 0);
+    Map<String, Integer> busier = idle();
+    busier.put(chosen, 9);
+    assertEquals(chosen, placement.choose("s", busier, id -> false, 10));
+  }
+
+  @Test
+  void aDecisionNobodyActedOnStopsCountingAfterTheHold() {
+    Placement placement = new Placement(HOLD);
+    String first = placement.choose("s0", idle(), id -> false, 0);
+    String second = placement.choose("s1", idle(), id -> false, 1);
+    assertNotEquals(first, second);
+    // Long after: the unclaimed decisions are forgotten, and s0 is decided afresh.
+    placement.choose("s2", idle(), id -> false, 5 * HOLD);
+    assertEquals(1, placement.pending());
+  }
+
+  @Test
+  void aChosenReplicaThatLeftIsReplacedByALiveOne() {
+    Placement placement = new Placement(HOLD);
+    String chosen = placement.choose("s", idle(), id -> false, 0);
+    Map<String, Integer> without = idle();
+    without.remove(chosen);
+    String again = placement.choose("s", without, id -> false, 1);
+    assertNotEquals(chosen, again);
+    Set<String> live = new HashSet<>(without.keySet());
+    assertEquals(true, live.contains(again));
+  }
+}

@@ -24,6 +24,8 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -64,65 +66,94 @@ public final class SttService implements AutoCloseable {
       throws IOException {
     this.config = config;
     this.telemetry = telemetry;
-    SpeechDetectorFactory detectors =
-        config.streaming().vadEnabled()
-            ? new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness())
-            : SpeechDetectorFactory.everythingIsSpeech();
-    this.inference = new InferenceScheduler(recognizer, config.recognition().queueCapacity());
-    ScheduledThreadPoolExecutor timerThread =
-        new ScheduledThreadPoolExecutor(
-            1, Thread.ofPlatform().name("session-timers").daemon().factory());
-    // A closed session cancels its timer; without this the cancelled task (and the session it
-    // references) would stay queued until its deadline, up to the idle timeout later.
-    timerThread.setRemoveOnCancelPolicy(true);
-    this.timers = timerThread;
-    this.actors =
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("session-", 0).factory());
-    this.connection =
-        NatsConnector.connect(config.nats(), "voice-stt", new NatsOutageRecorder(stats));
-    Backlog backlog = new Backlog();
-    OutputPublisher output =
-        new CountingPublisher(
-            new NatsPublisher(connection, config.nats()), stats, telemetry.metrics());
-    this.sessions =
-        new SessionRegistry(
-            new SessionEnvironment(
-                config.streaming(),
-                config.limits(),
-                SegmenterSettings.from(config.streaming()),
-                detectors,
-                inference,
-                output,
-                new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
-                actors,
-                timers,
-                MAILBOX_CAPACITY,
-                backlog));
-    telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth, backlog);
-    MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());
-    if (useJetStream()) {
-      this.routing = JetStreamRouting.start(connection, config, sessions, decoder);
-      this.dispatcher = null;
-    } else {
-      this.routing = null;
-      this.dispatcher = subscribe(new IngressHandler(decoder, sessions));
+    // What start-up has started so far, undone in reverse when a later step fails (a taken health
+    // port, say): a failed start leaves no subscription, connection or thread behind.
+    List<AutoCloseable> started = new ArrayList<>();
+    started.add(recognizer::close);
+    try {
+      SpeechDetectorFactory detectors =
+          config.streaming().vadEnabled()
+              ? new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness())
+              : SpeechDetectorFactory.everythingIsSpeech();
+      this.inference = new InferenceScheduler(recognizer, config.recognition().queueCapacity());
+      started.set(0, () -> inference.close(Duration.ofSeconds(5))); // frees the recognizer too
+      ScheduledThreadPoolExecutor timerThread =
+          new ScheduledThreadPoolExecutor(
+              1, Thread.ofPlatform().name("session-timers").daemon().factory());
+      // A closed session cancels its timer; without this the cancelled task (and the session it
+      // references) would stay queued until its deadline, up to the idle timeout later.
+      timerThread.setRemoveOnCancelPolicy(true);
+      this.timers = timerThread;
+      started.add(timerThread::shutdownNow);
+      this.actors =
+          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("session-", 0).factory());
+      started.add(actors::shutdownNow);
+      this.connection =
+          NatsConnector.connect(config.nats(), "voice-stt", new NatsOutageRecorder(stats));
+      started.add(connection::close); // its dispatcher and subscription go with it
+      Backlog backlog = new Backlog();
+      OutputPublisher output =
+          new CountingPublisher(
+              new NatsPublisher(connection, config.nats()), stats, telemetry.metrics());
+      this.sessions =
+          new SessionRegistry(
+              new SessionEnvironment(
+                  config.streaming(),
+                  config.limits(),
+                  SegmenterSettings.from(config.streaming()),
+                  detectors,
+                  inference,
+                  output,
+                  new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
+                  actors,
+                  timers,
+                  MAILBOX_CAPACITY,
+                  backlog));
+      telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth, backlog);
+      MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());
+      if (useJetStream()) {
+        this.routing = JetStreamRouting.start(connection, config, sessions, decoder);
+        started.add(routing::close);
+        this.dispatcher = null;
+      } else {
+        this.routing = null;
+        this.dispatcher = subscribe(new IngressHandler(decoder, sessions));
+      }
+      this.controlPlane =
+          new ControlPlane(
+              connection,
+              BuildInfo.version(),
+              Map.of(
+                  "input", config.nats().inputSubscription(),
+                  "output", config.nats().outputSubject("{id}"),
+                  "routing", routingName(),
+                  "replica", replicaName()),
+              this::status);
+      started.add(controlPlane::close);
+      this.guard = new ReplicaGuard(connection, controlPlane.id(), routing == null);
+      started.add(guard::close);
+      this.health =
+          config.operations().healthPort() > 0
+              ? new HealthServer(
+                  config.operations().healthPort(), this::isAlive, this::isReady, this::metricsText)
+              : null;
+    } catch (IOException | RuntimeException e) {
+      undo(started, e);
+      throw e;
     }
-    this.controlPlane =
-        new ControlPlane(
-            connection,
-            BuildInfo.version(),
-            Map.of(
-                "input", config.nats().inputSubscription(),
-                "output", config.nats().outputSubject("{id}"),
-                "routing", routingName(),
-                "replica", replicaName()),
-            this::status);
-    this.guard = new ReplicaGuard(connection, controlPlane.id(), routing == null);
-    this.health =
-        config.operations().healthPort() > 0
-            ? new HealthServer(
-                config.operations().healthPort(), this::isAlive, this::isReady, this::metricsText)
-            : null;
+  }
+
+  private static void undo(List<AutoCloseable> started, Exception failure) {
+    for (AutoCloseable c : started.reversed()) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
   }
 
   /** JetStream routing when configured, or when {@code auto} finds JetStream on the server. */
@@ -164,8 +195,7 @@ public final class SttService implements AutoCloseable {
     try {
       service = new SttService(config, recognizer, telemetry);
     } catch (IOException | RuntimeException e) {
-      recognizer.close(); // nothing has used it yet; the process may go on (tests) or exit
-      telemetry.close();
+      telemetry.close(); // the constructor closed everything it had started, the recognizer too
       throw e;
     }
     log.info(service.banner());

@@ -371,6 +371,7 @@ public final class SttService implements AutoCloseable {
       } else {
         connection.closeDispatcher(dispatcher);
       }
+      sessions.awaitRepliesSent(remaining(deadline));
       connection.flush(remaining(deadline));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds or opens the actor of a session and hands it each message. Any message opens a session that
@@ -17,6 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * maximum; a closed session's actor removes itself.
  */
 public final class SessionRegistry {
+  private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
+  private static final int REPLY_BACKLOG = 10_000;
   private final SessionEnvironment env;
   private final ConcurrentMap<String, SessionActor> sessions = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
@@ -24,9 +29,19 @@ public final class SessionRegistry {
   private final ReentrantLock emptyLock = new ReentrantLock();
   private final Condition becameEmpty = emptyLock.newCondition();
   private volatile boolean accepting = true;
+  // Answers to messages that reached no session, published in order off the caller's thread: the
+  // caller is the NATS dispatcher, and a publish may wait for room in jnats' outgoing queue.
+  private final Mailbox replies;
+  private final AtomicLong repliesDropped = new AtomicLong();
 
   public SessionRegistry(SessionEnvironment env) {
     this.env = env;
+    this.replies =
+        new Mailbox(
+            env.actorExecutor(),
+            REPLY_BACKLOG,
+            "(replies)",
+            failure -> log.warn("an error reply was not published: {}", failure.toString()));
   }
 
   public void route(String sessionId, StreamMessage message) {
@@ -167,11 +182,38 @@ public final class SessionRegistry {
     }
   }
 
-  /** Publishes an error for a message that never reached a session. */
+  /**
+   * Publishes an error for a message that never reached a session. Never waits: the reply is queued
+   * and published in order on another thread. If NATS is so far behind that {@value #REPLY_BACKLOG}
+   * replies wait, later ones are dropped and counted (the clients could not be reached anyway).
+   */
   public void reject(String sessionId, ErrorCode code, String message) {
-    env.output()
-        .publish(
-            new OutputMessage.Error(sessionId, code, message, System.currentTimeMillis() / 1000.0));
+    OutputMessage.Error error =
+        new OutputMessage.Error(sessionId, code, message, System.currentTimeMillis() / 1000.0);
+    if (!replies.offer(() -> env.output().publish(error))) {
+      if (repliesDropped.incrementAndGet() % 1_000 == 1) {
+        log.warn(
+            "{} error replies dropped: NATS is not taking output ({} waiting)",
+            repliesDropped.get(),
+            REPLY_BACKLOG);
+      }
+    }
+  }
+
+  /**
+   * Waits until the error replies queued so far are handed to NATS (before a shutdown flushes it).
+   *
+   * @return false when they were not within the timeout
+   */
+  public boolean awaitRepliesSent(Duration timeout) throws InterruptedException {
+    java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+    replies.post(sent::countDown);
+    return sent.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Error replies dropped because NATS took no output for a long while. */
+  public long repliesDropped() {
+    return repliesDropped.get();
   }
 
   public int activeSessions() {

@@ -20,6 +20,12 @@ public final class NatsConnector {
   private static final Logger log = LoggerFactory.getLogger(NatsConnector.class);
   // Results published during a reconnect are buffered, not lost (jnats default is 8 MiB).
   private static final long RECONNECT_BUFFER_BYTES = 64L << 20;
+  // jnats also bounds its outgoing queue by message count (5,000 by default; a publish then waits
+  // and fails), and that bound is reached first: results are 0.2-0.6 KB (measured: 557 bytes for
+  // a two-line final, 326 for an empty last result, 220 for an error), so 5,000 of them are about
+  // 3 MiB. 100,000 messages of ~0.6 KB match the byte bound: at 256 sessions that is about ten
+  // minutes of results (OutageBufferTest publishes 20,000 during an outage and finds all).
+  private static final int OUTGOING_QUEUE_MESSAGES = 100_000;
 
   private NatsConnector() {}
 
@@ -39,6 +45,7 @@ public final class NatsConnector {
             .maxReconnects(-1)
             .reconnectWait(Duration.ofMillis(500))
             .reconnectBufferSize(RECONNECT_BUFFER_BYTES)
+            .maxMessagesInOutgoingQueue(OUTGOING_QUEUE_MESSAGES)
             .connectionListener(new LoggingListener(observer))
             .errorListener(logErrors());
     Options options = secure(builder, nats.security()).build();

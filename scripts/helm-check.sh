@@ -90,13 +90,22 @@ assert "STT_REPLICA_ID is the pod name (downward API)" '
 rid = env.get("STT_REPLICA_ID")
 ref = (rid or {}).get("valueFrom", {}).get("fieldRef", {})
 ref.get("fieldPath") == "metadata.name" or fail(f"STT_REPLICA_ID: {rid}")'
-assert "routing settings rendered (STT_ROUTING, stream, bucket, lease TTL)" '
-want = {"STT_ROUTING": "auto", "STT_JETSTREAM_STREAM": "VOICE_STT_AUDIO",
+assert "default values (2 replicas, HPA): JetStream routing required, stream, bucket, lease TTL" '
+want = {"STT_ROUTING": "jetstream", "STT_JETSTREAM_STREAM": "VOICE_STT_AUDIO",
         "STT_JETSTREAM_BUCKET": "voice-stt-sessions", "STT_LEASE_TTL": "3s"}
 got = {k: data.get(k) for k in want}
 got == want or fail(f"{got}")'
+assert "one replica without HPA keeps routing auto (a plain dev server works)" '
+data.get("STT_ROUTING") == "auto" or fail(data.get("STT_ROUTING"))' \
+  --set replicaCount=1 --set autoscaling.enabled=false
 assert "routing.mode=jetstream is passed on" '
 data.get("STT_ROUTING") == "jetstream" or fail(data.get("STT_ROUTING"))' --set routing.mode=jetstream
+plain2=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" --set routing.mode=plain 2>&1 || true)
+if [[ $plain2 == *"transcribes every session once per replica"* ]]; then
+  passed=$((passed + 1)); log "ok: routing.mode=plain with 2 replicas is refused"
+else
+  failed=$((failed + 1)); log "FAILED: routing.mode=plain with 2 replicas is not refused"
+fi
 bogus=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" --set routing.mode=bogus 2>&1 || true)
 if [[ $bogus == *"routing.mode must be auto, jetstream or plain"* ]]; then
   passed=$((passed + 1)); log "ok: routing.mode=bogus is refused"

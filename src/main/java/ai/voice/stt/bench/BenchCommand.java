@@ -81,6 +81,20 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--audio-ctx", defaultValue = "auto", description = "auto, full or frames")
   String audioCtx;
 
+  @Option(
+      names = "--routing",
+      defaultValue = "plain",
+      description =
+          "plain: the service subscribes to the input (one replica); jetstream: the input goes"
+              + " through a stream and per-session claims, as with several replicas (needs a"
+              + " nats-server with JetStream, 2.11+: --nats-server)")
+  String routing;
+
+  @Option(
+      names = "--nats-server",
+      description = "nats-server binary (default: $STT_NATS_SERVER, else nats-server on PATH)")
+  String natsServer;
+
   @Option(names = "--out", defaultValue = "target/bench/bench.json")
   Path out;
 
@@ -136,20 +150,23 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("utterances_per_session", utterancesPerSession);
     report.put("pause_seconds", pause);
     report.put("service_java_opts", serviceJavaOpts);
+    report.put("routing", routing);
 
     List<Map<String, Object>> levels = new ArrayList<>();
     int port = freePort();
+    Path store = Files.createTempDirectory("stt-bench-js-");
     try (ChildProcess nats =
-        new ChildProcess(
-            List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port)),
-            Map.of(),
-            "Server is ready")) {
+        new ChildProcess(natsCommand(port, store), Map.of(), "Server is ready")) {
       nats.awaitReady(Duration.ofSeconds(10));
       String url = "nats://127.0.0.1:" + port;
       for (int n : sessionCounts) {
-        Map<String, Object> level = runLevel(url, n, corpus, workerCount);
+        Map<String, Object> level = runLevel(url, n, corpus, workerCount, nats);
         levels.add(level);
         printLevel(level);
+      }
+    } finally {
+      try (var files = Files.walk(store)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
     report.put("load", levels);
@@ -192,8 +209,25 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  private List<String> natsCommand(int port, Path store) {
+    String binary = natsServer;
+    if (binary == null) {
+      String fromEnv = System.getenv("STT_NATS_SERVER");
+      binary = fromEnv == null || fromEnv.isBlank() ? "nats-server" : fromEnv;
+    }
+    List<String> command =
+        new ArrayList<>(List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port)));
+    if (routing.equals("jetstream")) {
+      command.addAll(List.of("-js", "-sd", store.toString()));
+    } else if (!routing.equals("plain")) {
+      throw new IllegalArgumentException("--routing must be plain or jetstream, not " + routing);
+    }
+    return command;
+  }
+
   private Map<String, Object> runLevel(
-      String natsUrl, int n, List<Corpus.Recording> corpus, int workerCount) throws Exception {
+      String natsUrl, int n, List<Corpus.Recording> corpus, int workerCount, ChildProcess nats)
+      throws Exception {
     List<Conversation> conversations = new ArrayList<>();
     for (int s = 0; s < n; s++) {
       List<Corpus.Recording> picks = new ArrayList<>();
@@ -213,11 +247,20 @@ public final class BenchCommand implements Callable<Integer> {
         double endpoint = ConfigLoader.DEFAULT_ENDPOINT_SILENCE.toMillis() / 1000.0;
         LoadRun load = new LoadRun(client, endpoint, 0.21);
         double cpuBefore = service.cpuSeconds();
+        double natsCpuBefore = nats.cpuSeconds();
         long start = System.nanoTime();
         List<LoadRun.SessionOutcome> outcomes = load.run(conversations, Duration.ofSeconds(300));
         double wall = (System.nanoTime() - start) / 1e9;
         double cpu = service.cpuSeconds() - cpuBefore;
-        return summarize(n, conversations, outcomes, wall, cpu, service.peakRssMiB());
+        Map<String, Object> level =
+            summarize(n, conversations, outcomes, wall, cpu, service.peakRssMiB());
+        double audio = conversations.stream().mapToDouble(c -> c.clip().seconds()).sum();
+        double chunks = audio / 0.02;
+        level.put("nats_server_cpu_percent", 100 * (nats.cpuSeconds() - natsCpuBefore) / wall);
+        // CPU per 20 ms chunk, service and nats-server together: what routing adds per chunk.
+        level.put(
+            "cpu_microseconds_per_chunk", 1e6 * (cpu + nats.cpuSeconds() - natsCpuBefore) / chunks);
+        return level;
       } finally {
         connection.close();
       }
@@ -234,6 +277,7 @@ public final class BenchCommand implements Callable<Integer> {
     env.put("STT_WHISPER_AUDIO_CTX", audioCtx);
     env.put("STT_HEALTH_PORT", "0");
     env.put("STT_MAX_SESSIONS", Integer.toString(Math.max(256, sessions)));
+    env.put("STT_ROUTING", routing);
     return env;
   }
 
@@ -450,7 +494,7 @@ public final class BenchCommand implements Callable<Integer> {
     Map<?, ?> inf = (Map<?, ?>) l.get("inference");
     Map<?, ?> queue = (Map<?, ?>) l.get("queue");
     System.out.printf(
-        "N=%-3d utt=%-4d final p50/p95/p99 %.2f/%.2f/%.2f s | after-endpoint p50 %.2f s | inference p50 %.2f s | queue p95 %.2f s | %.1f audio s/s | CPU %.0f%% | RSS %.0f MiB | errors %s lost %s WER %.1f%%%n",
+        "N=%-3d utt=%-4d final p50/p95/p99 %.2f/%.2f/%.2f s | after-endpoint p50 %.2f s | inference p50 %.2f s | queue p95 %.2f s | %.1f audio s/s | CPU %.0f%% + nats %.1f%% | RSS %.0f MiB | errors %s lost %s WER %.1f%%%n",
         l.get("sessions"),
         l.get("utterances"),
         fin.get("p50"),
@@ -461,6 +505,7 @@ public final class BenchCommand implements Callable<Integer> {
         queue.get("p95"),
         l.get("audio_seconds_per_second"),
         l.get("cpu_percent"),
+        l.get("nats_server_cpu_percent"),
         l.get("peak_rss_mib"),
         l.get("errors"),
         l.get("lost_results"),

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Optional;
 
-/** A session checkpoint as the JSON value of its KV key (readable with {@code nats kv get}). */
+/**
+ * The JSON values of the routing buckets (readable with {@code nats kv get}): a session's
+ * checkpoint, and a replica's heartbeat.
+ */
 final class CheckpointCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,6 +65,30 @@ final class CheckpointCodec {
         settings,
         n.path("received_audio").asBoolean(),
         n.path("opened_ms").asLong(System.currentTimeMillis()));
+  }
+
+  /** A replica's heartbeat: how many sessions it holds and whether it is handing them over. */
+  record Heartbeat(String replica, int sessions, boolean draining) {}
+
+  static byte[] encode(Heartbeat h) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("replica", h.replica());
+    node.put("sessions", h.sessions());
+    node.put("draining", h.draining());
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode a heartbeat", e);
+    }
+  }
+
+  static Heartbeat decodeHeartbeat(String key, byte[] value) throws IOException {
+    JsonNode n = JSON.readTree(value);
+    if (n == null || !n.isObject()) {
+      throw new IOException("a replica heartbeat must be a JSON object");
+    }
+    return new Heartbeat(
+        n.path("replica").asText(key), n.path("sessions").asInt(), n.path("draining").asBoolean());
   }
 
   private static Optional<String> text(JsonNode n, String field) {

@@ -95,10 +95,12 @@ final class ClusterView implements AutoCloseable {
           replicas.remove(id);
           return;
         }
-        boolean draining =
-            new String(entry.getValue(), java.nio.charset.StandardCharsets.UTF_8)
-                .contains("\"draining\":true");
-        replicas.put(id, new Replica(id, draining, System.nanoTime()));
+        try {
+          boolean draining = CheckpointCodec.decodeHeartbeat(id, entry.getValue()).draining();
+          replicas.put(id, new Replica(id, draining, System.nanoTime()));
+        } catch (IOException e) {
+          log.warn("replica key {} holds no heartbeat: {}", id, e.getMessage());
+        }
       }
 
       @Override

@@ -26,7 +26,6 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -442,16 +441,11 @@ public final class JetStreamRouting implements AutoCloseable {
   }
 
   private void heartbeat() {
-    String value =
-        "{\"replica\":\""
-            + replicaId
-            + "\",\"sessions\":"
-            + sessions.activeSessions()
-            + ",\"draining\":"
-            + draining
-            + "}";
+    byte[] value =
+        CheckpointCodec.encode(
+            new CheckpointCodec.Heartbeat(replicaId, sessions.activeSessions(), draining));
     try {
-      replicaBucket.put(replicaId, value.getBytes(StandardCharsets.UTF_8));
+      replicaBucket.put(replicaId, value);
     } catch (IOException | JetStreamApiException e) {
       log.warn("replica {}: heartbeat not written: {}", replicaId, e.getMessage());
     }

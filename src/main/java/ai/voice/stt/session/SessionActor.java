@@ -36,6 +36,8 @@ public final class SessionActor {
   private static final double SAMPLE_RATE = AudioNormalizer.TARGET_RATE;
   // A gap of 300 ms forgets a voiced burst for the interrupt rule.
   private static final int INTERRUPT_RESET_FRAMES = 10;
+  // The owner field of checkpoints this actor commits; the lease fills in the replica's id.
+  private static final String OWNED = "*";
   private static final InferenceScheduler.Outcome NOTHING_HEARD =
       new InferenceScheduler.Outcome(new Transcript("", List.of(), Optional.empty(), 0), 0);
 
@@ -675,9 +677,6 @@ public final class SessionActor {
     }
     onClosed.accept(this);
   }
-
-  // The owner field of checkpoints this actor commits; the lease fills in the replica's id.
-  private static final String OWNED = "*";
 
   /** Records progress before an output leaves; false (and the session is gone) when fenced. */
   private boolean commitProgress() {

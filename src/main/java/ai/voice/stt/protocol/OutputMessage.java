@@ -12,29 +12,130 @@ public sealed interface OutputMessage {
 
   /**
    * A transcription result. Results of a session cover disjoint, consecutive stretches of its
-   * audio; {@code endOfStream} marks the single last one.
+   * audio; the single last one has an {@code endReason} (the wire's {@code end_of_stream}). Built
+   * only through the named factories, so the kind of a result is a word, not a pair of adjacent
+   * booleans in a long positional list.
    */
-  record Transcription(
-      String sessionId,
-      String transcript,
-      long sequence,
-      boolean isPartial,
-      boolean isFinal,
-      double timestamp,
-      Optional<String> speakerId,
-      boolean hasVoiceActivity,
-      SessionState state,
-      double audioStart,
-      double audioEnd,
-      Optional<String> language,
-      double processingTime,
-      double queueTime,
-      List<TimedText> segments,
-      boolean endOfStream,
-      Optional<String> endReason)
+  record Transcription(Header header, Heard heard, Kind kind, Optional<String> endReason)
       implements OutputMessage {
-    public Transcription {
-      segments = List.copyOf(segments);
+
+    /**
+     * What a result is. {@code FINAL}: the utterance ended (end-pointing silence, chunk timeout or
+     * the session's end); {@code BUFFER_CUT}: the utterance reached the buffer limit and was cut
+     * there, committed, and goes on in the next result (the wire's {@code is_partial}: not an
+     * interim hypothesis).
+     */
+    public enum Kind {
+      FINAL,
+      BUFFER_CUT
+    }
+
+    /** Where a result stands: its session, place in the sequence and in the session's audio. */
+    public record Header(
+        String sessionId,
+        long sequence,
+        double timestamp,
+        Optional<String> speakerId,
+        SessionState state,
+        double audioStart,
+        double audioEnd) {}
+
+    /** What was heard in the covered audio. */
+    public record Heard(
+        String transcript,
+        boolean hasVoiceActivity,
+        Optional<String> language,
+        double processingTime,
+        double queueTime,
+        List<TimedText> segments) {
+      public Heard {
+        segments = List.copyOf(segments);
+      }
+
+      /** Nothing was recognised (no audio, or silence): an empty transcript. */
+      public static Heard nothing(Optional<String> language) {
+        return new Heard("", false, language, 0, 0, List.of());
+      }
+    }
+
+    /** The utterance ended; its words are final. */
+    public static Transcription utteranceFinal(Header header, Heard heard) {
+      return new Transcription(header, heard, Kind.FINAL, Optional.empty());
+    }
+
+    /** The utterance reached the buffer limit: committed up to here, it goes on. */
+    public static Transcription bufferCut(Header header, Heard heard) {
+      return new Transcription(header, heard, Kind.BUFFER_CUT, Optional.empty());
+    }
+
+    /** The session's last result (its utterance, if any, ended with it), with why it ended. */
+    public static Transcription endOfStream(Header header, Heard heard, String endReason) {
+      return new Transcription(header, heard, Kind.FINAL, Optional.of(endReason));
+    }
+
+    @Override
+    public String sessionId() {
+      return header.sessionId();
+    }
+
+    public long sequence() {
+      return header.sequence();
+    }
+
+    public double timestamp() {
+      return header.timestamp();
+    }
+
+    public Optional<String> speakerId() {
+      return header.speakerId();
+    }
+
+    public SessionState state() {
+      return header.state();
+    }
+
+    public double audioStart() {
+      return header.audioStart();
+    }
+
+    public double audioEnd() {
+      return header.audioEnd();
+    }
+
+    public String transcript() {
+      return heard.transcript();
+    }
+
+    public boolean hasVoiceActivity() {
+      return heard.hasVoiceActivity();
+    }
+
+    public Optional<String> language() {
+      return heard.language();
+    }
+
+    public double processingTime() {
+      return heard.processingTime();
+    }
+
+    public double queueTime() {
+      return heard.queueTime();
+    }
+
+    public List<TimedText> segments() {
+      return heard.segments();
+    }
+
+    public boolean isPartial() {
+      return kind == Kind.BUFFER_CUT;
+    }
+
+    public boolean isFinal() {
+      return kind == Kind.FINAL;
+    }
+
+    public boolean endOfStream() {
+      return endReason.isPresent();
     }
   }
 

@@ -572,26 +572,33 @@ public final class SessionActor {
         transcript.segments().stream()
             .map(s -> new OutputMessage.TimedText(s.text(), s.start() + offset, s.end() + offset))
             .toList();
+    OutputMessage.Transcription.Header header = header(number, start, end);
+    OutputMessage.Transcription.Heard heard =
+        new OutputMessage.Transcription.Heard(
+            transcript.text(),
+            segment.hasVoice(),
+            transcript.language().or(settings::language),
+            transcript.processingSeconds(),
+            outcome.queueSeconds(),
+            segments);
     env.output()
         .publish(
-            new OutputMessage.Transcription(
-                id,
-                transcript.text(),
-                number,
-                !segment.isFinal(),
-                segment.isFinal(),
-                nowSeconds(),
-                settings.speakerId(),
-                segment.hasVoice(),
-                state,
-                start / SAMPLE_RATE,
-                end / SAMPLE_RATE,
-                transcript.language().or(settings::language),
-                transcript.processingSeconds(),
-                outcome.queueSeconds(),
-                segments,
-                endOfStream,
-                endOfStream ? Optional.of(endReason) : Optional.empty()));
+            endOfStream
+                ? OutputMessage.Transcription.endOfStream(header, heard, endReason)
+                : segment.isFinal()
+                    ? OutputMessage.Transcription.utteranceFinal(header, heard)
+                    : OutputMessage.Transcription.bufferCut(header, heard));
+  }
+
+  private OutputMessage.Transcription.Header header(long number, long start, long end) {
+    return new OutputMessage.Transcription.Header(
+        id,
+        number,
+        nowSeconds(),
+        settings.speakerId(),
+        state,
+        start / SAMPLE_RATE,
+        end / SAMPLE_RATE);
   }
 
   /** Once closing and nothing is left at the recognizer, publish the empty last result. */
@@ -642,24 +649,10 @@ public final class SessionActor {
     }
     env.output()
         .publish(
-            new OutputMessage.Transcription(
-                id,
-                "",
-                number,
-                false,
-                true,
-                nowSeconds(),
-                settings.speakerId(),
-                false,
-                state,
-                start / SAMPLE_RATE,
-                end / SAMPLE_RATE,
-                settings.language(),
-                0.0,
-                0.0,
-                List.of(),
-                true,
-                Optional.of(endReason)));
+            OutputMessage.Transcription.endOfStream(
+                header(number, start, end),
+                OutputMessage.Transcription.Heard.nothing(settings.language()),
+                endReason));
     close();
   }
 

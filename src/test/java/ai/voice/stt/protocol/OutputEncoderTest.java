@@ -17,24 +17,23 @@ class OutputEncoderTest {
     Map<String, Object> m =
         Msgpack.unpackMap(
             encoder.encode(
-                new OutputMessage.Transcription(
-                    "s1",
-                    "hello world",
-                    3,
-                    false,
-                    true,
-                    1700000000.5,
-                    Optional.of("alice"),
-                    true,
-                    SessionState.LISTENING,
-                    1.0,
-                    2.5,
-                    Optional.of("en"),
-                    0.12,
-                    0.03,
-                    List.of(new OutputMessage.TimedText("hello world", 1.0, 2.4)),
-                    true,
-                    Optional.of("end"))));
+                OutputMessage.Transcription.endOfStream(
+                    new OutputMessage.Transcription.Header(
+                        "s1",
+                        3,
+                        1700000000.5,
+                        Optional.of("alice"),
+                        SessionState.LISTENING,
+                        1.0,
+                        2.5),
+                    new OutputMessage.Transcription.Heard(
+                        "hello world",
+                        true,
+                        Optional.of("en"),
+                        0.12,
+                        0.03,
+                        List.of(new OutputMessage.TimedText("hello world", 1.0, 2.4))),
+                    "end")));
     assertEquals("transcription", m.get("type"));
     assertEquals("s1", m.get("session_id"));
     assertEquals("hello world", m.get("transcript"));
@@ -61,24 +60,12 @@ class OutputEncoderTest {
     Map<String, Object> m =
         Msgpack.unpackMap(
             encoder.encode(
-                new OutputMessage.Transcription(
-                    "s1",
-                    "",
-                    0,
-                    true,
-                    false,
-                    1.0,
-                    Optional.empty(),
-                    false,
-                    SessionState.RESPONDING,
-                    0,
-                    1,
-                    Optional.empty(),
-                    0,
-                    0,
-                    List.of(),
-                    false,
-                    Optional.empty())));
+                OutputMessage.Transcription.bufferCut(
+                    new OutputMessage.Transcription.Header(
+                        "s1", 0, 1.0, Optional.empty(), SessionState.RESPONDING, 0, 1),
+                    OutputMessage.Transcription.Heard.nothing(Optional.empty()))));
+    assertEquals(true, m.get("is_partial"), "a buffer cut is the wire's is_partial");
+    assertEquals(false, m.get("is_final"));
     assertFalse(m.containsKey("speaker_id"));
     assertFalse(m.containsKey("language"));
     assertFalse(m.containsKey("end_of_stream"));

@@ -88,23 +88,13 @@ class ServiceStatsTest {
   }
 
   private static OutputMessage.Transcription result(Optional<String> endReason) {
-    return new OutputMessage.Transcription(
-        "s",
-        "",
-        0,
-        false,
-        true,
-        0,
-        Optional.empty(),
-        false,
-        SessionState.LISTENING,
-        0,
-        0,
-        Optional.empty(),
-        0,
-        0,
-        List.of(),
-        endReason.isPresent(),
-        endReason);
+    OutputMessage.Transcription.Header header =
+        new OutputMessage.Transcription.Header(
+            "s", 0, 0, Optional.empty(), SessionState.LISTENING, 0, 0);
+    OutputMessage.Transcription.Heard nothing =
+        OutputMessage.Transcription.Heard.nothing(Optional.empty());
+    return endReason
+        .map(reason -> OutputMessage.Transcription.endOfStream(header, nothing, reason))
+        .orElseGet(() -> OutputMessage.Transcription.utteranceFinal(header, nothing));
   }
 }

@@ -80,7 +80,7 @@ public final class SessionActor {
   // Chunks refused at a full mailbox since the session last accounted for them (transport thread).
   private final Refused refused = new Refused();
   private final SessionLease lease;
-  private final long openedNanos;
+  private final SessionDeadlines deadlines;
   private final long openedEpochMillis;
   // Replayed input up to this stream sequence was applied by a previous owner (checkpoint).
   private final long replayedUntil;
@@ -105,8 +105,6 @@ public final class SessionActor {
   // A run of chunks refused because the backlog was full: where it began and how many.
   private long refusedFrom = -1;
   private int refusedChunks;
-  private long lastAudioNanos;
-  private long lastMessageNanos;
   private ScheduledFuture<?> timer;
 
   SessionActor(String id, SessionEnvironment env, Consumer<SessionActor> onClosed) {
@@ -135,10 +133,14 @@ public final class SessionActor {
         new InterruptDetector(
             SegmenterSettings.frames(env.streaming().interruptMinSpeech()), INTERRUPT_RESET_FRAMES);
     this.openedEpochMillis = from.openedEpochMillis();
-    this.openedNanos =
-        System.nanoTime()
-            - TimeUnit.MILLISECONDS.toNanos(
-                Math.max(0, System.currentTimeMillis() - from.openedEpochMillis()));
+    this.deadlines =
+        new SessionDeadlines(
+            env.streaming().chunkTimeout(),
+            env.limits().sessionIdleTimeout(),
+            env.limits().maxSessionDuration(),
+            System.nanoTime()
+                - TimeUnit.MILLISECONDS.toNanos(
+                    Math.max(0, System.currentTimeMillis() - from.openedEpochMillis())));
     this.replayedUntil = from.lastSeq();
     this.lastSeq = from.lastSeq();
     this.resumeFrom = new Mark(from.resumeSeq(), from.timeline(), from.acceptedFrames());
@@ -234,7 +236,7 @@ public final class SessionActor {
       error(ErrorCode.SESSION_CLOSING, "session is closing; start a new session id");
       return;
     }
-    lastMessageNanos = System.nanoTime();
+    deadlines.messageAt(System.nanoTime());
     if (replayed
         && (message instanceof StreamMessage.Start
             || message instanceof StreamMessage.StateChange)) {
@@ -307,7 +309,7 @@ public final class SessionActor {
     acceptedFrames += accepted;
     env.utterances().metrics().audioInput(accepted / (double) settings.sampleRate());
     receivedAudio = true;
-    lastAudioNanos = System.nanoTime();
+    deadlines.audioAt(System.nanoTime());
     if (currentSeq > 0) {
       marks.addLast(new Mark(currentSeq, timeline, acceptedFrames - accepted));
     }
@@ -726,10 +728,7 @@ public final class SessionActor {
   /** One timer per session: armed for the nearest deadline, re-armed when it fires. */
   private void armTimer() {
     if (timer == null) {
-      long lifeLeft = lifeLeftNanos(System.nanoTime());
-      schedule(
-          Math.min(
-              Math.min(env.streaming().chunkTimeout().toNanos(), idleTimeoutNanos()), lifeLeft));
+      schedule(deadlines.firstCheckInNanos(System.nanoTime()));
     }
   }
 
@@ -744,42 +743,27 @@ public final class SessionActor {
     if (phase != Phase.OPEN) {
       return;
     }
-    long now = System.nanoTime();
-    long lifeLeft = lifeLeftNanos(now);
-    if (lifeLeft <= 0) {
-      error(
-          ErrorCode.SESSION_DURATION_LIMIT,
-          String.format(
-              Locale.ROOT,
-              "the session reached its limit of %.0f s open; what it sent is transcribed and the"
-                  + " session ends",
-              env.limits().maxSessionDuration().toMillis() / 1000.0));
-      end("duration_limit");
-      return;
-    }
-    long idleLeft = idleTimeoutNanos() - (now - lastMessageNanos);
-    if (idleLeft <= 0) {
-      end("idle_timeout");
-      return;
-    }
-    long chunkTimeout = env.streaming().chunkTimeout().toNanos();
-    long chunkLeft = chunkTimeout;
-    if (segmenter.inUtterance()) {
-      chunkLeft = chunkTimeout - (now - lastAudioNanos);
-      if (chunkLeft <= 0) {
-        flushUtterance();
-        chunkLeft = chunkTimeout;
+    SessionDeadlines.Check check = deadlines.check(System.nanoTime(), segmenter.inUtterance());
+    switch (check.due()) {
+      case DURATION_LIMIT -> {
+        error(
+            ErrorCode.SESSION_DURATION_LIMIT,
+            String.format(
+                Locale.ROOT,
+                "the session reached its limit of %.0f s open; what it sent is transcribed and"
+                    + " the session ends",
+                env.limits().maxSessionDuration().toMillis() / 1000.0));
+        end("duration_limit");
+        return;
       }
+      case IDLE_TIMEOUT -> {
+        end("idle_timeout");
+        return;
+      }
+      case FLUSH_UTTERANCE -> flushUtterance();
+      case NOTHING -> {}
     }
-    schedule(Math.min(Math.min(idleLeft, chunkLeft), lifeLeft));
-  }
-
-  private long lifeLeftNanos(long now) {
-    return env.limits().maxSessionDuration().toNanos() - (now - openedNanos);
-  }
-
-  private long idleTimeoutNanos() {
-    return env.limits().sessionIdleTimeout().toNanos();
+    schedule(check.nextInNanos());
   }
 
   private void cancelTimer() {

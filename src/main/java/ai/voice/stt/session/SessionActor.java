@@ -10,7 +10,6 @@ import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.telemetry.UtteranceRecorder;
-import ai.voice.stt.vad.SpeechDetector;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
@@ -74,7 +73,6 @@ public final class SessionActor {
   private final Consumer<SessionActor> onClosed;
   private final Segmenter segmenter;
   private final InterruptDetector interrupts;
-  private final FrameAssembler frames = new FrameAssembler(SpeechDetector.FRAME_SAMPLES);
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private final ArrayDeque<Mark> marks = new ArrayDeque<>();
   // Chunks refused at a full mailbox since the session last accounted for them (transport thread).
@@ -87,10 +85,8 @@ public final class SessionActor {
   private Mark resumeFrom;
   private long currentSeq;
   private long lastSeq;
-  private long timeline;
   private boolean handingOver;
-  private SpeechDetector detector;
-  private AudioNormalizer normalizer;
+  private final AudioFront audio;
   private StreamMessage.Start settings = StreamMessage.Start.defaults();
   private SessionState state = SessionState.LISTENING;
   private Phase phase = Phase.OPEN;
@@ -144,7 +140,12 @@ public final class SessionActor {
     this.replayedUntil = from.lastSeq();
     this.lastSeq = from.lastSeq();
     this.resumeFrom = new Mark(from.resumeSeq(), from.timeline(), from.acceptedFrames());
-    this.timeline = from.timeline();
+    this.audio =
+        new AudioFront(
+            env.detectors(),
+            from.settings().sampleRate(),
+            from.settings().channels(),
+            from.timeline());
     this.acceptedFrames = from.acceptedFrames();
     this.coveredUntil = from.covered();
     this.sequence = from.sequence();
@@ -262,7 +263,7 @@ public final class SessionActor {
     }
     settings = start;
     state = start.state();
-    normalizer = null; // rebuilt for the new format on the first chunk
+    audio.format(start.sampleRate(), start.channels());
   }
 
   /**
@@ -277,13 +278,7 @@ public final class SessionActor {
   }
 
   private void chunk(StreamMessage.Chunk chunk) {
-    if (normalizer == null) {
-      normalizer = new AudioNormalizer(settings.sampleRate(), settings.channels());
-    }
-    if (detector == null) {
-      detector = env.detectors().create();
-    }
-    if (chunk.pcm().length % normalizer.frameBytes() != 0) {
+    if (chunk.pcm().length % audio.frameBytes() != 0) {
       error(
           ErrorCode.INVALID_PCM_LENGTH,
           "chunk has "
@@ -295,30 +290,27 @@ public final class SessionActor {
     }
     byte[] pcm = chunk.pcm();
     if (backlogSamples >= backlogLimitSamples()) {
-      refuseForBacklog(pcm.length / normalizer.frameBytes());
+      refuseForBacklog(pcm.length / audio.frameBytes());
       return;
     }
     reportRefusedRun();
-    long chunkFrames = pcm.length / normalizer.frameBytes();
+    long chunkFrames = pcm.length / audio.frameBytes();
     long allowed = maxAudioFrames() - acceptedFrames;
     boolean reachesLimit = chunkFrames >= allowed;
     if (chunkFrames > allowed) {
-      pcm = Arrays.copyOf(pcm, Math.toIntExact(allowed * normalizer.frameBytes()));
+      pcm = Arrays.copyOf(pcm, Math.toIntExact(allowed * audio.frameBytes()));
     }
-    long accepted = pcm.length / normalizer.frameBytes();
+    long accepted = pcm.length / audio.frameBytes();
     acceptedFrames += accepted;
     env.utterances().metrics().audioInput(accepted / (double) settings.sampleRate());
     receivedAudio = true;
     deadlines.audioAt(System.nanoTime());
     if (currentSeq > 0) {
-      marks.addLast(new Mark(currentSeq, timeline, acceptedFrames - accepted));
+      marks.addLast(new Mark(currentSeq, audio.timeline(), acceptedFrames - accepted));
     }
-    short[] normalized = normalizer.normalize(pcm);
-    timeline += normalized.length;
-    for (short[] frame : frames.add(normalized)) {
-      boolean speech = detector.isSpeech(frame);
-      detectInterrupt(speech);
-      segmenter.accept(frame, speech).ifPresent(this::enqueue);
+    for (AudioFront.Frame frame : audio.accept(pcm)) {
+      detectInterrupt(frame.speech());
+      segmenter.accept(frame.samples(), frame.speech()).ifPresent(this::enqueue);
     }
     if (reachesLimit) {
       error(
@@ -349,9 +341,8 @@ public final class SessionActor {
     if (phase != Phase.OPEN || handingOver) {
       return;
     }
-    long sourceFrames = bytes / (2L * settings.channels());
-    double from = timeline / SAMPLE_RATE;
-    skipAudio(Math.round(sourceFrames * SAMPLE_RATE / settings.sampleRate()));
+    double from = audio.timeline() / SAMPLE_RATE;
+    skipAudio(audio.timelineSamples(bytes / audio.frameBytes()));
     error(
         ErrorCode.OVERLOADED,
         String.format(
@@ -359,7 +350,7 @@ public final class SessionActor {
             "audio %.2f-%.2f s (%d chunk%s) was not accepted: the session's mailbox was full;"
                 + " send audio no faster than real time",
             from,
-            timeline / SAMPLE_RATE,
+            audio.timeline() / SAMPLE_RATE,
             chunks,
             chunks == 1 ? "" : "s"));
   }
@@ -375,10 +366,10 @@ public final class SessionActor {
    */
   private void refuseForBacklog(long sourceFrames) {
     if (refusedFrom < 0) {
-      refusedFrom = timeline;
+      refusedFrom = audio.timeline();
     }
     refusedChunks++;
-    skipAudio(Math.round(sourceFrames * SAMPLE_RATE / settings.sampleRate()));
+    skipAudio(audio.timelineSamples(sourceFrames));
   }
 
   private void reportRefusedRun() {
@@ -393,7 +384,7 @@ public final class SessionActor {
                 + " waiting for the recognizer (STT_SESSION_BACKLOG_SECONDS); send less audio or"
                 + " use a replica with capacity",
             refusedFrom / SAMPLE_RATE,
-            timeline / SAMPLE_RATE,
+            audio.timeline() / SAMPLE_RATE,
             refusedChunks,
             refusedChunks == 1 ? "" : "s",
             env.limits().maxSessionBacklog().toMillis() / 1000.0));
@@ -403,9 +394,9 @@ public final class SessionActor {
 
   /** Audio that will never arrive: the utterance in progress ends before it, the timeline moves. */
   private void skipAudio(long missing) {
-    segmenter.skip(frames.takeRemainder(), missing).ifPresent(this::enqueue);
+    segmenter.skip(audio.takeRemainder(), missing).ifPresent(this::enqueue);
     interrupts.reset();
-    timeline += missing;
+    audio.skip(missing);
   }
 
   /** The session's audio limit in sample frames of its own format. */
@@ -435,7 +426,7 @@ public final class SessionActor {
   }
 
   private void flushUtterance() {
-    segmenter.flush(frames.takeRemainder()).ifPresent(this::enqueue);
+    segmenter.flush(audio.takeRemainder()).ifPresent(this::enqueue);
   }
 
   private void end(String reason) {
@@ -667,9 +658,7 @@ public final class SessionActor {
   private void stop() {
     dropWaiting();
     cancelTimer();
-    if (detector != null) {
-      detector.close();
-    }
+    audio.close();
     onClosed.accept(this);
   }
 

@@ -1,0 +1,93 @@
+package ai.voice.stt.session;
+
+import ai.voice.stt.audio.AudioNormalizer;
+import ai.voice.stt.vad.SpeechDetector;
+import ai.voice.stt.vad.SpeechDetectorFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The first stage of a session: the client's PCM, in its own rate and channel count, normalised to
+ * 16 kHz mono, cut into 30 ms frames and classified by the VAD, on the session's 16 kHz timeline.
+ * No clock, no threads; the VAD is created with the first audio and freed by {@link #close}.
+ */
+final class AudioFront implements AutoCloseable {
+  /** One 30 ms frame and whether the VAD heard speech in it. */
+  record Frame(short[] samples, boolean speech) {}
+
+  private final SpeechDetectorFactory detectors;
+  private final FrameAssembler frames = new FrameAssembler(SpeechDetector.FRAME_SAMPLES);
+  private SpeechDetector detector;
+  private AudioNormalizer normalizer;
+  private int sampleRate;
+  private int channels;
+  private long timeline;
+
+  /**
+   * @param timeline where the session's 16 kHz timeline stands (non-zero for a session carried on
+   *     from another replica)
+   */
+  AudioFront(SpeechDetectorFactory detectors, int sampleRate, int channels, long timeline) {
+    this.detectors = detectors;
+    this.sampleRate = sampleRate;
+    this.channels = channels;
+    this.timeline = timeline;
+  }
+
+  /** The client's format (a {@code start}); takes effect with the next audio. */
+  void format(int newSampleRate, int newChannels) {
+    sampleRate = newSampleRate;
+    channels = newChannels;
+    normalizer = null;
+  }
+
+  /** Bytes per sample frame in the client's format: a chunk must hold whole ones. */
+  int frameBytes() {
+    return 2 * channels;
+  }
+
+  /** Samples on the 16 kHz timeline that {@code sourceFrames} of the client's audio span. */
+  long timelineSamples(long sourceFrames) {
+    return Math.round(sourceFrames * (double) AudioNormalizer.TARGET_RATE / sampleRate);
+  }
+
+  /** Normalises, frames and classifies the audio; a part-frame waits for the next audio. */
+  List<Frame> accept(byte[] pcm) {
+    if (normalizer == null) {
+      normalizer = new AudioNormalizer(sampleRate, channels);
+    }
+    if (detector == null) {
+      detector = detectors.create();
+    }
+    short[] normalized = normalizer.normalize(pcm);
+    timeline += normalized.length;
+    List<short[]> whole = frames.add(normalized);
+    List<Frame> classified = new ArrayList<>(whole.size());
+    for (short[] frame : whole) {
+      classified.add(new Frame(frame, detector.isSpeech(frame)));
+    }
+    return classified;
+  }
+
+  /** The samples short of a whole frame (they are on the timeline already). */
+  short[] takeRemainder() {
+    return frames.takeRemainder();
+  }
+
+  /** Audio that never arrived moves the timeline past it. */
+  void skip(long samples) {
+    timeline += samples;
+  }
+
+  /** The session's position on its 16 kHz timeline: every sample received or skipped. */
+  long timeline() {
+    return timeline;
+  }
+
+  @Override
+  public void close() {
+    if (detector != null) {
+      detector.close();
+    }
+  }
+}

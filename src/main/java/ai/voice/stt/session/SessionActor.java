@@ -10,7 +10,6 @@ import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.telemetry.UtteranceRecorder;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -23,12 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One session: its audio pipeline, segmentation, interrupt rule and ordered results.
+ * One session: wires its stages to its mailbox. The stages are pure and tested on their own: {@link
+ * AudioFront} (normalise, frame, classify), {@link Segmenter} and {@link InterruptDetector} (the
+ * cutting and barge-in rules), {@link ResultSequencer} (waiting utterances, the one at the
+ * recognizer, sequence numbers, coverage and the replay point) and {@link SessionDeadlines}
+ * (duration, idle and chunk timeouts). The actor adds the session's lifecycle, its limits, the
+ * hand-over between replicas and what it publishes.
  *
  * <p>Every field is touched only by tasks of this session's {@link Mailbox}, one at a time, so
- * there are no locks. Recognition runs elsewhere; its completion comes back as a mailbox task. The
- * session keeps at most one segment at the recognizer and the rest in {@code waiting}, which both
- * keeps results in order and makes the shared queue fair across sessions.
+ * there are no locks. Recognition runs elsewhere; its completion comes back as a mailbox task.
  */
 public final class SessionActor {
   private static final Logger log = LoggerFactory.getLogger(SessionActor.class);
@@ -45,15 +47,6 @@ public final class SessionActor {
     int chunks;
     long bytes;
   }
-
-  /** A segment waiting for (or at) the recognizer, with when it was cut, for its trace. */
-  private record Pending(Segment segment, long cutNanos) {}
-
-  /**
-   * Where a chunk of the input stream begins: its stream sequence, its place in the 16 kHz timeline
-   * and the audio accepted before it. A hand-over replays from one of these.
-   */
-  private record Mark(long seq, long timeline, long acceptedFrames) {}
 
   /**
    * Lifecycle: open until end/expiry, then closing until the last result is out. A session handed
@@ -73,8 +66,7 @@ public final class SessionActor {
   private final Consumer<SessionActor> onClosed;
   private final Segmenter segmenter;
   private final InterruptDetector interrupts;
-  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-  private final ArrayDeque<Mark> marks = new ArrayDeque<>();
+  private final ResultSequencer results;
   // Chunks refused at a full mailbox since the session last accounted for them (transport thread).
   private final Refused refused = new Refused();
   private final SessionLease lease;
@@ -82,7 +74,6 @@ public final class SessionActor {
   private final long openedEpochMillis;
   // Replayed input up to this stream sequence was applied by a previous owner (checkpoint).
   private final long replayedUntil;
-  private Mark resumeFrom;
   private long currentSeq;
   private long lastSeq;
   private boolean handingOver;
@@ -92,12 +83,7 @@ public final class SessionActor {
   private Phase phase = Phase.OPEN;
   private String endReason = "end";
   private boolean receivedAudio;
-  private boolean recognizing;
   private long acceptedFrames;
-  private long sequence;
-  private long coveredUntil;
-  // Samples in `waiting` (the head included while at the recognizer): this session's backlog.
-  private long backlogSamples;
   // A run of chunks refused because the backlog was full: where it began and how many.
   private long refusedFrom = -1;
   private int refusedChunks;
@@ -139,7 +125,7 @@ public final class SessionActor {
                     Math.max(0, System.currentTimeMillis() - from.openedEpochMillis())));
     this.replayedUntil = from.lastSeq();
     this.lastSeq = from.lastSeq();
-    this.resumeFrom = new Mark(from.resumeSeq(), from.timeline(), from.acceptedFrames());
+    this.results = new ResultSequencer(env.backlog(), from);
     this.audio =
         new AudioFront(
             env.detectors(),
@@ -147,8 +133,6 @@ public final class SessionActor {
             from.settings().channels(),
             from.timeline());
     this.acceptedFrames = from.acceptedFrames();
-    this.coveredUntil = from.covered();
-    this.sequence = from.sequence();
     this.state = from.state();
     this.settings = from.settings();
     this.receivedAudio = from.receivedAudio();
@@ -289,7 +273,7 @@ public final class SessionActor {
       return;
     }
     byte[] pcm = chunk.pcm();
-    if (backlogSamples >= backlogLimitSamples()) {
+    if (results.backlogSamples() >= backlogLimitSamples()) {
       refuseForBacklog(pcm.length / audio.frameBytes());
       return;
     }
@@ -306,7 +290,7 @@ public final class SessionActor {
     receivedAudio = true;
     deadlines.audioAt(System.nanoTime());
     if (currentSeq > 0) {
-      marks.addLast(new Mark(currentSeq, audio.timeline(), acceptedFrames - accepted));
+      results.mark(currentSeq, audio.timeline(), acceptedFrames - accepted);
     }
     for (AudioFront.Frame frame : audio.accept(pcm)) {
       detectInterrupt(frame.speech());
@@ -442,30 +426,19 @@ public final class SessionActor {
   }
 
   private void enqueue(Segment segment) {
-    waiting.addLast(new Pending(segment, System.nanoTime()));
-    backlogSamples += segment.samples().length;
-    env.backlog().queued(segment.samples().length);
+    results.add(segment, System.nanoTime());
     recognizeNext();
   }
 
-  /** The session leaves: what it still had waiting leaves the replica's backlog with it. */
-  private void dropWaiting() {
-    boolean head = true;
-    for (Pending p : waiting) {
-      env.backlog().done(p.segment().samples().length, !(head && recognizing));
-      head = false;
-    }
-    waiting.clear();
-    backlogSamples = 0;
-  }
-
   private void recognizeNext() {
-    if (recognizing || waiting.isEmpty() || handingOver || phase == Phase.GONE) {
+    if (handingOver || phase == Phase.GONE) {
       return;
     }
-    Segment segment = waiting.peekFirst().segment();
-    recognizing = true;
-    env.backlog().submitted();
+    Optional<ResultSequencer.Pending> next = results.nextForRecognizer();
+    if (next.isEmpty()) {
+      return;
+    }
+    Segment segment = next.get().segment();
     if (!segment.hasVoice()) {
       // The end of an utterance cut by the buffer limit can be pure silence: whisper would
       // invent words for it, so it is finalised with an empty transcript instead.
@@ -484,15 +457,12 @@ public final class SessionActor {
     if (phase == Phase.GONE || phase == Phase.CLOSED) {
       return; // handed over, or ended by a failure while this was at the recognizer
     }
-    Pending pending = waiting.pollFirst();
+    ResultSequencer.Pending pending = results.returned();
     Segment segment = pending.segment();
-    recognizing = false;
-    backlogSamples -= segment.samples().length;
-    env.backlog().done(segment.samples().length, false);
     if (failure != null) {
       reportFailure(pending, submitted, failure);
     } else {
-      boolean last = phase == Phase.CLOSING && waiting.isEmpty();
+      boolean last = phase == Phase.CLOSING && results.idle();
       env.utterances()
           .published(
               utterance(pending, submitted, outcome), () -> publishResult(segment, outcome, last));
@@ -519,7 +489,7 @@ public final class SessionActor {
   }
 
   private UtteranceRecorder.Utterance utterance(
-      Pending pending, long submitted, InferenceScheduler.Outcome outcome) {
+      ResultSequencer.Pending pending, long submitted, InferenceScheduler.Outcome outcome) {
     Segment segment = pending.segment();
     return new UtteranceRecorder.Utterance(
         id,
@@ -533,7 +503,7 @@ public final class SessionActor {
         segment.hasVoice() && outcome != null);
   }
 
-  private void reportFailure(Pending pending, long submitted, Throwable failure) {
+  private void reportFailure(ResultSequencer.Pending pending, long submitted, Throwable failure) {
     Segment segment = pending.segment();
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     ErrorCode code =
@@ -552,11 +522,7 @@ public final class SessionActor {
   private void publishResult(
       Segment segment, InferenceScheduler.Outcome outcome, boolean endOfStream) {
     Transcript transcript = outcome.transcript();
-    long start = Math.max(coveredUntil, segment.startSample());
-    long end =
-        endOfStream ? Math.max(segment.endSample(), segmenter.position()) : segment.endSample();
-    coveredUntil = end;
-    long number = sequence++;
+    ResultSequencer.Slot slot = results.resultFor(segment, endOfStream, segmenter.position());
     if (!commitProgress()) {
       return;
     }
@@ -565,7 +531,7 @@ public final class SessionActor {
         transcript.segments().stream()
             .map(s -> new OutputMessage.TimedText(s.text(), s.start() + offset, s.end() + offset))
             .toList();
-    OutputMessage.Transcription.Header header = header(number, start, end);
+    OutputMessage.Transcription.Header header = header(slot);
     OutputMessage.Transcription.Heard heard =
         new OutputMessage.Transcription.Heard(
             transcript.text(),
@@ -583,20 +549,20 @@ public final class SessionActor {
                     : OutputMessage.Transcription.bufferCut(header, heard));
   }
 
-  private OutputMessage.Transcription.Header header(long number, long start, long end) {
+  private OutputMessage.Transcription.Header header(ResultSequencer.Slot slot) {
     return new OutputMessage.Transcription.Header(
         id,
-        number,
+        slot.sequence(),
         nowSeconds(),
         settings.speakerId(),
         state,
-        start / SAMPLE_RATE,
-        end / SAMPLE_RATE);
+        slot.start() / SAMPLE_RATE,
+        slot.end() / SAMPLE_RATE);
   }
 
   /** Once closing and nothing is left at the recognizer, publish the empty last result. */
   private void finishIfDrained() {
-    if (phase != Phase.CLOSING || recognizing || !waiting.isEmpty()) {
+    if (phase != Phase.CLOSING || !results.idle()) {
       return;
     }
     publishLast();
@@ -619,11 +585,10 @@ public final class SessionActor {
               "the session failed (%s): audio after %.2f s was not transcribed and the session"
                   + " ends; start a new session id",
               cause,
-              coveredUntil / SAMPLE_RATE));
+              results.coveredUntil() / SAMPLE_RATE));
       phase = Phase.CLOSING;
       endReason = "internal_error";
-      dropWaiting();
-      recognizing = false;
+      results.dropAll();
       publishLast();
     } finally {
       if (phase != Phase.CLOSED && phase != Phase.GONE) {
@@ -633,17 +598,14 @@ public final class SessionActor {
   }
 
   private void publishLast() {
-    long end = Math.max(coveredUntil, segmenter.position());
-    long start = coveredUntil;
-    coveredUntil = end;
-    long number = sequence++;
+    ResultSequencer.Slot slot = results.lastEmpty(segmenter.position());
     if (!commitProgress()) {
       return;
     }
     env.output()
         .publish(
             OutputMessage.Transcription.endOfStream(
-                header(number, start, end),
+                header(slot),
                 OutputMessage.Transcription.Heard.nothing(settings.language()),
                 endReason));
     close();
@@ -656,7 +618,7 @@ public final class SessionActor {
   }
 
   private void stop() {
-    dropWaiting();
+    results.dropAll();
     cancelTimer();
     audio.close();
     onClosed.accept(this);
@@ -683,11 +645,11 @@ public final class SessionActor {
 
   /** While handing over, once nothing is at the recognizer: release and close. */
   private void releaseIfIdle() {
-    if (recognizing || phase != Phase.OPEN) {
+    if (results.atRecognizer() || phase != Phase.OPEN) {
       return;
     }
     lease.release(checkpoint(""));
-    log.debug("session {}: handed over at sequence {}", id, sequence);
+    log.debug("session {}: handed over at sequence {}", id, results.nextSequence());
     phase = Phase.GONE;
     stop();
   }
@@ -697,17 +659,15 @@ public final class SessionActor {
    * a published result, so nothing is lost and nothing published is published again.
    */
   private SessionCheckpoint checkpoint(String owner) {
-    while (!marks.isEmpty() && marks.peekFirst().timeline() <= coveredUntil) {
-      resumeFrom = marks.pollFirst();
-    }
+    ResultSequencer.Mark resumeFrom = results.replayPoint();
     return new SessionCheckpoint(
         owner,
         resumeFrom.seq(),
         lastSeq,
         resumeFrom.timeline(),
         resumeFrom.acceptedFrames(),
-        coveredUntil,
-        sequence,
+        results.coveredUntil(),
+        results.nextSequence(),
         state,
         settings,
         receivedAudio,

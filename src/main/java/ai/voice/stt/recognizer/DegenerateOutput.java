@@ -1,7 +1,9 @@
 package ai.voice.stt.recognizer;
 
-import ai.voice.stt.eval.WordErrorRate;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Recognises whisper's failure mode of repeating itself: far more words than the audio can hold, or
@@ -12,15 +14,24 @@ final class DegenerateOutput {
   private static final double MAX_WORDS_PER_SECOND = 6.0;
   private static final int WORD_ALLOWANCE = 4;
   private static final int MAX_REPEATS = 4;
+  // Words for counting and comparing: letters, digits and inner apostrophes; case folded.
+  private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}']+");
 
   private DegenerateOutput() {}
 
   static boolean detect(String text, double audioSeconds) {
-    List<String> words = WordErrorRate.words(text);
+    List<String> words = words(text);
     if (words.size() > audioSeconds * MAX_WORDS_PER_SECOND + WORD_ALLOWANCE) {
       return true;
     }
     return repeats(words, 1) || repeats(words, 2);
+  }
+
+  private static List<String> words(String text) {
+    return Arrays.stream(NOT_WORD.split(text.toLowerCase(Locale.ROOT)))
+        .map(w -> w.replaceAll("^'+|'+$", ""))
+        .filter(w -> !w.isEmpty())
+        .toList();
   }
 
   /** True when an n-gram occurs more than {@code MAX_REPEATS} times in a row. */

@@ -1,6 +1,5 @@
 package ai.voice.stt.recognizer;
 
-import ai.voice.stt.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -67,7 +66,7 @@ public final class InferenceScheduler implements AutoCloseable {
             } catch (RuntimeException e) {
               result.completeExceptionally(
                   new RecognitionException(
-                      ErrorCode.RECOGNIZER_ERROR, "recognizer failed: " + e, e));
+                      RecognitionException.Kind.FAILED, "recognizer failed: " + e, e));
             } catch (Throwable e) {
               // An Error (OutOfMemoryError, UnsatisfiedLinkError, a recognizer's AssertionError)
               // must still complete the future, or its caller waits for ever. It is not rethrown,
@@ -78,13 +77,13 @@ public final class InferenceScheduler implements AutoCloseable {
               log.error("recognizer failed with {}", e.toString(), e);
               result.completeExceptionally(
                   new RecognitionException(
-                      ErrorCode.RECOGNIZER_ERROR, "recognizer failed: " + e, e));
+                      RecognitionException.Kind.FAILED, "recognizer failed: " + e, e));
             }
           });
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(
           new RecognitionException(
-              ErrorCode.OVERLOADED,
+              RecognitionException.Kind.BUSY,
               "inference queue is full (" + executor.getQueue().size() + " waiting)"));
     }
     return result;

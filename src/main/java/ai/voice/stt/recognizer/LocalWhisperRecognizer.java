@@ -1,8 +1,7 @@
 package ai.voice.stt.recognizer;
 
 import ai.voice.stt.config.SttConfig.AudioContext;
-import ai.voice.stt.protocol.ErrorCode;
-import ai.voice.stt.protocol.OutputMessage.TimedText;
+import ai.voice.stt.recognizer.Transcript.Timed;
 import io.github.givimad.whisperjni.WhisperContext;
 import io.github.givimad.whisperjni.WhisperContextParams;
 import io.github.givimad.whisperjni.WhisperFullParams;
@@ -150,7 +149,8 @@ public final class LocalWhisperRecognizer implements Recognizer {
       state = states.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RecognitionException(ErrorCode.INTERNAL, "interrupted waiting for a decoder");
+      throw new RecognitionException(
+          RecognitionException.Kind.INTERRUPTED, "interrupted waiting for a decoder");
     }
     try {
       return run(state, samples, language);
@@ -188,7 +188,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     int count = whisper.fullNSegmentsFromState(state);
-    List<TimedText> segments = new ArrayList<>(count);
+    List<Timed> segments = new ArrayList<>(count);
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < count; i++) {
       String segmentText = TranscriptCleaner.clean(whisper.fullGetSegmentTextFromState(state, i));
@@ -198,7 +198,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
       // whisper.cpp timestamps are in centiseconds.
       double start = whisper.fullGetSegmentTimestamp0FromState(state, i) / 100.0;
       double end = whisper.fullGetSegmentTimestamp1FromState(state, i) / 100.0;
-      segments.add(new TimedText(segmentText, start, end));
+      segments.add(new Timed(segmentText, start, end));
       if (!text.isEmpty()) {
         text.append(' ');
       }
@@ -216,7 +216,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
             context, state, params(lang, audioCtx, threadCount), samples, samples.length);
     if (rc != 0) {
       throw new RecognitionException(
-          ErrorCode.RECOGNIZER_ERROR, "whisper.cpp returned error " + rc);
+          RecognitionException.Kind.FAILED, "whisper.cpp returned error " + rc);
     }
   }
 

@@ -1,22 +1,33 @@
 package ai.voice.stt.recognizer;
 
-import ai.voice.stt.protocol.ErrorCode;
-
 /** A recognizer could not transcribe a stretch of audio. */
 public final class RecognitionException extends Exception {
   private static final long serialVersionUID = 1L;
-  private final ErrorCode code;
 
-  public RecognitionException(ErrorCode code, String message, Throwable cause) {
+  /** Why: the caller (a session, the whisper-server) turns it into its own kind of error. */
+  public enum Kind {
+    /** The queue of waiting recognitions is full. */
+    BUSY,
+    /** The recognizer failed on this audio. */
+    FAILED,
+    /** A remote recognizer stayed unreachable. */
+    UNAVAILABLE,
+    /** The wait for a result was interrupted (shutting down). */
+    INTERRUPTED
+  }
+
+  private final Kind kind;
+
+  public RecognitionException(Kind kind, String message, Throwable cause) {
     super(message, cause);
-    this.code = code;
+    this.kind = kind;
   }
 
-  public RecognitionException(ErrorCode code, String message) {
-    this(code, message, null);
+  public RecognitionException(Kind kind, String message) {
+    this(kind, message, null);
   }
 
-  public ErrorCode code() {
-    return code;
+  public Kind kind() {
+    return kind;
   }
 }

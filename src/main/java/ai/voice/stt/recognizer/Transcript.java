@@ -1,6 +1,5 @@
 package ai.voice.stt.recognizer;
 
-import ai.voice.stt.protocol.OutputMessage.TimedText;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,7 +10,10 @@ import java.util.Optional;
  * @param processingSeconds time spent inside the recognizer, excluding queueing
  */
 public record Transcript(
-    String text, List<TimedText> segments, Optional<String> language, double processingSeconds) {
+    String text, List<Timed> segments, Optional<String> language, double processingSeconds) {
+  /** A piece of the text with its times, seconds from the start of the stretch. */
+  public record Timed(String text, double start, double end) {}
+
   public Transcript {
     segments = List.copyOf(segments);
   }

@@ -463,9 +463,13 @@ public final class SessionActor {
       reportFailure(pending, submitted, failure);
     } else {
       boolean last = phase == Phase.CLOSING && results.idle();
-      env.utterances()
-          .published(
-              utterance(pending, submitted, outcome), () -> publishResult(segment, outcome, last));
+      UtteranceRecorder.Publishing trace =
+          env.utterances().publishing(utterance(pending, submitted, outcome));
+      try {
+        publishResult(segment, outcome, last);
+      } finally {
+        trace.end();
+      }
       log.debug(
           "session {}: {} s of audio recognised in {} s (queued {} s)",
           id,
@@ -507,7 +511,9 @@ public final class SessionActor {
     Segment segment = pending.segment();
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     ErrorCode code =
-        cause instanceof RecognitionException re ? re.code() : ErrorCode.RECOGNIZER_ERROR;
+        cause instanceof RecognitionException re
+            ? errorCode(re.kind())
+            : ErrorCode.RECOGNIZER_ERROR;
     env.utterances().failed(utterance(pending, submitted, null), code.wireName(), cause);
     error(
         code,
@@ -517,6 +523,16 @@ public final class SessionActor {
             segment.endSample() / SAMPLE_RATE,
             cause.getMessage()));
     log.warn("session {}: recognition failed: {}", id, cause.toString());
+  }
+
+  /** What a session's client hears for each kind of recognition failure. */
+  private static ErrorCode errorCode(RecognitionException.Kind kind) {
+    return switch (kind) {
+      case BUSY -> ErrorCode.OVERLOADED;
+      case FAILED -> ErrorCode.RECOGNIZER_ERROR;
+      case UNAVAILABLE -> ErrorCode.RECOGNIZER_UNAVAILABLE;
+      case INTERRUPTED -> ErrorCode.INTERNAL;
+    };
   }
 
   private void publishResult(

@@ -66,8 +66,21 @@ public final class UtteranceRecorder {
       double inferenceSeconds,
       boolean recognized) {}
 
-  /** Records the utterance's trace and metrics around {@code publish}, which sends its result. */
-  public void published(Utterance u, Runnable publish) {
+  /**
+   * Opens the utterance's trace as its result is about to be published: the spans of its wait and
+   * recognition (already over), and a current {@code publish} span around the caller's own work,
+   * which the caller ends, as in the OpenTelemetry examples:
+   *
+   * <pre>{@code
+   * UtteranceRecorder.Publishing trace = recorder.publishing(u);
+   * try {
+   *   publish(result);
+   * } finally {
+   *   trace.end();
+   * }
+   * }</pre>
+   */
+  public Publishing publishing(Utterance u) {
     EpochClock epoch = new EpochClock(clock);
     Span root = start("utterance", u, Context.root(), epoch.at(u.cutNanos()));
     Context parent = Context.root().with(root);
@@ -79,16 +92,31 @@ public final class UtteranceRecorder {
       metrics.inference(u.inferenceSeconds(), u.audioSeconds());
     }
     Span span = start("publish", u, parent, epoch.at(System.nanoTime()));
-    Scope scope = span.makeCurrent();
-    try {
-      publish.run();
-    } finally {
+    return new Publishing(u, root, span, span.makeCurrent());
+  }
+
+  /** An utterance's trace while its result is being published; {@link #end} closes it. */
+  public final class Publishing {
+    private final Utterance utterance;
+    private final Span root;
+    private final Span span;
+    private final Scope scope;
+
+    private Publishing(Utterance utterance, Span root, Span span, Scope scope) {
+      this.utterance = utterance;
+      this.root = root;
+      this.span = span;
+      this.scope = scope;
+    }
+
+    /** The result is out (or failed to go out): ends the spans and records the final latency. */
+    public void end() {
       scope.close();
       span.end();
       root.end();
-    }
-    if (u.isFinal()) {
-      metrics.finalLatency((System.nanoTime() - u.cutNanos()) / 1e9);
+      if (utterance.isFinal()) {
+        metrics.finalLatency((System.nanoTime() - utterance.cutNanos()) / 1e9);
+      }
     }
   }
 

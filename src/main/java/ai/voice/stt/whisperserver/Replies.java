@@ -1,8 +1,8 @@
 package ai.voice.stt.whisperserver;
 
-import ai.voice.stt.protocol.OutputMessage.TimedText;
 import ai.voice.stt.recognizer.LanguageNames;
 import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.recognizer.Transcript.Timed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,7 +60,7 @@ final class Replies {
     body.put("duration", duration);
     body.put("text", t.text());
     ArrayNode segments = body.putArray("segments");
-    List<TimedText> timed = t.segments();
+    List<Timed> timed = t.segments();
     for (int i = 0; i < timed.size(); i++) {
       ObjectNode segment = segments.addObject();
       segment.put("id", i);

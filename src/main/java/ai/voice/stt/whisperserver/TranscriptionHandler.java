@@ -5,7 +5,6 @@ import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.audio.WavFormatException;
 import ai.voice.stt.audio.WavReader;
-import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.RecognitionException;
 import com.sun.net.httpserver.HttpExchange;
@@ -167,7 +166,7 @@ final class TranscriptionHandler implements HttpHandler {
   }
 
   private void failed(HttpExchange exchange, Throwable cause) throws IOException {
-    if (cause instanceof RecognitionException re && re.code() == ErrorCode.OVERLOADED) {
+    if (cause instanceof RecognitionException re && re.kind() == RecognitionException.Kind.BUSY) {
       exchange.getResponseHeaders().set("Retry-After", "1");
       replies.error(exchange, 429, "server_error", re.getMessage());
       return;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.voice.stt.protocol.ErrorCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -73,7 +72,7 @@ class InferenceSchedulerTest {
       ExecutionException failed =
           assertThrows(ExecutionException.class, () -> first.get(1, TimeUnit.SECONDS));
       RecognitionException cause = assertInstanceOf(RecognitionException.class, failed.getCause());
-      assertEquals(ErrorCode.RECOGNIZER_ERROR, cause.code());
+      assertEquals(RecognitionException.Kind.FAILED, cause.kind());
       assertSame(oom, cause.getCause());
 
       InferenceScheduler.Outcome second =

@@ -3,7 +3,6 @@ package ai.voice.stt.recognizer.http;
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.WavWriter;
 import ai.voice.stt.config.SttConfig.HttpWhisper;
-import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.recognizer.Transcript;
@@ -96,7 +95,7 @@ public final class HttpWhisperRecognizer implements Recognizer {
         case Outcome.Rejected rejected -> {
           breaker.onSuccess();
           throw new RecognitionException(
-              ErrorCode.RECOGNIZER_ERROR,
+              RecognitionException.Kind.FAILED,
               "Whisper server " + shownEndpoint + " rejected the request: " + rejected.reason());
         }
         case Outcome.TimedOut timedOut -> {
@@ -155,7 +154,8 @@ public final class HttpWhisperRecognizer implements Recognizer {
       pending.cancel(true);
       breaker.onAbandoned();
       Thread.currentThread().interrupt();
-      throw new RecognitionException(ErrorCode.INTERNAL, "interrupted while waiting for Whisper");
+      throw new RecognitionException(
+          RecognitionException.Kind.INTERRUPTED, "interrupted while waiting for Whisper");
     } catch (ExecutionException e) {
       return failure(e.getCause());
     }
@@ -212,7 +212,7 @@ public final class HttpWhisperRecognizer implements Recognizer {
 
   private RecognitionException unavailable(String reason) {
     return new RecognitionException(
-        ErrorCode.RECOGNIZER_UNAVAILABLE,
+        RecognitionException.Kind.UNAVAILABLE,
         "Whisper server " + shownEndpoint + " unavailable: " + reason);
   }
 
@@ -221,7 +221,8 @@ public final class HttpWhisperRecognizer implements Recognizer {
       Thread.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RecognitionException(ErrorCode.INTERNAL, "interrupted while waiting to retry");
+      throw new RecognitionException(
+          RecognitionException.Kind.INTERRUPTED, "interrupted while waiting to retry");
     }
   }
 

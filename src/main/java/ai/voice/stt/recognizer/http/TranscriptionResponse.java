@@ -1,7 +1,7 @@
 package ai.voice.stt.recognizer.http;
 
-import ai.voice.stt.protocol.OutputMessage.TimedText;
 import ai.voice.stt.recognizer.LanguageNames;
+import ai.voice.stt.recognizer.Transcript.Timed;
 import ai.voice.stt.recognizer.TranscriptCleaner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +27,7 @@ final class TranscriptionResponse {
   private TranscriptionResponse() {}
 
   /** What the server heard, cleaned of non-speech captions like the local recognizer's output. */
-  record Heard(String text, List<TimedText> segments, Optional<String> language) {}
+  record Heard(String text, List<Timed> segments, Optional<String> language) {}
 
   /** The body is not a transcription answer; the message says what it was instead. */
   static final class Unreadable extends Exception {
@@ -56,7 +56,7 @@ final class TranscriptionResponse {
     if (text == null || !text.isTextual()) {
       throw new Unreadable("answer has no \"text\": " + quote(body));
     }
-    List<TimedText> segments = new ArrayList<>();
+    List<Timed> segments = new ArrayList<>();
     JsonNode array = root.path("segments");
     String joined;
     if (array.isArray() && !array.isEmpty()) {
@@ -64,18 +64,18 @@ final class TranscriptionResponse {
         String cleaned = TranscriptCleaner.clean(segment.path("text").asText(""));
         if (!cleaned.isEmpty()) {
           segments.add(
-              new TimedText(
+              new Timed(
                   cleaned,
                   segment.path("start").asDouble(0),
                   segment.path("end").asDouble(audioSeconds)));
         }
       }
-      joined = String.join(" ", segments.stream().map(TimedText::text).toList());
+      joined = String.join(" ", segments.stream().map(Timed::text).toList());
     } else {
       // json (text only), or verbose_json without segments: one segment for the whole stretch.
       joined = TranscriptCleaner.clean(text.asText());
       if (!joined.isEmpty()) {
-        segments.add(new TimedText(joined, 0, audioSeconds));
+        segments.add(new Timed(joined, 0, audioSeconds));
       }
     }
     Optional<String> language =

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.config.ConfigLoader;
-import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.support.FakeWhisperServer;
 import ai.voice.stt.support.FakeWhisperServer.Response;
@@ -81,7 +80,7 @@ class HttpWhisperRecognizerRetryTest {
           assertThrows(
               RecognitionException.class,
               () -> recognizer.transcribe(ONE_SECOND, Optional.empty()));
-      assertEquals(ErrorCode.RECOGNIZER_UNAVAILABLE, e.code());
+      assertEquals(RecognitionException.Kind.UNAVAILABLE, e.kind());
       assertTrue(e.getMessage().contains("connection refused (3 attempts)"), e.getMessage());
     }
   }
@@ -97,7 +96,7 @@ class HttpWhisperRecognizerRetryTest {
           assertThrows(
               RecognitionException.class,
               () -> recognizer.transcribe(ONE_SECOND, Optional.empty()));
-      assertEquals(ErrorCode.RECOGNIZER_ERROR, e.code());
+      assertEquals(RecognitionException.Kind.FAILED, e.kind());
       assertTrue(e.getMessage().contains("only support response_format json"), e.getMessage());
       assertEquals(1, server.requestCount());
     }
@@ -113,7 +112,7 @@ class HttpWhisperRecognizerRetryTest {
           assertThrows(
               RecognitionException.class,
               () -> recognizer.transcribe(ONE_SECOND, Optional.empty()));
-      assertEquals(ErrorCode.RECOGNIZER_UNAVAILABLE, e.code());
+      assertEquals(RecognitionException.Kind.UNAVAILABLE, e.kind());
       assertTrue(e.getMessage().contains("no answer within 0.3 s"), e.getMessage());
       assertEquals(1, server.requestCount());
     }
@@ -143,7 +142,7 @@ class HttpWhisperRecognizerRetryTest {
           assertThrows(
               RecognitionException.class,
               () -> recognizer.transcribe(ONE_SECOND, Optional.empty()));
-      assertEquals(ErrorCode.RECOGNIZER_UNAVAILABLE, fast.code());
+      assertEquals(RecognitionException.Kind.UNAVAILABLE, fast.kind());
       assertTrue(fast.getMessage().contains("circuit open"), fast.getMessage());
       assertEquals(2, server.requestCount(), "refused without a request");
 

@@ -11,10 +11,9 @@ import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.audio.WavReader;
 import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.config.SttConfig.HttpWhisper;
-import ai.voice.stt.protocol.ErrorCode;
-import ai.voice.stt.protocol.OutputMessage.TimedText;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.recognizer.Transcript.Timed;
 import ai.voice.stt.support.FakeWhisperServer;
 import ai.voice.stt.support.FakeWhisperServer.Response;
 import ai.voice.stt.support.FormData;
@@ -109,8 +108,7 @@ class OpenAiApiContractTest {
           recognizer.transcribe(samples(TestData.recording("goforward").clip()), Optional.empty());
       assertEquals("Go forward. Ten meters.", t.text());
       assertEquals(
-          List.of(
-              new TimedText("Go forward.", 0.0, 1.24), new TimedText("Ten meters.", 1.24, 2.78)),
+          List.of(new Timed("Go forward.", 0.0, 1.24), new Timed("Ten meters.", 1.24, 2.78)),
           t.segments());
       assertEquals(Optional.of("en"), t.language());
       assertTrue(t.processingSeconds() > 0);
@@ -129,7 +127,7 @@ class OpenAiApiContractTest {
       List<FormData.Part> parts = FormData.parse(request.header("Content-Type"), request.body());
       assertEquals("json", FormData.part(parts, "response_format").text());
       assertEquals("Go forward.", t.text());
-      assertEquals(List.of(new TimedText("Go forward.", 0, audio.length / 16_000.0)), t.segments());
+      assertEquals(List.of(new Timed("Go forward.", 0, audio.length / 16_000.0)), t.segments());
     }
   }
 
@@ -165,7 +163,7 @@ class OpenAiApiContractTest {
           assertThrows(
               RecognitionException.class,
               () -> recognizer.transcribe(new float[16_000], Optional.empty()));
-      assertEquals(ErrorCode.RECOGNIZER_ERROR, e.code());
+      assertEquals(RecognitionException.Kind.FAILED, e.kind());
       assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
       assertTrue(e.getMessage().contains("The model `whisper-9` does not exist"), e.getMessage());
       assertEquals(1, server.requestCount());

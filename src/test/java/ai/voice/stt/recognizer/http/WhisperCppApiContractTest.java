@@ -9,10 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.WavReader;
-import ai.voice.stt.protocol.ErrorCode;
-import ai.voice.stt.protocol.OutputMessage.TimedText;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.recognizer.Transcript.Timed;
 import ai.voice.stt.support.FakeWhisperServer;
 import ai.voice.stt.support.FakeWhisperServer.Response;
 import ai.voice.stt.support.FormData;
@@ -76,7 +75,7 @@ class WhisperCppApiContractTest {
         HttpWhisperRecognizer recognizer = recognizer(server, WHISPER_CPP)) {
       Transcript t = recognizer.transcribe(new float[16_000], Optional.empty());
       assertEquals("Go forward, 10 meters.", t.text());
-      assertEquals(List.of(new TimedText("Go forward, 10 meters.", 0.0, 2.5)), t.segments());
+      assertEquals(List.of(new Timed("Go forward, 10 meters.", 0.0, 2.5)), t.segments());
       assertEquals(Optional.of("en"), t.language());
     }
   }
@@ -104,7 +103,7 @@ class WhisperCppApiContractTest {
           assertThrows(
               RecognitionException.class,
               () -> recognizer.transcribe(new float[16_000], Optional.empty()));
-      assertEquals(ErrorCode.RECOGNIZER_ERROR, e.code());
+      assertEquals(RecognitionException.Kind.FAILED, e.kind());
       assertTrue(e.getMessage().contains("failed to read WAV file"), e.getMessage());
       assertEquals(1, server.requestCount());
     }

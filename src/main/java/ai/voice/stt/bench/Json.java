@@ -1,67 +1,50 @@
 package ai.voice.stt.bench;
 
-import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
 
-/** Writes maps, lists, strings, numbers and booleans as JSON; enough for benchmark reports. */
+/**
+ * Benchmark reports as JSON, through Jackson (already the service's JSON library). A measurement
+ * that is not a number (a mean over nothing) is written as {@code null}, which every JSON reader
+ * accepts.
+ */
 final class Json {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .registerModule(new SimpleModule().addSerializer(Double.class, new FiniteOrNull()));
+
   private Json() {}
 
   static String write(Object value) {
-    StringBuilder out = new StringBuilder();
-    write(out, value, 0);
-    return out.append('\n').toString();
-  }
-
-  private static void write(StringBuilder out, Object value, int indent) {
-    switch (value) {
-      case null -> out.append("null");
-      case String s -> quote(out, s);
-      case Double d -> out.append(Double.isFinite(d) ? String.format("%.4f", d) : "null");
-      case Number n -> out.append(n);
-      case Boolean b -> out.append(b);
-      case Map<?, ?> map -> {
-        out.append("{");
-        String sep = "\n";
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-          out.append(sep).append("  ".repeat(indent + 1));
-          quote(out, e.getKey().toString());
-          out.append(": ");
-          write(out, e.getValue(), indent + 1);
-          sep = ",\n";
-        }
-        out.append("\n").append("  ".repeat(indent)).append("}");
-      }
-      case List<?> list -> {
-        out.append("[");
-        String sep = "";
-        for (Object item : list) {
-          out.append(sep);
-          write(out, item, indent + 1);
-          sep = ", ";
-        }
-        out.append("]");
-      }
-      default -> quote(out, value.toString());
+    try {
+      return MAPPER.writeValueAsString(value) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a benchmark report did not serialise: " + e.getMessage(), e);
     }
   }
 
-  private static void quote(StringBuilder out, String s) {
-    out.append('"');
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
+  private static final class FiniteOrNull extends StdSerializer<Double> {
+    private static final long serialVersionUID = 1L;
+
+    FiniteOrNull() {
+      super(Double.class);
+    }
+
+    @Override
+    public void serialize(Double value, JsonGenerator out, SerializerProvider provider)
+        throws IOException {
+      if (Double.isFinite(value)) {
+        out.writeNumber(value);
+      } else {
+        out.writeNull();
       }
     }
-    out.append('"');
   }
 }

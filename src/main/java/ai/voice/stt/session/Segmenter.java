@@ -49,6 +49,18 @@ public final class Segmenter {
     return speaking;
   }
 
+  /** Unvoiced samples heard since the last voiced frame of the open utterance (0 when none). */
+  public long trailingSilenceSamples() {
+    if (!speaking) {
+      return 0;
+    }
+    long samples = 0;
+    for (int i = utterance.size() - 1; i >= 0 && !utterance.get(i).speech(); i--) {
+      samples += utterance.get(i).samples().length;
+    }
+    return samples;
+  }
+
   /** Samples accepted so far: the session's position in its 16 kHz timeline. */
   public long position() {
     return position;

@@ -118,6 +118,7 @@ public final class SessionActor {
     this.deadlines =
         new SessionDeadlines(
             env.streaming().chunkTimeout(),
+            env.streaming().endpointSilence(),
             env.limits().sessionIdleTimeout(),
             env.limits().maxSessionDuration(),
             System.nanoTime()
@@ -708,7 +709,11 @@ public final class SessionActor {
     if (phase != Phase.OPEN) {
       return;
     }
-    SessionDeadlines.Check check = deadlines.check(System.nanoTime(), segmenter.inUtterance());
+    SessionDeadlines.Check check =
+        deadlines.check(
+            System.nanoTime(),
+            segmenter.inUtterance(),
+            segmenter.trailingSilenceSamples() * 1_000_000_000L / 16_000);
     switch (check.due()) {
       case DURATION_LIMIT -> {
         error(

@@ -4,12 +4,19 @@ import java.time.Duration;
 
 /**
  * A session's deadlines on the wall clock, as a pure policy: no timer or thread of its own, the
- * caller passes the time. Three rules: a session open longer than its maximum duration ends; a
- * session that hears nothing for the idle timeout ends; an utterance whose audio stopped coming for
- * the chunk timeout is cut there (the client went quiet without {@code end}). After every check it
- * says how long until the nearest deadline, so one timer per session suffices.
+ * caller passes the time. Four rules: a session open longer than its maximum duration ends; a
+ * session that hears nothing for the idle timeout ends; an open utterance whose audio stopped
+ * coming is ended at the end-point, counting the missing audio as silence (a client that stops
+ * sending without {@code end} gets its final as soon as it would have with silence); and, as the
+ * last resort, an utterance whose audio stopped coming for the chunk timeout is cut there (the
+ * client went quiet without {@code end}). After every check it says how long until the nearest
+ * deadline, so one timer per session suffices.
  */
 final class SessionDeadlines {
+  // Audio counts as stopped only after a gap longer than any client's chunk interval and its
+  // jitter (clients send every 20-100 ms); a shorter gap never ends an utterance early.
+  static final long STALL_NANOS = 250_000_000L;
+
   /** What is due at a check. */
   enum Due {
     NOTHING,
@@ -22,6 +29,7 @@ final class SessionDeadlines {
   record Check(Due due, long nextInNanos) {}
 
   private final long chunkTimeout;
+  private final long endpointSilence;
   private final long idleTimeout;
   private final long maxDuration;
   private final long openedNanos;
@@ -33,8 +41,13 @@ final class SessionDeadlines {
    *     session carried on from another replica)
    */
   SessionDeadlines(
-      Duration chunkTimeout, Duration idleTimeout, Duration maxDuration, long openedNanos) {
+      Duration chunkTimeout,
+      Duration endpointSilence,
+      Duration idleTimeout,
+      Duration maxDuration,
+      long openedNanos) {
     this.chunkTimeout = chunkTimeout.toNanos();
+    this.endpointSilence = endpointSilence.toNanos();
     this.idleTimeout = idleTimeout.toNanos();
     this.maxDuration = maxDuration.toNanos();
     this.openedNanos = openedNanos;
@@ -54,14 +67,16 @@ final class SessionDeadlines {
 
   /** How long until the first check after the session's first message. */
   long firstCheckInNanos(long nowNanos) {
-    return Math.min(Math.min(chunkTimeout, idleTimeout), lifeLeft(nowNanos));
+    return Math.min(Math.min(endpointSilence, idleTimeout), lifeLeft(nowNanos));
   }
 
   /**
    * @param inUtterance whether the segmenter has an utterance open (only then can audio that
    *     stopped coming leave words waiting)
+   * @param trailingSilenceNanos silence the segmenter has already heard at the end of the open
+   *     utterance
    */
-  Check check(long nowNanos, boolean inUtterance) {
+  Check check(long nowNanos, boolean inUtterance, long trailingSilenceNanos) {
     long lifeLeft = lifeLeft(nowNanos);
     if (lifeLeft <= 0) {
       return new Check(Due.DURATION_LIMIT, 0);
@@ -71,15 +86,19 @@ final class SessionDeadlines {
       return new Check(Due.IDLE_TIMEOUT, 0);
     }
     Due due = Due.NOTHING;
-    long chunkLeft = chunkTimeout;
+    // While no utterance is open, look again one end-point later: one may open meanwhile.
+    long audioLeft = endpointSilence;
     if (inUtterance) {
-      chunkLeft = chunkTimeout - (nowNanos - lastAudioNanos);
-      if (chunkLeft <= 0) {
+      long sinceAudio = nowNanos - lastAudioNanos;
+      long endpointLeft =
+          Math.max(endpointSilence - trailingSilenceNanos, STALL_NANOS) - sinceAudio;
+      audioLeft = Math.min(endpointLeft, chunkTimeout - sinceAudio);
+      if (audioLeft <= 0) {
         due = Due.FLUSH_UTTERANCE;
-        chunkLeft = chunkTimeout;
+        audioLeft = endpointSilence;
       }
     }
-    return new Check(due, Math.min(Math.min(idleLeft, chunkLeft), lifeLeft));
+    return new Check(due, Math.min(Math.min(idleLeft, audioLeft), lifeLeft));
   }
 
   private long lifeLeft(long nowNanos) {

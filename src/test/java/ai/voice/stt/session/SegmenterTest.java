@@ -55,6 +55,18 @@ class SegmenterTest {
   }
 
   @Test
+  void theSilenceHeardAtTheEndOfAnOpenUtteranceIsKnown() {
+    Segmenter segmenter = new Segmenter(SETTINGS);
+    feed(segmenter, "SSSS..");
+    assertEquals(2L * FRAME, segmenter.trailingSilenceSamples());
+    feed(segmenter, "S");
+    assertEquals(0, segmenter.trailingSilenceSamples());
+    feed(segmenter, ".....");
+    assertFalse(segmenter.inUtterance());
+    assertEquals(0, segmenter.trailingSilenceSamples(), "no open utterance");
+  }
+
+  @Test
   void pausesShorterThanTheEndpointStayInsideOneUtterance() {
     List<Segment> segments = feed(new Segmenter(SETTINGS), "SSSS...SSSS...SSS.....");
     assertEquals(1, segments.size());

@@ -35,7 +35,11 @@ public final class ChildOutput {
    */
   public static ChildOutput watch(Process process, String marker, int keepLines) {
     ChildOutput output = new ChildOutput(marker);
-    Thread.ofVirtual()
+    // A platform thread: a read from a process pipe blocks in native code and holds a virtual
+    // thread's carrier. With seven children on two cores every carrier was held by a reader, and a
+    // virtual thread waiting with a timeout (a test's awaitEnd) was never scheduled again.
+    Thread.ofPlatform()
+        .daemon()
         .name("child-output-" + process.pid())
         .start(() -> output.read(process, keepLines));
     return output;

@@ -30,10 +30,7 @@ final class CountingPublisher implements OutputPublisher {
         stats.resultPublished();
         t.endReason().ifPresent(stats::sessionEnded);
       }
-      case OutputMessage.Error e -> {
-        stats.errorPublished(e.code());
-        metrics.error(e.code());
-      }
+      case OutputMessage.Error e -> stats.errorPublished(e.code());
       case OutputMessage.Interrupt ignored -> metrics.interrupt();
     }
     try {

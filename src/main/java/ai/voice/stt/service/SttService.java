@@ -119,6 +119,12 @@ public final class SttService implements AutoCloseable {
         this.routing = null;
         this.dispatcher = subscribe(new IngressHandler(decoder, sessions));
       }
+      Dispatcher input = dispatcher;
+      ServiceInstruments.register(
+          telemetry.meter(),
+          stats,
+          () -> connection.getStatus() == Connection.Status.CONNECTED,
+          () -> input == null ? 0 : input.getDroppedCount());
       this.controlPlane =
           new ControlPlane(
               connection,
@@ -278,12 +284,7 @@ public final class SttService implements AutoCloseable {
 
   /** The {@code /metrics} page: counters of {@link #stats()}, then the OpenTelemetry metrics. */
   public String metricsText() {
-    return PrometheusText.render(
-            stats,
-            connection.getStatus() == Connection.Status.CONNECTED,
-            dispatcher == null ? 0 : dispatcher.getDroppedCount(),
-            System.nanoTime())
-        + telemetry.prometheusText();
+    return telemetry.prometheusText();
   }
 
   private String banner() {

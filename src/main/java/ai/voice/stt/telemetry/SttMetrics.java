@@ -1,16 +1,11 @@
 package ai.voice.stt.telemetry;
 
-import ai.voice.stt.protocol.ErrorCode;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
@@ -18,7 +13,6 @@ import java.util.function.IntSupplier;
  * conventions; on {@code /metrics} they appear as {@code stt_final_latency_seconds} and so on.
  */
 public final class SttMetrics {
-  static final AttributeKey<String> CODE = AttributeKey.stringKey("code");
   // Seconds: from a fast final on a GPU to a long utterance queued behind others on a CPU.
   private static final List<Double> LATENCY_BUCKETS =
       List.of(0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0);
@@ -32,8 +26,6 @@ public final class SttMetrics {
   private final DoubleHistogram realtimeFactor;
   private final LongCounter interrupts;
   private final DoubleCounter audioInput;
-  private final Map<ErrorCode, Attributes> errorAttributes = new EnumMap<>(ErrorCode.class);
-  private final LongCounter errors;
 
   SttMetrics(Meter meter) {
     this.meter = meter;
@@ -55,7 +47,7 @@ public final class SttMetrics {
     this.realtimeFactor =
         meter
             .histogramBuilder("stt.realtime_factor")
-            .setUnit("1")
+            .setUnit("")
             .setDescription("inference time divided by the segment's audio duration")
             .setExplicitBucketBoundariesAdvice(RTF_BUCKETS)
             .build();
@@ -73,18 +65,6 @@ public final class SttMetrics {
             .setUnit("s")
             .setDescription("audio accepted from clients")
             .build();
-    this.errors =
-        meter
-            .counterBuilder("stt.errors")
-            .setUnit("{error}")
-            .setDescription("error messages published, by code")
-            .build();
-    for (ErrorCode code : ErrorCode.values()) {
-      Attributes attributes = Attributes.of(CODE, code.wireName());
-      errorAttributes.put(code, attributes);
-      // Every code is present from the start, so a rate() over it is defined before the first.
-      errors.add(0, attributes);
-    }
   }
 
   /** Instruments that record nothing, for code run without a service (tools, benchmarks). */
@@ -141,10 +121,6 @@ public final class SttMetrics {
 
   public void interrupt() {
     interrupts.add(1);
-  }
-
-  public void error(ErrorCode code) {
-    errors.add(1, errorAttributes.get(code));
   }
 
   public void audioInput(double seconds) {

@@ -4,9 +4,16 @@ import ai.voice.stt.config.SttConfig;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -27,7 +34,8 @@ public final class Telemetry implements AutoCloseable {
   static final String HYPERDX_ENDPOINT = "https://in-otel.hyperdx.io";
   private static final Duration MAX_SHUTDOWN = Duration.ofSeconds(5);
 
-  private final PrometheusReader prometheus;
+  private final PrometheusMetricReader prometheus;
+  private final Meter meter;
   private final Closer owner;
   private final SttMetrics metrics;
   private final Tracer tracer;
@@ -38,15 +46,22 @@ public final class Telemetry implements AutoCloseable {
     void close(Duration limit);
   }
 
-  private Telemetry(PrometheusReader prometheus, Closer owner, Meter meter, Tracer tracer) {
+  private Telemetry(PrometheusMetricReader prometheus, Closer owner, Meter meter, Tracer tracer) {
     this.prometheus = prometheus;
+    this.meter = meter;
     this.owner = owner;
     this.metrics = new SttMetrics(meter);
     this.tracer = tracer;
   }
 
   public static Telemetry create(SttConfig.Telemetry settings) {
-    PrometheusReader prometheus = new PrometheusReader();
+    // The SDK's own Prometheus reader, pulled by HealthServer's /metrics: names translated the
+    // standard way, no scope labels or target_info beside our metrics (docs/decisions/0014).
+    PrometheusMetricReader prometheus =
+        PrometheusMetricReader.builder()
+            .setOtelScopeLabelsEnabled(false)
+            .setTargetInfoMetricEnabled(false)
+            .build();
     if (!settings.enabled()) {
       SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(prometheus).build();
       return new Telemetry(
@@ -109,9 +124,21 @@ public final class Telemetry implements AutoCloseable {
     return tracer;
   }
 
+  /** For instruments that observe state owned elsewhere (the service's counters). */
+  public Meter meter() {
+    return meter;
+  }
+
   /** The metrics in the Prometheus text format, for {@code /metrics}. */
   public String prometheusText() {
-    return prometheus.render();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      PrometheusTextFormatWriter.create()
+          .write(out, prometheus.collect(), EscapingScheme.UNDERSCORE_ESCAPING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** Exports what is buffered (within a few seconds) and stops. */

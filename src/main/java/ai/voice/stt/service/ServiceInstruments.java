@@ -1,0 +1,96 @@
+package ai.voice.stt.service;
+
+import ai.voice.stt.protocol.ErrorCode;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The service's own counters as OpenTelemetry observable instruments: {@link ServiceStats} counts
+ * (once), and these read it whenever {@code /metrics} is scraped or OTLP exports. On {@code
+ * /metrics} they appear under their Prometheus names ({@code stt.results} → {@code
+ * stt_results_total}, {@code stt.nats.disconnected} in seconds → {@code
+ * stt_nats_disconnected_seconds_total}).
+ */
+final class ServiceInstruments {
+  private static final AttributeKey<String> CODE = AttributeKey.stringKey("code");
+  private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+
+  private ServiceInstruments() {}
+
+  /**
+   * @param natsConnected whether the NATS connection is up now
+   * @param inputDropped input messages the NATS client dropped before the service read them (its
+   *     pending limit was full: a slow consumer), which no client is told about
+   */
+  static void register(
+      Meter meter, ServiceStats stats, BooleanSupplier natsConnected, LongSupplier inputDropped) {
+    meter
+        .gaugeBuilder("stt.nats.connected")
+        .ofLongs()
+        .setDescription("1 when the NATS connection is up")
+        .buildWithCallback(m -> m.record(natsConnected.getAsBoolean() ? 1 : 0));
+    meter
+        .counterBuilder("stt.input.dropped")
+        .setUnit("{message}")
+        .setDescription(
+            "input messages dropped by the NATS client before the service read them (slow"
+                + " consumer)")
+        .buildWithCallback(m -> m.record(inputDropped.getAsLong()));
+    meter
+        .counterBuilder("stt.nats.disconnects")
+        .setUnit("{disconnect}")
+        .setDescription("NATS connection losses")
+        .buildWithCallback(m -> m.record(stats.natsDisconnects()));
+    meter
+        .counterBuilder("stt.nats.reconnects")
+        .setUnit("{reconnect}")
+        .setDescription("NATS reconnections after a loss")
+        .buildWithCallback(m -> m.record(stats.natsReconnects()));
+    meter
+        .counterBuilder("stt.nats.disconnected")
+        .ofDoubles()
+        .setUnit("s")
+        .setDescription("time spent without a NATS connection, including an outage in progress")
+        .buildWithCallback(
+            m -> m.record(stats.natsDisconnectedTotal(System.nanoTime()).toNanos() / 1e9));
+    meter
+        .gaugeBuilder("stt.nats.last_outage")
+        .setUnit("s")
+        .setDescription("length of the most recent NATS outage that has ended")
+        .buildWithCallback(m -> m.record(stats.natsLastOutage().toNanos() / 1e9));
+    meter
+        .counterBuilder("stt.results")
+        .setUnit("{result}")
+        .setDescription("transcription results published")
+        .buildWithCallback(m -> m.record(stats.resultsPublished()));
+    meter
+        .counterBuilder("stt.publish.failures")
+        .setUnit("{message}")
+        .setDescription("output messages NATS refused (reconnect buffer full); each is also logged")
+        .buildWithCallback(m -> m.record(stats.publishFailures()));
+    meter
+        .counterBuilder("stt.sessions.ended")
+        .setUnit("{session}")
+        .setDescription("sessions ended, by end_reason")
+        .buildWithCallback(
+            m ->
+                stats
+                    .sessionsEnded()
+                    .forEach((reason, n) -> m.record(n, Attributes.of(REASON, reason))));
+    Map<ErrorCode, Attributes> byCode = new EnumMap<>(ErrorCode.class);
+    for (ErrorCode code : ErrorCode.values()) {
+      byCode.put(code, Attributes.of(CODE, code.wireName()));
+    }
+    meter
+        .counterBuilder("stt.errors")
+        .setUnit("{error}")
+        .setDescription("error messages published, by code")
+        // Every code is present from the start, so a rate() over it is defined before the first.
+        .buildWithCallback(m -> byCode.forEach((code, a) -> m.record(stats.errors(code), a)));
+  }
+}

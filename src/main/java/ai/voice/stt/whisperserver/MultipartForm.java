@@ -59,13 +59,14 @@ final class MultipartForm {
     if (contentType == null) {
       return Optional.empty();
     }
-    // Limit -1: ";" splits into two empty strings, not into nothing (found by fuzzing).
-    String[] params = contentType.split(";", -1);
-    if (!params[0].strip().equalsIgnoreCase("multipart/form-data")) {
+    // Quote-aware: a quoted boundary may hold ';' (found comparing with commons-fileupload,
+    // decisions/0015). Always at least one element, so ";" alone is handled (found by fuzzing).
+    List<String> params = splitParameters(contentType);
+    if (!params.get(0).strip().equalsIgnoreCase("multipart/form-data")) {
       return Optional.empty();
     }
-    for (int i = 1; i < params.length; i++) {
-      String param = params[i].strip();
+    for (int i = 1; i < params.size(); i++) {
+      String param = params.get(i).strip();
       int eq = param.indexOf('=');
       if (eq > 0 && param.substring(0, eq).strip().equalsIgnoreCase("boundary")) {
         String value = unquote(param.substring(eq + 1).strip());

@@ -17,12 +17,13 @@ RUN mvn -B -ntp verify -DskipTests
 FROM ${JRE_IMAGE}
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin stt
 WORKDIR /app
-COPY --from=build /src/target/classes /app/classes
+# The service artifact only: the development tools (stt bench) stay out of the image.
+COPY --from=build /src/target/voice-stt.jar /app/voice-stt.jar
 COPY --from=build /src/target/lib /app/lib
 ENV STT_RECOGNIZER=http \
     STT_HEALTH_PORT=8080 \
     STT_JAVA_OPTS="-XX:MaxRAMPercentage=50"
 USER 10001
 EXPOSE 8080
-ENTRYPOINT ["/bin/sh", "-c", "exec java --enable-native-access=ALL-UNNAMED $STT_JAVA_OPTS -cp '/app/classes:/app/lib/*' ai.voice.stt.cli.Main \"$@\"", "stt"]
+ENTRYPOINT ["/bin/sh", "-c", "exec java --enable-native-access=ALL-UNNAMED $STT_JAVA_OPTS -cp '/app/voice-stt.jar:/app/lib/*' ai.voice.stt.cli.Main \"$@\"", "stt"]
 CMD ["serve"]

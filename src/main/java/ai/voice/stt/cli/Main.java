@@ -4,7 +4,11 @@ import ai.voice.stt.telemetry.JulBridge;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code stt}: the service and its tools. */
+/**
+ * {@code stt} as the service image runs it: the service and its clients. The development tools
+ * ({@code bench}, {@code bench-http}) are added by {@code ai.voice.stt.tools.ToolsMain}, which
+ * {@code bin/stt} runs; they are not in the service artifact.
+ */
 @Command(
     name = "stt",
     mixinStandardHelpOptions = true,
@@ -14,9 +18,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       StreamCommand.class,
       TranscribeCommand.class,
-      WhisperServerCommand.class,
-      ai.voice.stt.bench.BenchHttpCommand.class,
-      ai.voice.stt.bench.BenchCommand.class
+      WhisperServerCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -27,9 +29,14 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.exit(run(new CommandLine(new Main()), args));
+  }
+
+  /** Runs a command line built on {@link Main} (the tools add their subcommands to it). */
+  public static int run(CommandLine commandLine, String[] args) {
     // Libraries that log through java.util.logging (the OpenTelemetry SDK's "Exporter failed",
     // for one) would otherwise print two-line plain-text records into a JSON log stream.
     JulBridge.install();
-    System.exit(new CommandLine(new Main()).execute(args));
+    return commandLine.execute(args);
   }
 }

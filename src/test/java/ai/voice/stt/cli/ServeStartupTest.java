@@ -3,6 +3,7 @@ package ai.voice.stt.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.voice.stt.tools.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

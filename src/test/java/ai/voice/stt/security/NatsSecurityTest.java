@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.voice.stt.cli.ChildJvm;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.config.ConfigLoader;
@@ -17,6 +16,7 @@ import ai.voice.stt.support.NatsOperator;
 import ai.voice.stt.support.NatsProcess;
 import ai.voice.stt.support.TestCertificates;
 import ai.voice.stt.support.TestData;
+import ai.voice.stt.tools.ChildJvm;
 import ai.voice.stt.transport.PemTls;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;

@@ -1,7 +1,7 @@
 package ai.voice.stt.support;
 
-import ai.voice.stt.cli.ChildOutput;
-import ai.voice.stt.cli.ChildStop;
+import ai.voice.stt.tools.ChildOutput;
+import ai.voice.stt.tools.ChildStop;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;

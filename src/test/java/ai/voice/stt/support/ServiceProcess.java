@@ -1,7 +1,7 @@
 package ai.voice.stt.support;
 
-import ai.voice.stt.cli.ChildJvm;
-import ai.voice.stt.cli.ChildOutput;
+import ai.voice.stt.tools.ChildJvm;
+import ai.voice.stt.tools.ChildOutput;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package ai.voice.stt.support;
 
-import ai.voice.stt.cli.ChildJvm;
-import ai.voice.stt.cli.ChildStop;
+import ai.voice.stt.tools.ChildJvm;
+import ai.voice.stt.tools.ChildStop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

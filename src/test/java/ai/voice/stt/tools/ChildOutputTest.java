@@ -1,4 +1,4 @@
-package ai.voice.stt.cli;
+package ai.voice.stt.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

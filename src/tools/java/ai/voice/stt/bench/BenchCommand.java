@@ -1,10 +1,10 @@
 package ai.voice.stt.bench;
 
-import ai.voice.stt.cli.ChildJvm;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.eval.Corpus;
+import ai.voice.stt.tools.ChildJvm;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;

@@ -1,7 +1,7 @@
 package ai.voice.stt.bench;
 
-import ai.voice.stt.cli.ChildOutput;
-import ai.voice.stt.cli.ChildStop;
+import ai.voice.stt.tools.ChildOutput;
+import ai.voice.stt.tools.ChildStop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

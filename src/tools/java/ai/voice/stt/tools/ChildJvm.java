@@ -1,5 +1,6 @@
-package ai.voice.stt.cli;
+package ai.voice.stt.tools;
 
+import ai.voice.stt.cli.Main;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

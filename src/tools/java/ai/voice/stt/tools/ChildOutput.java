@@ -1,4 +1,4 @@
-package ai.voice.stt.cli;
+package ai.voice.stt.tools;
 
 import java.io.BufferedReader;
 import java.io.IOException;

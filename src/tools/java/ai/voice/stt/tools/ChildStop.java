@@ -1,4 +1,4 @@
-package ai.voice.stt.cli;
+package ai.voice.stt.tools;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -83,10 +83,7 @@ public final class SessionActor {
   private Phase phase = Phase.OPEN;
   private String endReason = "end";
   private boolean receivedAudio;
-  private long acceptedFrames;
-  // A run of chunks refused because the backlog was full: where it began and how many.
-  private long refusedFrom = -1;
-  private int refusedChunks;
+  private final InputLimits limits;
   private ScheduledFuture<?> timer;
 
   SessionActor(String id, SessionEnvironment env, Consumer<SessionActor> onClosed) {
@@ -133,7 +130,11 @@ public final class SessionActor {
             from.settings().sampleRate(),
             from.settings().channels(),
             from.timeline());
-    this.acceptedFrames = from.acceptedFrames();
+    this.limits =
+        new InputLimits(
+            env.limits().maxSessionAudio(),
+            env.limits().maxSessionBacklog(),
+            from.acceptedFrames());
     this.state = from.state();
     this.settings = from.settings();
     this.receivedAudio = from.receivedAudio();
@@ -273,39 +274,35 @@ public final class SessionActor {
               + "-channel 16-bit frames");
       return;
     }
-    byte[] pcm = chunk.pcm();
-    if (results.backlogSamples() >= backlogLimitSamples()) {
-      refuseForBacklog(pcm.length / audio.frameBytes());
+    long chunkFrames = chunk.pcm().length / audio.frameBytes();
+    long acceptedBefore = limits.acceptedFrames();
+    InputLimits.Admission admission =
+        limits.admit(
+            chunkFrames, settings.sampleRate(), results.backlogSamples(), audio.timeline());
+    if (admission.refused()) {
+      skipAudio(audio.timelineSamples(chunkFrames));
       return;
     }
-    reportRefusedRun();
-    long chunkFrames = pcm.length / audio.frameBytes();
-    long allowed = maxAudioFrames() - acceptedFrames;
-    boolean reachesLimit = chunkFrames >= allowed;
-    if (chunkFrames > allowed) {
-      pcm = Arrays.copyOf(pcm, Math.toIntExact(allowed * audio.frameBytes()));
-    }
-    long accepted = pcm.length / audio.frameBytes();
-    acceptedFrames += accepted;
-    env.utterances().metrics().audioInput(accepted / (double) settings.sampleRate());
+    limits.endRefusedRun(audio.timeline()).ifPresent(m -> error(ErrorCode.OVERLOADED, m));
+    byte[] pcm =
+        admission.acceptFrames() == chunkFrames
+            ? chunk.pcm()
+            : Arrays.copyOf(
+                chunk.pcm(), Math.toIntExact(admission.acceptFrames() * audio.frameBytes()));
+    env.utterances()
+        .metrics()
+        .audioInput(admission.acceptFrames() / (double) settings.sampleRate());
     receivedAudio = true;
     deadlines.audioAt(System.nanoTime());
     if (currentSeq > 0) {
-      results.mark(currentSeq, audio.timeline(), acceptedFrames - accepted);
+      results.mark(currentSeq, audio.timeline(), acceptedBefore);
     }
     for (AudioFront.Frame frame : audio.accept(pcm)) {
       detectInterrupt(frame.speech());
       segmenter.accept(frame.samples(), frame.speech()).ifPresent(this::enqueue);
     }
-    if (reachesLimit) {
-      error(
-          ErrorCode.SESSION_AUDIO_LIMIT,
-          String.format(
-              Locale.ROOT,
-              "the session reached its limit of %.0f s of audio: audio after %.2f s was not"
-                  + " accepted; what came before is transcribed and the session ends",
-              env.limits().maxSessionAudio().toMillis() / 1000.0,
-              acceptedFrames / (double) settings.sampleRate()));
+    if (admission.reachesLimit()) {
+      error(ErrorCode.SESSION_AUDIO_LIMIT, limits.audioLimitReached(settings.sampleRate()));
       end("audio_limit");
     }
   }
@@ -326,55 +323,9 @@ public final class SessionActor {
     if (phase != Phase.OPEN || handingOver) {
       return;
     }
-    double from = audio.timeline() / SAMPLE_RATE;
+    long from = audio.timeline();
     skipAudio(audio.timelineSamples(bytes / audio.frameBytes()));
-    error(
-        ErrorCode.OVERLOADED,
-        String.format(
-            Locale.ROOT,
-            "audio %.2f-%.2f s (%d chunk%s) was not accepted: the session's mailbox was full;"
-                + " send audio no faster than real time",
-            from,
-            audio.timeline() / SAMPLE_RATE,
-            chunks,
-            chunks == 1 ? "" : "s"));
-  }
-
-  private long backlogLimitSamples() {
-    return env.limits().maxSessionBacklog().toMillis() * (long) SAMPLE_RATE / 1000;
-  }
-
-  /**
-   * The recognizer is so far behind on this session that taking more audio would only grow the
-   * heap: the chunk is refused, keeps its place in the timeline, and the run of refused chunks is
-   * named to the client once audio is accepted again (or the session ends).
-   */
-  private void refuseForBacklog(long sourceFrames) {
-    if (refusedFrom < 0) {
-      refusedFrom = audio.timeline();
-    }
-    refusedChunks++;
-    skipAudio(audio.timelineSamples(sourceFrames));
-  }
-
-  private void reportRefusedRun() {
-    if (refusedFrom < 0) {
-      return;
-    }
-    error(
-        ErrorCode.OVERLOADED,
-        String.format(
-            Locale.ROOT,
-            "audio %.2f-%.2f s (%d chunk%s) was not accepted: %.0f s of this session's audio was"
-                + " waiting for the recognizer (STT_SESSION_BACKLOG_SECONDS); send less audio or"
-                + " use a replica with capacity",
-            refusedFrom / SAMPLE_RATE,
-            audio.timeline() / SAMPLE_RATE,
-            refusedChunks,
-            refusedChunks == 1 ? "" : "s",
-            env.limits().maxSessionBacklog().toMillis() / 1000.0));
-    refusedFrom = -1;
-    refusedChunks = 0;
+    error(ErrorCode.OVERLOADED, InputLimits.mailboxRefused(from, audio.timeline(), chunks));
   }
 
   /** Audio that will never arrive: the utterance in progress ends before it, the timeline moves. */
@@ -382,11 +333,6 @@ public final class SessionActor {
     segmenter.skip(audio.takeRemainder(), missing).ifPresent(this::enqueue);
     interrupts.reset();
     audio.skip(missing);
-  }
-
-  /** The session's audio limit in sample frames of its own format. */
-  private long maxAudioFrames() {
-    return env.limits().maxSessionAudio().toMillis() * settings.sampleRate() / 1000;
   }
 
   private void detectInterrupt(boolean speech) {
@@ -418,7 +364,7 @@ public final class SessionActor {
     if (phase != Phase.OPEN) {
       return;
     }
-    reportRefusedRun();
+    limits.endRefusedRun(audio.timeline()).ifPresent(m -> error(ErrorCode.OVERLOADED, m));
     flushUtterance();
     phase = Phase.CLOSING;
     endReason = reason;

@@ -3,7 +3,6 @@ package ai.voice.stt.session;
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.protocol.ErrorCode;
-import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.protocol.SessionState;
 import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
@@ -84,6 +83,7 @@ public final class SessionActor {
   private String endReason = "end";
   private boolean receivedAudio;
   private final InputLimits limits;
+  private final SessionOutput out;
   private ScheduledFuture<?> timer;
 
   SessionActor(String id, SessionEnvironment env, Consumer<SessionActor> onClosed) {
@@ -130,6 +130,7 @@ public final class SessionActor {
             from.settings().sampleRate(),
             from.settings().channels(),
             from.timeline());
+    this.out = new SessionOutput(id, env.output());
     this.limits =
         new InputLimits(
             env.limits().maxSessionAudio(),
@@ -344,7 +345,7 @@ public final class SessionActor {
       if (!commitProgress()) {
         return;
       }
-      env.output().publish(new OutputMessage.Interrupt(id, nowSeconds(), settings.speakerId()));
+      out.interrupt(settings);
       log.debug("session {}: interrupt", id);
     }
   }
@@ -484,43 +485,11 @@ public final class SessionActor {
 
   private void publishResult(
       Segment segment, InferenceScheduler.Outcome outcome, boolean endOfStream) {
-    Transcript transcript = outcome.transcript();
     ResultSequencer.Slot slot = results.resultFor(segment, endOfStream, segmenter.position());
     if (!commitProgress()) {
       return;
     }
-    double offset = segment.startSample() / SAMPLE_RATE;
-    List<OutputMessage.TimedText> segments =
-        transcript.segments().stream()
-            .map(s -> new OutputMessage.TimedText(s.text(), s.start() + offset, s.end() + offset))
-            .toList();
-    OutputMessage.Transcription.Header header = header(slot);
-    OutputMessage.Transcription.Heard heard =
-        new OutputMessage.Transcription.Heard(
-            transcript.text(),
-            segment.hasVoice(),
-            transcript.language().or(settings::language),
-            transcript.processingSeconds(),
-            outcome.queueSeconds(),
-            segments);
-    env.output()
-        .publish(
-            endOfStream
-                ? OutputMessage.Transcription.endOfStream(header, heard, endReason)
-                : segment.isFinal()
-                    ? OutputMessage.Transcription.utteranceFinal(header, heard)
-                    : OutputMessage.Transcription.bufferCut(header, heard));
-  }
-
-  private OutputMessage.Transcription.Header header(ResultSequencer.Slot slot) {
-    return new OutputMessage.Transcription.Header(
-        id,
-        slot.sequence(),
-        nowSeconds(),
-        settings.speakerId(),
-        state,
-        slot.start() / SAMPLE_RATE,
-        slot.end() / SAMPLE_RATE);
+    out.result(slot, segment, outcome, settings, state, endOfStream ? endReason : null);
   }
 
   /** Once closing and nothing is left at the recognizer, publish the empty last result. */
@@ -565,12 +534,7 @@ public final class SessionActor {
     if (!commitProgress()) {
       return;
     }
-    env.output()
-        .publish(
-            OutputMessage.Transcription.endOfStream(
-                header(slot),
-                OutputMessage.Transcription.Heard.nothing(settings.language()),
-                endReason));
+    out.lastEmpty(slot, settings, state, endReason);
     close();
   }
 
@@ -693,10 +657,6 @@ public final class SessionActor {
     if (currentSeq > 0 && currentSeq <= replayedUntil) {
       return; // answered by the previous owner when it first handled this message
     }
-    env.output().publish(new OutputMessage.Error(id, code, message, nowSeconds()));
-  }
-
-  private static double nowSeconds() {
-    return System.currentTimeMillis() / 1000.0;
+    out.error(code, message);
   }
 }

@@ -1,0 +1,95 @@
+package ai.voice.stt.session;
+
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.protocol.OutputMessage;
+import ai.voice.stt.protocol.SessionState;
+import ai.voice.stt.protocol.StreamMessage;
+import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.Transcript;
+import java.util.List;
+
+/**
+ * What one session says on {@code ai.voice.transcription.{id}}: its results, interrupts and errors,
+ * built from the stages' answers (the result's slot, the recognizer's outcome, the session's
+ * settings and state) and handed to the output. It decides the wording and shape of each message,
+ * nothing about when one is due.
+ */
+final class SessionOutput {
+  private static final double SAMPLE_RATE = 16_000.0;
+
+  private final String sessionId;
+  private final OutputPublisher output;
+
+  SessionOutput(String sessionId, OutputPublisher output) {
+    this.sessionId = sessionId;
+    this.output = output;
+  }
+
+  /**
+   * The result of a recognised segment: a buffer cut, the final of its utterance, or (with an end
+   * reason) the session's last result.
+   */
+  void result(
+      ResultSequencer.Slot slot,
+      Segment segment,
+      InferenceScheduler.Outcome outcome,
+      StreamMessage.Start settings,
+      SessionState state,
+      String endReasonOrNull) {
+    Transcript transcript = outcome.transcript();
+    double offset = segment.startSample() / SAMPLE_RATE;
+    List<OutputMessage.TimedText> segments =
+        transcript.segments().stream()
+            .map(s -> new OutputMessage.TimedText(s.text(), s.start() + offset, s.end() + offset))
+            .toList();
+    OutputMessage.Transcription.Header header = header(slot, settings, state);
+    OutputMessage.Transcription.Heard heard =
+        new OutputMessage.Transcription.Heard(
+            transcript.text(),
+            segment.hasVoice(),
+            transcript.language().or(settings::language),
+            transcript.processingSeconds(),
+            outcome.queueSeconds(),
+            segments);
+    output.publish(
+        endReasonOrNull != null
+            ? OutputMessage.Transcription.endOfStream(header, heard, endReasonOrNull)
+            : segment.isFinal()
+                ? OutputMessage.Transcription.utteranceFinal(header, heard)
+                : OutputMessage.Transcription.bufferCut(header, heard));
+  }
+
+  /** The session's last result when nothing was left to recognise: an empty transcript. */
+  void lastEmpty(
+      ResultSequencer.Slot slot, StreamMessage.Start settings, SessionState state, String reason) {
+    output.publish(
+        OutputMessage.Transcription.endOfStream(
+            header(slot, settings, state),
+            OutputMessage.Transcription.Heard.nothing(settings.language()),
+            reason));
+  }
+
+  void interrupt(StreamMessage.Start settings) {
+    output.publish(new OutputMessage.Interrupt(sessionId, now(), settings.speakerId()));
+  }
+
+  void error(ErrorCode code, String message) {
+    output.publish(new OutputMessage.Error(sessionId, code, message, now()));
+  }
+
+  private OutputMessage.Transcription.Header header(
+      ResultSequencer.Slot slot, StreamMessage.Start settings, SessionState state) {
+    return new OutputMessage.Transcription.Header(
+        sessionId,
+        slot.sequence(),
+        now(),
+        settings.speakerId(),
+        state,
+        slot.start() / SAMPLE_RATE,
+        slot.end() / SAMPLE_RATE);
+  }
+
+  private static double now() {
+    return System.currentTimeMillis() / 1000.0;
+  }
+}

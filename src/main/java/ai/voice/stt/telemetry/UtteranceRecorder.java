@@ -92,31 +92,31 @@ public final class UtteranceRecorder {
       metrics.inference(u.inferenceSeconds(), u.audioSeconds());
     }
     Span span = start("publish", u, parent, epoch.at(System.nanoTime()));
-    return new Publishing(u, root, span, span.makeCurrent());
+    if (u.isFinal()) {
+      // Recorded as the result goes out (a publish only queues it in the NATS client), so a
+      // scrape made after a client has the result always counts it.
+      metrics.finalLatency((System.nanoTime() - u.cutNanos()) / 1e9);
+    }
+    return new Publishing(root, span, span.makeCurrent());
   }
 
   /** An utterance's trace while its result is being published; {@link #end} closes it. */
-  public final class Publishing {
-    private final Utterance utterance;
+  public static final class Publishing {
     private final Span root;
     private final Span span;
     private final Scope scope;
 
-    private Publishing(Utterance utterance, Span root, Span span, Scope scope) {
-      this.utterance = utterance;
+    private Publishing(Span root, Span span, Scope scope) {
       this.root = root;
       this.span = span;
       this.scope = scope;
     }
 
-    /** The result is out (or failed to go out): ends the spans and records the final latency. */
+    /** The result is out (or failed to go out): ends the spans. */
     public void end() {
       scope.close();
       span.end();
       root.end();
-      if (utterance.isFinal()) {
-        metrics.finalLatency((System.nanoTime() - utterance.cutNanos()) / 1e9);
-      }
     }
   }
 

@@ -294,7 +294,8 @@ public final class SessionActor {
         .metrics()
         .audioInput(admission.acceptFrames() / (double) settings.sampleRate());
     receivedAudio = true;
-    deadlines.audioAt(System.nanoTime());
+    deadlines.audioAt(
+        System.nanoTime(), admission.acceptFrames() * 1_000_000_000L / settings.sampleRate());
     if (currentSeq > 0) {
       results.mark(currentSeq, audio.timeline(), acceptedBefore);
     }

@@ -35,6 +35,10 @@ final class SessionDeadlines {
   private final long openedNanos;
   private long lastMessageNanos;
   private long lastAudioNanos;
+  // When the audio received so far would have finished playing had it come at real-time pace:
+  // audio that arrives in a burst (faster than real time, or catching up after a delay on the
+  // way) is not yet "missing" until then.
+  private long audioDueNanos;
 
   /**
    * @param openedNanos when the session opened, on the caller's clock (earlier than now for a
@@ -53,6 +57,7 @@ final class SessionDeadlines {
     this.openedNanos = openedNanos;
     this.lastMessageNanos = openedNanos;
     this.lastAudioNanos = openedNanos;
+    this.audioDueNanos = openedNanos;
   }
 
   /** Any message arrived: the idle timeout starts again. */
@@ -60,9 +65,15 @@ final class SessionDeadlines {
     lastMessageNanos = nowNanos;
   }
 
-  /** Audio arrived: the chunk timeout starts again. */
-  void audioAt(long nowNanos) {
+  /**
+   * Audio arrived: the chunk timeout starts again, and the end-point on the wall clock counts
+   * missing audio only from when this audio would have finished at real-time pace.
+   *
+   * @param audioNanos how much audio the chunk holds
+   */
+  void audioAt(long nowNanos, long audioNanos) {
     lastAudioNanos = nowNanos;
+    audioDueNanos = Math.max(audioDueNanos, nowNanos) + audioNanos;
   }
 
   /** How long until the first check after the session's first message. */
@@ -89,10 +100,9 @@ final class SessionDeadlines {
     // While no utterance is open, look again one end-point later: one may open meanwhile.
     long audioLeft = endpointSilence;
     if (inUtterance) {
-      long sinceAudio = nowNanos - lastAudioNanos;
-      long endpointLeft =
-          Math.max(endpointSilence - trailingSilenceNanos, STALL_NANOS) - sinceAudio;
-      audioLeft = Math.min(endpointLeft, chunkTimeout - sinceAudio);
+      long missing = nowNanos - audioDueNanos;
+      long endpointLeft = Math.max(endpointSilence - trailingSilenceNanos, STALL_NANOS) - missing;
+      audioLeft = Math.min(endpointLeft, chunkTimeout - (nowNanos - lastAudioNanos));
       if (audioLeft <= 0) {
         due = Due.FLUSH_UTTERANCE;
         audioLeft = endpointSilence;

@@ -34,7 +34,7 @@ class SessionDeadlinesTest {
   void anUtteranceWhoseAudioStoppedEndsAtTheEndPointAsIfTheMissingAudioWereSilence() {
     SessionDeadlines d = deadlines();
     d.messageAt(OPENED + S);
-    d.audioAt(OPENED + S); // the client stops sending right after a word
+    d.audioAt(OPENED + S, 0); // the client stops sending right after a word
     assertEquals(new Check(Due.NOTHING, 100 * MS), d.check(OPENED + S + 500 * MS, true, 0));
     assertEquals(new Check(Due.FLUSH_UTTERANCE, 600 * MS), d.check(OPENED + S + 600 * MS, true, 0));
   }
@@ -42,7 +42,7 @@ class SessionDeadlinesTest {
   @Test
   void silenceAlreadyHeardCountsTowardsTheEndPoint() {
     SessionDeadlines d = deadlines();
-    d.audioAt(OPENED + S);
+    d.audioAt(OPENED + S, 0);
     d.messageAt(OPENED + S);
     // 450 ms of silence heard, then the audio stopped: 150 ms more would do, but a gap counts
     // as stopped audio only after 250 ms.
@@ -53,17 +53,28 @@ class SessionDeadlinesTest {
   @Test
   void aShortGapBetweenChunksNeverEndsAnUtterance() {
     SessionDeadlines d = deadlines();
-    d.audioAt(OPENED + S);
+    d.audioAt(OPENED + S, 0);
     d.messageAt(OPENED + S);
     // 590 ms of silence heard, next chunk 120 ms late: jitter, not a stop.
     assertEquals(Due.NOTHING, d.check(OPENED + S + 120 * MS, true, 590 * MS).due());
   }
 
   @Test
+  void audioThatCameInABurstIsNotMissingUntilItWouldHaveFinishedPlaying() {
+    SessionDeadlines d = deadlines();
+    d.messageAt(OPENED + S);
+    // 3 s of audio arrive at once (a client sending faster than real time, or a delay on the
+    // way that then delivers everything): the audio is "due" until 3 s from now.
+    d.audioAt(OPENED + S, 3 * S);
+    assertEquals(Due.NOTHING, d.check(OPENED + S + 1_500 * MS, true, 0).due());
+    assertEquals(Due.FLUSH_UTTERANCE, d.check(OPENED + S + 3 * S + 600 * MS, true, 0).due());
+  }
+
+  @Test
   void withoutAnOpenUtteranceSilenceFromTheClientCutsNothing() {
     SessionDeadlines d = deadlines();
     d.messageAt(OPENED + S);
-    d.audioAt(OPENED + S);
+    d.audioAt(OPENED + S, 0);
     assertEquals(new Check(Due.NOTHING, 600 * MS), d.check(OPENED + 10 * S, false, 0));
   }
 
@@ -81,7 +92,7 @@ class SessionDeadlinesTest {
   void aSessionOpenLongerThanItsLimitEndsEvenWhileTalking() {
     SessionDeadlines d = deadlines();
     d.messageAt(OPENED + 600 * S);
-    d.audioAt(OPENED + 600 * S);
+    d.audioAt(OPENED + 600 * S, 0);
     assertEquals(Due.DURATION_LIMIT, d.check(OPENED + 600 * S, true, 0).due());
   }
 

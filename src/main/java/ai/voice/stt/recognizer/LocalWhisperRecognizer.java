@@ -242,6 +242,11 @@ public final class LocalWhisperRecognizer implements Recognizer {
     params.printTimestamps = false;
     params.suppressBlank = true;
     params.suppressNonSpeechTokens = true;
+    // No temperature fallback: whisper-jni's default (+0.4 per retry) decodes a clip again at
+    // higher temperatures when it looks unsure, up to several times, which is where the worst
+    // cases in time came from; a degenerate output is caught and re-decoded with the full window
+    // instead (DegenerateOutput). Measured in docs/benchmarks.md.
+    params.temperatureInc = 0.0f;
     params.audioCtx = audioCtx;
     return params;
   }

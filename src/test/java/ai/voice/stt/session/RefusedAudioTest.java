@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.protocol.StreamMessage;
+import ai.voice.stt.support.StandInRecognizer;
 import ai.voice.stt.vad.SpeechDetector;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class RefusedAudioTest {
               public void close() {}
             };
     try (SessionFixture f =
-        new SessionFixture(Map.of(), new SessionFixture.InstantRecognizer(), stalling, 16, 4)) {
+        new SessionFixture(Map.of(), StandInRecognizer.saying("words"), stalling, 16, 4)) {
       String id = "s";
       f.registry.route(id, StreamMessage.Start.defaults());
       f.registry.route(id, chunk((short) 1000, 16_000)); // 0-1 s; the actor stalls in its VAD

@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.protocol.StreamMessage;
-import ai.voice.stt.recognizer.Recognizer;
-import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.support.Await;
+import ai.voice.stt.support.StandInRecognizer;
 import ai.voice.stt.vad.SpeechDetector;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -41,33 +39,17 @@ class SessionBacklogTest {
           };
 
   /** Holds every recognition until the test releases it. */
-  private static final class HeldRecognizer implements Recognizer {
-    final CountDownLatch release = new CountDownLatch(1);
-
-    @Override
-    public Transcript transcribe(float[] samples, Optional<String> language) {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return new Transcript("words", List.of(), Optional.empty(), 0);
-    }
-
-    @Override
-    public int maxConcurrency() {
-      return 1;
-    }
-
-    @Override
-    public String describe() {
-      return "held";
-    }
-
-    @Override
-    public void close() {
-      release.countDown();
-    }
+  private static StandInRecognizer held(CountDownLatch release) {
+    return new StandInRecognizer(
+        "held",
+        samples -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return StandInRecognizer.heard("words");
+        });
   }
 
   /** One utterance: 1 s of speech and 1 s of silence, which ends it. */
@@ -78,7 +60,8 @@ class SessionBacklogTest {
 
   @Test
   void audioBeyondTheSessionBacklogIsRefusedNamedAndKeptInTheTimeline() throws Exception {
-    HeldRecognizer recognizer = new HeldRecognizer();
+    CountDownLatch release = new CountDownLatch(1);
+    StandInRecognizer recognizer = held(release);
     try (SessionFixture f =
         new SessionFixture(
             Map.of("STT_SESSION_BACKLOG_SECONDS", "2", "STT_INFERENCE_WORKERS", "1"),
@@ -94,7 +77,7 @@ class SessionBacklogTest {
       // event to wait for; the session handles two chunks of a trivial VAD in microseconds.
       Thread.sleep(300);
       assertTrue(f.outputs(id).isEmpty(), "nothing published yet: " + f.outputs(id));
-      recognizer.release.countDown();
+      release.countDown();
       Await.until(() -> f.results(id).size() == 2, WAIT, "the backlog recognised");
       f.registry.route(id, chunk((short) 0, 16_000)); // 6-7 s: accepted again
       f.registry.route(id, new StreamMessage.End());
@@ -113,7 +96,8 @@ class SessionBacklogTest {
 
   @Test
   void newSessionsAreRefusedWhileOneSessionsUtterancesWait() throws Exception {
-    HeldRecognizer recognizer = new HeldRecognizer();
+    CountDownLatch release = new CountDownLatch(1);
+    StandInRecognizer recognizer = held(release);
     try (SessionFixture f =
         new SessionFixture(Map.of("STT_INFERENCE_WORKERS", "1"), recognizer, LOUDNESS)) {
       String id = "talker";
@@ -127,7 +111,7 @@ class SessionBacklogTest {
       f.registry.route("newcomer", StreamMessage.Start.defaults());
       Await.until(() -> !f.errors("newcomer").isEmpty(), WAIT, "the newcomer answered");
       assertEquals(ErrorCode.SERVICE_BUSY, f.errors("newcomer").getFirst().code());
-      recognizer.release.countDown();
+      release.countDown();
       f.registry.route(id, new StreamMessage.End());
       assertTrue(f.registry.awaitAllClosed(WAIT));
       assertEquals(0, f.backlog.waitingUtterances());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.protocol.StreamMessage;
+import ai.voice.stt.support.StandInRecognizer;
 import ai.voice.stt.vad.SpeechDetector;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class SessionFailureTest {
   @Test
   void aFailingSessionPublishesInternalErrorAndItsLastResultWhileOthersCarryOn() throws Exception {
     try (SessionFixture f =
-        new SessionFixture(Map.of(), new SessionFixture.InstantRecognizer(), FRAGILE_VAD)) {
+        new SessionFixture(Map.of(), StandInRecognizer.saying("words"), FRAGILE_VAD)) {
       for (String id : List.of("good", "bad")) {
         f.registry.route(id, StreamMessage.Start.defaults());
         f.registry.route(id, chunk((short) 1000, 16_000)); // 1 s of "speech"

@@ -5,13 +5,11 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.Recognizer;
-import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,26 +82,5 @@ final class SessionFixture implements AutoCloseable {
     timers.shutdownNow();
     actors.close();
     inference.close();
-  }
-
-  /** Says the same words for any audio, at once. */
-  static final class InstantRecognizer implements Recognizer {
-    @Override
-    public Transcript transcribe(float[] samples, Optional<String> language) {
-      return new Transcript("words", List.of(), Optional.empty(), 0);
-    }
-
-    @Override
-    public int maxConcurrency() {
-      return 1;
-    }
-
-    @Override
-    public String describe() {
-      return "instant";
-    }
-
-    @Override
-    public void close() {}
   }
 }

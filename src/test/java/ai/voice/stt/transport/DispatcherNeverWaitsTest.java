@@ -8,20 +8,18 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
-import ai.voice.stt.recognizer.Recognizer;
-import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.session.Backlog;
 import ai.voice.stt.session.SegmenterSettings;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
 import ai.voice.stt.support.Await;
+import ai.voice.stt.support.StandInRecognizer;
 import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +42,7 @@ class DispatcherNeverWaitsTest {
     SttConfig config = ConfigLoader.load(Map.of(), 2);
     ExecutorService actors = Executors.newVirtualThreadPerTaskExecutor();
     ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-    try (InferenceScheduler inference = new InferenceScheduler(new Silent(), 4)) {
+    try (InferenceScheduler inference = new InferenceScheduler(StandInRecognizer.saying(""), 4)) {
       SessionRegistry registry =
           new SessionRegistry(
               new SessionEnvironment(
@@ -89,25 +87,5 @@ class DispatcherNeverWaitsTest {
       timers.shutdownNow();
       actors.close();
     }
-  }
-
-  private static final class Silent implements Recognizer {
-    @Override
-    public Transcript transcribe(float[] samples, Optional<String> language) {
-      return new Transcript("", List.of(), Optional.empty(), 0);
-    }
-
-    @Override
-    public int maxConcurrency() {
-      return 1;
-    }
-
-    @Override
-    public String describe() {
-      return "silent";
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -10,11 +10,10 @@ import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
-import ai.voice.stt.recognizer.Recognizer;
-import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.session.SegmenterSettings;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
+import ai.voice.stt.support.StandInRecognizer;
 import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.WebRtcSpeechDetectorFactory;
@@ -26,7 +25,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,7 +65,7 @@ class IngressFuzzTest {
                 "STT_BUFFER_SIZE_BYTES", "16000",
                 "STT_MAX_SESSION_AUDIO_SECONDS", "2"),
             2);
-    inference = new InferenceScheduler(new FlakyRecognizer(), 8);
+    inference = new InferenceScheduler(flakyRecognizer(), 8);
     actors = Executors.newVirtualThreadPerTaskExecutor();
     timers = Executors.newSingleThreadScheduledExecutor();
   }
@@ -146,6 +144,24 @@ class IngressFuzzTest {
     return Msgpack.pack(m);
   }
 
+  /**
+   * Answers at once; what it says is not what this test is about. It fails for some lengths of
+   * audio: recognition failures reach the session as {@code recognizer_error}, never stall it.
+   */
+  private static StandInRecognizer flakyRecognizer() {
+    return new StandInRecognizer(
+        "flaky",
+        samples -> {
+          if (samples.length % 7 == 3) {
+            throw new IllegalStateException("recognizer failed (test)");
+          }
+          if (samples.length % 11 == 5) {
+            throw new OutOfMemoryError("recognizer failed (test)");
+          }
+          return StandInRecognizer.heard("words");
+        });
+  }
+
   private static void assertConsistent(List<OutputMessage> published) {
     Map<String, Long> nextSequence = new HashMap<>();
     for (OutputMessage message : published) {
@@ -163,35 +179,5 @@ class IngressFuzzTest {
     }
     nextSequence.forEach(
         (session, next) -> assertEquals(0L, next, session + " ended with an end-of-stream result"));
-  }
-
-  /**
-   * Answers at once; what it says is not what this test is about. It fails for some lengths of
-   * audio: recognition failures reach the session as {@code recognizer_error}, never stall it.
-   */
-  private static final class FlakyRecognizer implements Recognizer {
-    @Override
-    public Transcript transcribe(float[] samples, Optional<String> language) {
-      if (samples.length % 7 == 3) {
-        throw new IllegalStateException("recognizer failed (test)");
-      }
-      if (samples.length % 11 == 5) {
-        throw new OutOfMemoryError("recognizer failed (test)");
-      }
-      return new Transcript("words", List.of(), Optional.empty(), 0);
-    }
-
-    @Override
-    public int maxConcurrency() {
-      return 2;
-    }
-
-    @Override
-    public String describe() {
-      return "instant";
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -7,6 +7,7 @@ import ai.voice.stt.audio.WavWriter;
 import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.support.FormData;
+import ai.voice.stt.support.StandInRecognizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -38,26 +39,12 @@ class WhisperServerMalformedWavTest {
   @BeforeAll
   static void start() throws Exception {
     Recognizer recognizer =
-        new Recognizer() {
-          @Override
-          public Transcript transcribe(float[] samples, Optional<String> language) {
-            calls.incrementAndGet();
-            return new Transcript("ok", List.of(), Optional.of("en"), 0.01);
-          }
-
-          @Override
-          public int maxConcurrency() {
-            return 1;
-          }
-
-          @Override
-          public String describe() {
-            return "instant";
-          }
-
-          @Override
-          public void close() {}
-        };
+        new StandInRecognizer(
+            "instant",
+            samples -> {
+              calls.incrementAndGet();
+              return new Transcript("ok", List.of(), Optional.of("en"), 0.01);
+            });
     server =
         WhisperServer.start(new WhisperServer.Settings("127.0.0.1", 0, 2, 1 << 20), recognizer);
     client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -9,7 +9,6 @@ import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.session.Backlog;
 import ai.voice.stt.session.OutputPublisher;
-import ai.voice.stt.session.SegmenterSettings;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
 import ai.voice.stt.telemetry.Telemetry;
@@ -97,10 +96,8 @@ public final class SttService implements AutoCloseable {
               new NatsPublisher(connection, config.nats()), stats, telemetry.metrics());
       this.sessions =
           new SessionRegistry(
-              new SessionEnvironment(
-                  config.streaming(),
-                  config.limits(),
-                  SegmenterSettings.from(config.streaming()),
+              SessionEnvironment.of(
+                  config,
                   detectors,
                   inference,
                   output,
@@ -282,7 +279,9 @@ public final class SttService implements AutoCloseable {
     return stats;
   }
 
-  /** The {@code /metrics} page: counters of {@link #stats()}, then the OpenTelemetry metrics. */
+  /**
+   * The {@code /metrics} page: every instrument, the service counters of {@link #stats()} included.
+   */
   public String metricsText() {
     return telemetry.prometheusText();
   }

@@ -27,4 +27,30 @@ public record SessionEnvironment(
     Executor actorExecutor,
     ScheduledExecutorService timers,
     int mailboxCapacity,
-    Backlog backlog) {}
+    Backlog backlog) {
+
+  /** The environment for {@code config}: its streaming settings, limits and segmenter policy. */
+  public static SessionEnvironment of(
+      SttConfig config,
+      SpeechDetectorFactory detectors,
+      InferenceScheduler inference,
+      OutputPublisher output,
+      UtteranceRecorder utterances,
+      Executor actorExecutor,
+      ScheduledExecutorService timers,
+      int mailboxCapacity,
+      Backlog backlog) {
+    return new SessionEnvironment(
+        config.streaming(),
+        config.limits(),
+        SegmenterSettings.from(config.streaming()),
+        detectors,
+        inference,
+        output,
+        utterances,
+        actorExecutor,
+        timers,
+        mailboxCapacity,
+        backlog);
+  }
+}

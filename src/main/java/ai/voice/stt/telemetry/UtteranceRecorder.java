@@ -36,6 +36,13 @@ public final class UtteranceRecorder {
     this(tracer, metrics, Clock.systemUTC());
   }
 
+  /** Records nothing, for sessions run without a service (tests, tools). */
+  public static UtteranceRecorder noop() {
+    return new UtteranceRecorder(
+        io.opentelemetry.api.OpenTelemetry.noop().getTracer(Telemetry.INSTRUMENTATION_SCOPE),
+        SttMetrics.noop());
+  }
+
   UtteranceRecorder(Tracer tracer, SttMetrics metrics, Clock clock) {
     this.tracer = tracer;
     this.metrics = metrics;

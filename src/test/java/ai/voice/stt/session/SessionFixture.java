@@ -5,7 +5,6 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.Recognizer;
-import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.util.List;
@@ -44,15 +43,12 @@ final class SessionFixture implements AutoCloseable {
     inference = new InferenceScheduler(recognizer, queueCapacity);
     registry =
         new SessionRegistry(
-            new SessionEnvironment(
-                config.streaming(),
-                config.limits(),
-                SegmenterSettings.from(config.streaming()),
+            SessionEnvironment.of(
+                config,
                 detectors,
                 inference,
                 published::add,
-                new UtteranceRecorder(
-                    io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"), SttMetrics.noop()),
+                UtteranceRecorder.noop(),
                 actors,
                 timers,
                 mailboxCapacity,

@@ -9,12 +9,10 @@ import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.session.Backlog;
-import ai.voice.stt.session.SegmenterSettings;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.StandInRecognizer;
-import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.time.Duration;
@@ -45,10 +43,8 @@ class DispatcherNeverWaitsTest {
     try (InferenceScheduler inference = new InferenceScheduler(StandInRecognizer.saying(""), 4)) {
       SessionRegistry registry =
           new SessionRegistry(
-              new SessionEnvironment(
-                  config.streaming(),
-                  config.limits(),
-                  SegmenterSettings.from(config.streaming()),
+              SessionEnvironment.of(
+                  config,
                   SpeechDetectorFactory.everythingIsSpeech(),
                   inference,
                   message -> {
@@ -59,9 +55,7 @@ class DispatcherNeverWaitsTest {
                     }
                     published.add(message);
                   },
-                  new UtteranceRecorder(
-                      io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"),
-                      SttMetrics.noop()),
+                  UtteranceRecorder.noop(),
                   actors,
                   timers,
                   16,

@@ -10,11 +10,9 @@ import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
-import ai.voice.stt.session.SegmenterSettings;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
 import ai.voice.stt.support.StandInRecognizer;
-import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.WebRtcSpeechDetectorFactory;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -82,15 +80,12 @@ class IngressFuzzTest {
     ConcurrentLinkedQueue<OutputMessage> published = new ConcurrentLinkedQueue<>();
     SessionRegistry registry =
         new SessionRegistry(
-            new SessionEnvironment(
-                config.streaming(),
-                config.limits(),
-                SegmenterSettings.from(config.streaming()),
+            SessionEnvironment.of(
+                config,
                 new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness()),
                 inference,
                 published::add,
-                new UtteranceRecorder(
-                    io.opentelemetry.api.OpenTelemetry.noop().getTracer("fuzz"), SttMetrics.noop()),
+                UtteranceRecorder.noop(),
                 actors,
                 timers,
                 16,

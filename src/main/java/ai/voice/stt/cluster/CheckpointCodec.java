@@ -34,11 +34,7 @@ final class CheckpointCodec {
     c.settings().language().ifPresent(s -> node.put("language", s));
     node.put("received_audio", c.receivedAudio());
     node.put("opened_ms", c.openedEpochMillis());
-    try {
-      return JSON.writeValueAsBytes(node);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot encode a checkpoint", e);
-    }
+    return bytes(node);
   }
 
   static SessionCheckpoint decode(byte[] value) throws IOException {
@@ -75,10 +71,14 @@ final class CheckpointCodec {
     node.put("replica", h.replica());
     node.put("sessions", h.sessions());
     node.put("draining", h.draining());
+    return bytes(node);
+  }
+
+  private static byte[] bytes(ObjectNode node) {
     try {
       return JSON.writeValueAsBytes(node);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot encode a heartbeat", e);
+      throw new IllegalStateException("a JSON object of strings and numbers did not encode", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package ai.voice.stt.cluster;
 
+import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.MessageDecoder;
@@ -402,7 +403,7 @@ public final class JetStreamRouting implements AutoCloseable {
               java.util.Locale.ROOT,
               "audio after %.2f s was lost while the session moved between replicas (older than"
                   + " the %d s the stream keeps); transcription continues with later audio",
-              from.covered() / 16_000.0,
+              from.covered() / (double) AudioNormalizer.TARGET_RATE,
               config.routing().audioRetention().toSeconds()));
     }
   }

@@ -1,5 +1,6 @@
 package ai.voice.stt.session;
 
+import ai.voice.stt.audio.AudioNormalizer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,6 +43,6 @@ public final class Backlog {
 
   /** Seconds of audio waiting for or at the recognizer, in every session. */
   public double seconds() {
-    return samples.get() / 16_000.0;
+    return samples.get() / (double) AudioNormalizer.TARGET_RATE;
   }
 }

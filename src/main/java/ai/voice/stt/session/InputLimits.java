@@ -1,5 +1,6 @@
 package ai.voice.stt.session;
 
+import ai.voice.stt.audio.AudioNormalizer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * frames of the client's own format.
  */
 final class InputLimits {
-  private static final double TIMELINE_RATE = 16_000.0;
+  private static final double TIMELINE_RATE = AudioNormalizer.TARGET_RATE;
 
   /**
    * What to do with a chunk.

@@ -624,7 +624,7 @@ public final class SessionActor {
         deadlines.check(
             System.nanoTime(),
             segmenter.inUtterance(),
-            segmenter.trailingSilenceSamples() * 1_000_000_000L / 16_000);
+            (long) (segmenter.trailingSilenceSamples() * 1e9 / SAMPLE_RATE));
     switch (check.due()) {
       case DURATION_LIMIT -> {
         error(

@@ -1,5 +1,6 @@
 package ai.voice.stt.session;
 
+import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.protocol.SessionState;
@@ -15,7 +16,7 @@ import java.util.List;
  * nothing about when one is due.
  */
 final class SessionOutput {
-  private static final double SAMPLE_RATE = 16_000.0;
+  private static final double SAMPLE_RATE = AudioNormalizer.TARGET_RATE;
 
   private final String sessionId;
   private final OutputPublisher output;

@@ -185,7 +185,8 @@ public final class SessionRegistry {
   /**
    * Publishes an error for a message that never reached a session. Never waits: the reply is queued
    * and published in order on another thread. If NATS is so far behind that {@value #REPLY_BACKLOG}
-   * replies wait, later ones are dropped and counted (the clients could not be reached anyway).
+   * replies wait, later ones are dropped, with a running count in the log (the clients could not be
+   * reached anyway).
    */
   public void reject(String sessionId, ErrorCode code, String message) {
     OutputMessage.Error error =
@@ -209,11 +210,6 @@ public final class SessionRegistry {
     java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
     replies.post(sent::countDown);
     return sent.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-  }
-
-  /** Error replies dropped because NATS took no output for a long while. */
-  public long repliesDropped() {
-    return repliesDropped.get();
   }
 
   public int activeSessions() {

@@ -9,6 +9,7 @@ import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
 import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.WordErrorRate;
+import ai.voice.stt.support.Await;
 import ai.voice.stt.support.ServiceUnderTest;
 import ai.voice.stt.support.TestData;
 import java.time.Duration;
@@ -91,6 +92,10 @@ class SegmentationRulesTest {
       assertEquals("idle_timeout", last.string("end_reason"));
       assertEquals("gone", last.string("speaker_id"));
     }
-    assertEquals(0, stt.service().activeSessions());
+    // The last result is published before the session leaves the registry: wait for it to.
+    Await.until(
+        () -> stt.service().activeSessions() == 0,
+        Duration.ofSeconds(10),
+        "the ended session is freed");
   }
 }

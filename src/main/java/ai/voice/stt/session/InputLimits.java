@@ -90,6 +90,15 @@ final class InputLimits {
         + ": the session's mailbox was full; send audio no faster than real time";
   }
 
+  /** A chunk whose length is not a whole number of frames of the session's format. */
+  static String notWholeFrames(int bytes, int channels) {
+    return "chunk has "
+        + bytes
+        + " bytes, not a whole number of "
+        + channels
+        + "-channel 16-bit frames";
+  }
+
   /** The session's audio limit was reached after {@code acceptedFrames()}. */
   String audioLimitReached(int sampleRate) {
     return String.format(

@@ -1,20 +1,13 @@
 package ai.voice.stt.session;
 
 import ai.voice.stt.audio.AudioNormalizer;
-import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.SessionState;
 import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
-import ai.voice.stt.recognizer.RecognitionException;
-import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -38,14 +31,6 @@ public final class SessionActor {
   private static final int INTERRUPT_RESET_FRAMES = 10;
   // The owner field of checkpoints this actor commits; the lease fills in the replica's id.
   private static final String OWNED = "*";
-  private static final InferenceScheduler.Outcome NOTHING_HEARD =
-      new InferenceScheduler.Outcome(new Transcript("", List.of(), Optional.empty(), 0), 0);
-
-  /** Chunks refused at the mailbox and not yet accounted; guarded by its own monitor. */
-  private static final class Refused {
-    int chunks;
-    long bytes;
-  }
 
   /**
    * Lifecycle: open until end/expiry, then closing until the last result is out. A session handed
@@ -67,14 +52,12 @@ public final class SessionActor {
   private final InterruptDetector interrupts;
   private final ResultSequencer results;
   // Chunks refused at a full mailbox since the session last accounted for them (transport thread).
-  private final Refused refused = new Refused();
+  private final RefusedChunks refused = new RefusedChunks();
   private final SessionLease lease;
   private final SessionDeadlines deadlines;
   private final long openedEpochMillis;
-  // Replayed input up to this stream sequence was applied by a previous owner (checkpoint).
-  private final long replayedUntil;
-  private long currentSeq;
-  private long lastSeq;
+  private final StreamPosition stream;
+  private final Recognition recognition;
   private boolean handingOver;
   private final AudioFront audio;
   private StreamMessage.Start settings = StreamMessage.Start.defaults();
@@ -84,7 +67,7 @@ public final class SessionActor {
   private boolean receivedAudio;
   private final InputLimits limits;
   private final SessionOutput out;
-  private ScheduledFuture<?> timer;
+  private final SessionTimer timer;
 
   SessionActor(String id, SessionEnvironment env, Consumer<SessionActor> onClosed) {
     this(
@@ -121,8 +104,9 @@ public final class SessionActor {
             System.nanoTime()
                 - TimeUnit.MILLISECONDS.toNanos(
                     Math.max(0, System.currentTimeMillis() - from.openedEpochMillis())));
-    this.replayedUntil = from.lastSeq();
-    this.lastSeq = from.lastSeq();
+    this.stream = new StreamPosition(from.lastSeq());
+    this.recognition = new Recognition(env.inference(), mailbox);
+    this.timer = new SessionTimer(env.timers(), mailbox, this::checkTimeouts);
     this.results = new ResultSequencer(env.backlog(), from);
     this.audio =
         new AudioFront(
@@ -168,13 +152,7 @@ public final class SessionActor {
     if (!(message instanceof StreamMessage.Chunk chunk)) {
       return false;
     }
-    boolean first;
-    synchronized (refused) {
-      first = refused.chunks == 0;
-      refused.chunks++;
-      refused.bytes += chunk.pcm().length;
-    }
-    if (first) {
+    if (refused.add(chunk.pcm().length)) {
       // One small task however many chunks are refused meanwhile; it runs after the chunks that
       // were accepted before the first refusal, which is where the gap is in the stream.
       mailbox.post(this::accountRefused);
@@ -189,7 +167,7 @@ public final class SessionActor {
           if (phase == Phase.GONE || handingOver) {
             return;
           }
-          enter(seq);
+          stream.enter(seq);
           error(code, reason);
         });
   }
@@ -205,7 +183,7 @@ public final class SessionActor {
             return; // closing sessions finish here; their last result is nearly out
           }
           handingOver = true;
-          cancelTimer();
+          timer.cancel();
           releaseIfIdle();
         });
   }
@@ -219,7 +197,7 @@ public final class SessionActor {
     if (phase == Phase.GONE || handingOver) {
       return; // the input is the next owner's now; it replays this message
     }
-    boolean replayed = enter(seq);
+    boolean replayed = stream.enter(seq);
     if (phase != Phase.OPEN) {
       error(ErrorCode.SESSION_CLOSING, "session is closing; start a new session id");
       return;
@@ -253,26 +231,11 @@ public final class SessionActor {
     audio.format(start.sampleRate(), start.channels());
   }
 
-  /**
-   * Notes the stream position of the message being handled.
-   *
-   * @return true when a previous owner already applied it (a replay)
-   */
-  private boolean enter(long seq) {
-    currentSeq = seq;
-    lastSeq = Math.max(lastSeq, seq);
-    return seq > 0 && seq <= replayedUntil;
-  }
-
   private void chunk(StreamMessage.Chunk chunk) {
     if (chunk.pcm().length % audio.frameBytes() != 0) {
       error(
           ErrorCode.INVALID_PCM_LENGTH,
-          "chunk has "
-              + chunk.pcm().length
-              + " bytes, not a whole number of "
-              + settings.channels()
-              + "-channel 16-bit frames");
+          InputLimits.notWholeFrames(chunk.pcm().length, settings.channels()));
       return;
     }
     long chunkFrames = chunk.pcm().length / audio.frameBytes();
@@ -296,8 +259,8 @@ public final class SessionActor {
     receivedAudio = true;
     deadlines.audioAt(
         System.nanoTime(), admission.acceptFrames() * 1_000_000_000L / settings.sampleRate());
-    if (currentSeq > 0) {
-      results.mark(currentSeq, audio.timeline(), acceptedBefore);
+    if (stream.current() > 0) {
+      results.mark(stream.current(), audio.timeline(), acceptedBefore);
     }
     for (AudioFront.Frame frame : audio.accept(pcm)) {
       detectInterrupt(frame.speech());
@@ -314,20 +277,13 @@ public final class SessionActor {
    * and the client hears which stretch of its audio was not accepted.
    */
   private void accountRefused() {
-    int chunks;
-    long bytes;
-    synchronized (refused) {
-      chunks = refused.chunks;
-      bytes = refused.bytes;
-      refused.chunks = 0;
-      refused.bytes = 0;
-    }
+    RefusedChunks.Count count = refused.take();
     if (phase != Phase.OPEN || handingOver) {
       return;
     }
     long from = audio.timeline();
-    skipAudio(audio.timelineSamples(bytes / audio.frameBytes()));
-    error(ErrorCode.OVERLOADED, InputLimits.mailboxRefused(from, audio.timeline(), chunks));
+    skipAudio(audio.timelineSamples(count.bytes() / audio.frameBytes()));
+    error(ErrorCode.OVERLOADED, InputLimits.mailboxRefused(from, audio.timeline(), count.chunks()));
   }
 
   /** Audio that will never arrive: the utterance in progress ends before it, the timeline moves. */
@@ -370,7 +326,7 @@ public final class SessionActor {
     flushUtterance();
     phase = Phase.CLOSING;
     endReason = reason;
-    cancelTimer();
+    timer.cancel();
     finishIfDrained();
   }
 
@@ -383,48 +339,32 @@ public final class SessionActor {
     if (handingOver || phase == Phase.GONE) {
       return;
     }
-    Optional<ResultSequencer.Pending> next = results.nextForRecognizer();
-    if (next.isEmpty()) {
-      return;
-    }
-    Segment segment = next.get().segment();
-    if (!segment.hasVoice()) {
-      // The end of an utterance cut by the buffer limit can be pure silence: whisper would
-      // invent words for it, so it is finalised with an empty transcript instead.
-      mailbox.post(() -> recognized(NOTHING_HEARD, null, System.nanoTime()));
-      return;
-    }
-    float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
-    long submitted = System.nanoTime();
-    env.inference()
-        .submit(samples, settings.language())
-        .whenComplete(
-            (outcome, failure) -> mailbox.post(() -> recognized(outcome, failure, submitted)));
+    results
+        .nextForRecognizer()
+        .ifPresent(
+            next ->
+                recognition.whenBack(
+                    recognition.send(next.segment(), settings.language()), this::recognized));
   }
 
-  private void recognized(InferenceScheduler.Outcome outcome, Throwable failure, long submitted) {
+  private void recognized(Recognition.Returned back) {
     if (phase == Phase.GONE || phase == Phase.CLOSED) {
       return; // handed over, or ended by a failure while this was at the recognizer
     }
     ResultSequencer.Pending pending = results.returned();
-    Segment segment = pending.segment();
-    if (failure != null) {
-      reportFailure(pending, submitted, failure);
+    UtteranceRecorder.Utterance trace = Recognition.trace(id, settings.speakerId(), pending, back);
+    if (back.failed()) {
+      env.utterances().failed(trace, back.errorCode().wireName(), back.cause());
+      error(back.errorCode(), back.notTranscribed(pending.segment()));
+      log.warn("session {}: recognition failed: {}", id, back.cause().toString());
     } else {
       boolean last = phase == Phase.CLOSING && results.idle();
-      UtteranceRecorder.Publishing trace =
-          env.utterances().publishing(utterance(pending, submitted, outcome));
+      UtteranceRecorder.Publishing publishing = env.utterances().publishing(trace);
       try {
-        publishResult(segment, outcome, last);
+        publishResult(pending.segment(), back.outcome(), last);
       } finally {
-        trace.end();
+        publishing.end();
       }
-      log.debug(
-          "session {}: {} s of audio recognised in {} s (queued {} s)",
-          id,
-          segment.samples().length / SAMPLE_RATE,
-          (System.nanoTime() - submitted) / 1e9,
-          outcome.queueSeconds());
       if (phase == Phase.GONE) {
         return;
       }
@@ -439,49 +379,6 @@ public final class SessionActor {
     }
     recognizeNext();
     finishIfDrained();
-  }
-
-  private UtteranceRecorder.Utterance utterance(
-      ResultSequencer.Pending pending, long submitted, InferenceScheduler.Outcome outcome) {
-    Segment segment = pending.segment();
-    return new UtteranceRecorder.Utterance(
-        id,
-        settings.speakerId(),
-        segment.samples().length / SAMPLE_RATE,
-        segment.isFinal(),
-        pending.cutNanos(),
-        submitted,
-        outcome == null ? 0 : outcome.queueSeconds(),
-        outcome == null ? 0 : outcome.transcript().processingSeconds(),
-        segment.hasVoice() && outcome != null);
-  }
-
-  private void reportFailure(ResultSequencer.Pending pending, long submitted, Throwable failure) {
-    Segment segment = pending.segment();
-    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-    ErrorCode code =
-        cause instanceof RecognitionException re
-            ? errorCode(re.kind())
-            : ErrorCode.RECOGNIZER_ERROR;
-    env.utterances().failed(utterance(pending, submitted, null), code.wireName(), cause);
-    error(
-        code,
-        String.format(
-            "audio %.2f-%.2f s was not transcribed: %s",
-            segment.startSample() / SAMPLE_RATE,
-            segment.endSample() / SAMPLE_RATE,
-            cause.getMessage()));
-    log.warn("session {}: recognition failed: {}", id, cause.toString());
-  }
-
-  /** What a session's client hears for each kind of recognition failure. */
-  private static ErrorCode errorCode(RecognitionException.Kind kind) {
-    return switch (kind) {
-      case BUSY -> ErrorCode.OVERLOADED;
-      case FAILED -> ErrorCode.RECOGNIZER_ERROR;
-      case UNAVAILABLE -> ErrorCode.RECOGNIZER_UNAVAILABLE;
-      case INTERRUPTED -> ErrorCode.INTERNAL;
-    };
   }
 
   private void publishResult(
@@ -541,13 +438,13 @@ public final class SessionActor {
 
   private void close() {
     phase = Phase.CLOSED;
-    lease.ended(lastSeq);
+    lease.ended(stream.last());
     stop();
   }
 
   private void stop() {
     results.dropAll();
-    cancelTimer();
+    timer.cancel();
     audio.close();
     onClosed.accept(this);
   }
@@ -591,7 +488,7 @@ public final class SessionActor {
     return new SessionCheckpoint(
         owner,
         resumeFrom.seq(),
-        lastSeq,
+        stream.last(),
         resumeFrom.timeline(),
         resumeFrom.acceptedFrames(),
         results.coveredUntil(),
@@ -604,19 +501,11 @@ public final class SessionActor {
 
   /** One timer per session: armed for the nearest deadline, re-armed when it fires. */
   private void armTimer() {
-    if (timer == null) {
-      schedule(deadlines.firstCheckInNanos(System.nanoTime()));
-    }
-  }
-
-  private void schedule(long delayNanos) {
-    timer =
-        env.timers()
-            .schedule(() -> mailbox.post(this::checkTimeouts), delayNanos, TimeUnit.NANOSECONDS);
+    timer.armIfIdle(deadlines.firstCheckInNanos(System.nanoTime()));
   }
 
   private void checkTimeouts() {
-    timer = null;
+    timer.fired();
     if (phase != Phase.OPEN) {
       return;
     }
@@ -627,13 +516,7 @@ public final class SessionActor {
             (long) (segmenter.trailingSilenceSamples() * 1e9 / SAMPLE_RATE));
     switch (check.due()) {
       case DURATION_LIMIT -> {
-        error(
-            ErrorCode.SESSION_DURATION_LIMIT,
-            String.format(
-                Locale.ROOT,
-                "the session reached its limit of %.0f s open; what it sent is transcribed and"
-                    + " the session ends",
-                env.limits().maxSessionDuration().toMillis() / 1000.0));
+        error(ErrorCode.SESSION_DURATION_LIMIT, deadlines.durationLimitReached());
         end("duration_limit");
         return;
       }
@@ -644,18 +527,11 @@ public final class SessionActor {
       case FLUSH_UTTERANCE -> flushUtterance();
       case NOTHING -> {}
     }
-    schedule(check.nextInNanos());
-  }
-
-  private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    timer.schedule(check.nextInNanos());
   }
 
   private void error(ErrorCode code, String message) {
-    if (currentSeq > 0 && currentSeq <= replayedUntil) {
+    if (stream.replaying()) {
       return; // answered by the previous owner when it first handled this message
     }
     out.error(code, message);

@@ -40,6 +40,15 @@ final class SessionDeadlines {
   // way) is not yet "missing" until then.
   private long audioDueNanos;
 
+  /** What the client hears when the session reaches its maximum duration. */
+  String durationLimitReached() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "the session reached its limit of %.0f s open; what it sent is transcribed and the session"
+            + " ends",
+        maxDuration / 1e9);
+  }
+
   /**
    * @param openedNanos when the session opened, on the caller's clock (earlier than now for a
    *     session carried on from another replica)

@@ -1,0 +1,116 @@
+package ai.voice.stt.session;
+
+import ai.voice.stt.audio.AudioNormalizer;
+import ai.voice.stt.audio.Pcm16;
+import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.RecognitionException;
+import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.telemetry.UtteranceRecorder;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * A session's link to the shared recognizer: sends a segment's audio to the inference queue and
+ * brings what comes back into the session's mailbox, where the session handles it like any other
+ * message. It also says what an answer means for the client and for the utterance's trace.
+ */
+final class Recognition {
+  private static final double SAMPLE_RATE = AudioNormalizer.TARGET_RATE;
+  private static final InferenceScheduler.Outcome NOTHING_HEARD =
+      new InferenceScheduler.Outcome(new Transcript("", List.of(), Optional.empty(), 0), 0);
+
+  /**
+   * What came back for one segment: the outcome or the failure (one of them is null), and when the
+   * segment was sent ({@link System#nanoTime()}).
+   */
+  record Returned(InferenceScheduler.Outcome outcome, Throwable failure, long submittedNanos) {
+    boolean failed() {
+      return failure != null;
+    }
+
+    /** The failure itself, unwrapped from the future that carried it. */
+    Throwable cause() {
+      return failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause()
+          : failure;
+    }
+
+    /** What a session's client hears for this failure. */
+    ErrorCode errorCode() {
+      if (!(cause() instanceof RecognitionException re)) {
+        return ErrorCode.RECOGNIZER_ERROR;
+      }
+      return switch (re.kind()) {
+        case BUSY -> ErrorCode.OVERLOADED;
+        case FAILED -> ErrorCode.RECOGNIZER_ERROR;
+        case UNAVAILABLE -> ErrorCode.RECOGNIZER_UNAVAILABLE;
+        case INTERRUPTED -> ErrorCode.INTERNAL;
+      };
+    }
+
+    /** The error message naming the audio this failure leaves untranscribed. */
+    String notTranscribed(Segment segment) {
+      return String.format(
+          Locale.ROOT,
+          "audio %.2f-%.2f s was not transcribed: %s",
+          segment.startSample() / SAMPLE_RATE,
+          segment.endSample() / SAMPLE_RATE,
+          cause().getMessage());
+    }
+  }
+
+  private final InferenceScheduler inference;
+  private final Mailbox mailbox;
+
+  Recognition(InferenceScheduler inference, Mailbox mailbox) {
+    this.inference = inference;
+    this.mailbox = mailbox;
+  }
+
+  /**
+   * Sends {@code segment} to the recognizer. A segment without voice is answered at once with an
+   * empty transcript: whisper would invent words for silence (the end of an utterance cut by the
+   * buffer limit can be pure silence). The future never completes exceptionally.
+   */
+  CompletableFuture<Returned> send(Segment segment, Optional<String> language) {
+    if (!segment.hasVoice()) {
+      return CompletableFuture.completedFuture(
+          new Returned(NOTHING_HEARD, null, System.nanoTime()));
+    }
+    float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
+    long submitted = System.nanoTime();
+    return inference
+        .submit(samples, language)
+        .handle((outcome, failure) -> new Returned(outcome, failure, submitted));
+  }
+
+  /** Hands the answer to {@code then} as a task of the session's mailbox. */
+  void whenBack(CompletableFuture<Returned> answer, Consumer<Returned> then) {
+    answer.thenAccept(back -> mailbox.post(() -> then.accept(back)));
+  }
+
+  /** The trace record of one segment's trip through the recognizer. */
+  static UtteranceRecorder.Utterance trace(
+      String sessionId,
+      Optional<String> speakerId,
+      ResultSequencer.Pending pending,
+      Returned back) {
+    Segment segment = pending.segment();
+    InferenceScheduler.Outcome outcome = back.failed() ? null : back.outcome();
+    return new UtteranceRecorder.Utterance(
+        sessionId,
+        speakerId,
+        segment.samples().length / SAMPLE_RATE,
+        segment.isFinal(),
+        pending.cutNanos(),
+        back.submittedNanos(),
+        outcome == null ? 0 : outcome.queueSeconds(),
+        outcome == null ? 0 : outcome.transcript().processingSeconds(),
+        segment.hasVoice() && outcome != null);
+  }
+}

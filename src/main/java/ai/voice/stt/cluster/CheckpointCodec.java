@@ -32,6 +32,7 @@ final class CheckpointCodec {
     node.put("channels", c.settings().channels());
     c.settings().speakerId().ifPresent(s -> node.put("speaker_id", s));
     c.settings().language().ifPresent(s -> node.put("language", s));
+    c.settings().interimResults().ifPresent(b -> node.put("interim_results", b));
     node.put("received_audio", c.receivedAudio());
     node.put("opened_ms", c.openedEpochMillis());
     return bytes(node);
@@ -48,7 +49,10 @@ final class CheckpointCodec {
             n.path("channels").asInt(StreamMessage.Start.DEFAULT_CHANNELS),
             SessionState.fromWire(n.path("state").asText()).orElse(SessionState.LISTENING),
             text(n, "speaker_id"),
-            text(n, "language"));
+            text(n, "language"),
+            n.path("interim_results").isBoolean()
+                ? java.util.Optional.of(n.path("interim_results").asBoolean())
+                : java.util.Optional.empty());
     return new SessionCheckpoint(
         n.path("owner").asText(""),
         n.path("resume_seq").asLong(),

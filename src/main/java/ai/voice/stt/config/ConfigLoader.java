@@ -41,6 +41,8 @@ public final class ConfigLoader {
   // 600 ms: long enough to bridge the pauses inside a sentence, short enough that a
   // conversational turn ends well before the 2 s chunk timeout.
   public static final Duration DEFAULT_ENDPOINT_SILENCE = Duration.ofMillis(600);
+  public static final Duration DEFAULT_SENTENCE_END_SILENCE = Duration.ofMillis(300);
+  public static final Duration DEFAULT_INTERIM_INTERVAL = Duration.ofMillis(1000);
   public static final Duration DEFAULT_PRE_ROLL = Duration.ofMillis(300);
   public static final Duration DEFAULT_MIN_SPEECH = Duration.ofMillis(90);
   public static final Duration DEFAULT_INTERRUPT_MIN_SPEECH = Duration.ofMillis(240);
@@ -332,6 +334,22 @@ public final class ConfigLoader {
               + chunkTimeout.toMillis()
               + " ms).");
     }
+    Duration sentenceEnd =
+        env.millis(
+            "STT_SENTENCE_END_SILENCE_MS",
+            DEFAULT_SENTENCE_END_SILENCE.compareTo(endpoint) < 0
+                ? DEFAULT_SENTENCE_END_SILENCE
+                : endpoint,
+            90,
+            10_000);
+    if (sentenceEnd.compareTo(endpoint) > 0) {
+      throw new ConfigException(
+          "Invalid STT_SENTENCE_END_SILENCE_MS="
+              + sentenceEnd.toMillis()
+              + ": must not be longer than STT_ENDPOINT_SILENCE_MS ("
+              + endpoint.toMillis()
+              + " ms); equal to it turns adaptive end-pointing off.");
+    }
     return new Streaming(
         env.integer("STT_BUFFER_SIZE_BYTES", DEFAULT_BUFFER_SIZE_BYTES, 16_000, 64 << 20),
         chunkTimeout,
@@ -341,7 +359,11 @@ public final class ConfigLoader {
         endpoint,
         env.millis("STT_PRE_ROLL_MS", DEFAULT_PRE_ROLL, 0, 2_000),
         env.millis("STT_MIN_SPEECH_MS", DEFAULT_MIN_SPEECH, 30, 2_000),
-        env.millis("STT_INTERRUPT_MIN_SPEECH_MS", DEFAULT_INTERRUPT_MIN_SPEECH, 30, 5_000));
+        env.millis("STT_INTERRUPT_MIN_SPEECH_MS", DEFAULT_INTERRUPT_MIN_SPEECH, 30, 5_000),
+        sentenceEnd,
+        env.bool("STT_SPECULATIVE", true),
+        env.bool("STT_INTERIM_RESULTS", false),
+        env.millis("STT_INTERIM_INTERVAL_MS", DEFAULT_INTERIM_INTERVAL, 300, 10_000));
   }
 
   private static Limits limits(EnvReader env, Recognition recognition) {

@@ -205,7 +205,16 @@ public record SttConfig(
     }
   }
 
-  /** Voice activity, end-pointing and interrupt parameters. */
+  /**
+   * Voice activity, end-pointing, interrupt and early-result parameters.
+   *
+   * @param sentenceEndSilence the end-point silence when the speculative transcript of the
+   *     utterance ends a sentence ({@code .}, {@code ?}, {@code !}); equal to {@code
+   *     endpointSilence} turns adaptive end-pointing off
+   * @param speculative recognise an utterance once its audio is fixed, before the end-point
+   * @param interimResults the default of a session's {@code interim_results}
+   * @param interimInterval new speech between two interim results of an utterance
+   */
   public record Streaming(
       int bufferSizeBytes,
       Duration chunkTimeout,
@@ -215,7 +224,11 @@ public record SttConfig(
       Duration endpointSilence,
       Duration preRoll,
       Duration minSpeech,
-      Duration interruptMinSpeech) {}
+      Duration interruptMinSpeech,
+      Duration sentenceEndSilence,
+      boolean speculative,
+      boolean interimResults,
+      Duration interimInterval) {}
 
   /**
    * Bounds that keep one client from exhausting the service.

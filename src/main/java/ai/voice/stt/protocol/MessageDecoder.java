@@ -92,7 +92,8 @@ public final class MessageDecoder {
         channels,
         state,
         Optional.ofNullable(fields.speakerId),
-        Optional.ofNullable(fields.language).filter(s -> !s.isBlank()));
+        Optional.ofNullable(fields.language).filter(s -> !s.isBlank()),
+        Optional.ofNullable(fields.interimResults));
   }
 
   private StreamMessage.Chunk chunk(Fields fields) throws ProtocolException {
@@ -151,6 +152,7 @@ public final class MessageDecoder {
     String state;
     String speakerId;
     String language;
+    Boolean interimResults;
     String audioB64;
     byte[] audio;
     Double timestamp;
@@ -179,6 +181,7 @@ public final class MessageDecoder {
         case "state" -> fields.state = readString(in, key, MAX_STRING_BYTES);
         case "speaker_id" -> fields.speakerId = readOptionalString(in, key);
         case "language" -> fields.language = readOptionalString(in, key);
+        case "interim_results" -> fields.interimResults = readOptionalBoolean(in, key);
         case "audio_b64" -> fields.audioB64 = readString(in, key, payloadLength);
         case "audio" -> fields.audio = readBinary(in, key);
         case "timestamp" -> fields.timestamp = readOptionalNumber(in, key);
@@ -207,6 +210,18 @@ public final class MessageDecoder {
       return null;
     }
     return readString(in, field, MAX_STRING_BYTES);
+  }
+
+  private static Boolean readOptionalBoolean(MessageUnpacker in, String field)
+      throws IOException, ProtocolException {
+    return switch (in.getNextFormat().getValueType()) {
+      case NIL -> {
+        in.unpackNil();
+        yield null;
+      }
+      case BOOLEAN -> in.unpackBoolean();
+      default -> throw bad("field '" + field + "' must be true or false");
+    };
   }
 
   private static int readInt(MessageUnpacker in, String field)

@@ -13,6 +13,7 @@ public final class OutputEncoder {
     try (MessageBufferPacker out = MessagePack.newDefaultBufferPacker()) {
       switch (message) {
         case OutputMessage.Transcription t -> transcription(out, t);
+        case OutputMessage.Interim i -> interim(out, i);
         case OutputMessage.Interrupt i -> interrupt(out, i);
         case OutputMessage.Error e -> error(out, e);
       }
@@ -36,6 +37,9 @@ public final class OutputEncoder {
       size++;
     }
     if (t.endReason().isPresent()) {
+      size++;
+    }
+    if (t.header().utteranceId().isPresent()) {
       size++;
     }
     out.packMapHeader(size);
@@ -71,6 +75,27 @@ public final class OutputEncoder {
     if (t.endReason().isPresent()) {
       string(out, "end_reason", t.endReason().get());
     }
+    if (t.header().utteranceId().isPresent()) {
+      out.packString("utterance_id").packLong(t.header().utteranceId().getAsLong());
+    }
+  }
+
+  private static void interim(MessagePacker out, OutputMessage.Interim i) throws IOException {
+    out.packMapHeader(i.speakerId().isPresent() ? 12 : 11);
+    string(out, "type", "interim");
+    string(out, "session_id", i.sessionId());
+    out.packString("utterance_id").packLong(i.utteranceId());
+    out.packString("revision").packInt(i.revision());
+    string(out, "stable", i.stable());
+    string(out, "unstable", i.unstable());
+    string(out, "transcript", i.transcript());
+    out.packString("timestamp").packDouble(i.timestamp());
+    if (i.speakerId().isPresent()) {
+      string(out, "speaker_id", i.speakerId().get());
+    }
+    string(out, "state", i.state().wireName());
+    out.packString("audio_start").packDouble(i.audioStart());
+    out.packString("audio_end").packDouble(i.audioEnd());
   }
 
   private static void interrupt(MessagePacker out, OutputMessage.Interrupt i) throws IOException {

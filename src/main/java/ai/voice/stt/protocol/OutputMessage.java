@@ -2,6 +2,7 @@ package ai.voice.stt.protocol;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** One message of {@code ai.voice.transcription.{session_id}}. */
 public sealed interface OutputMessage {
@@ -30,7 +31,10 @@ public sealed interface OutputMessage {
       BUFFER_CUT
     }
 
-    /** Where a result stands: its session, place in the sequence and in the session's audio. */
+    /**
+     * Where a result stands: its session, place in the sequence and in the session's audio, and
+     * (for sessions that asked for interim results) the utterance whose interims it replaces.
+     */
     public record Header(
         String sessionId,
         long sequence,
@@ -38,7 +42,29 @@ public sealed interface OutputMessage {
         Optional<String> speakerId,
         SessionState state,
         double audioStart,
-        double audioEnd) {}
+        double audioEnd,
+        OptionalLong utteranceId) {
+
+      /** A result of a session without interim results: no {@code utterance_id}. */
+      public Header(
+          String sessionId,
+          long sequence,
+          double timestamp,
+          Optional<String> speakerId,
+          SessionState state,
+          double audioStart,
+          double audioEnd) {
+        this(
+            sessionId,
+            sequence,
+            timestamp,
+            speakerId,
+            state,
+            audioStart,
+            audioEnd,
+            OptionalLong.empty());
+      }
+    }
 
     /** What was heard in the covered audio. */
     public record Heard(
@@ -136,6 +162,35 @@ public sealed interface OutputMessage {
 
     public boolean endOfStream() {
       return endReason.isPresent();
+    }
+  }
+
+  /**
+   * An interim hypothesis of the utterance still being spoken (sessions that asked for them only).
+   * It is replaced by the next interim of the same utterance and, in the end, by the final result
+   * carrying the same {@code utteranceId}. Its {@code stable} prefix only ever grows: words once
+   * stable are never revised by a later interim. It has no {@code sequence}: interims are not part
+   * of the append-only stream of results.
+   *
+   * @param utteranceId the utterance's start on the session's timeline, in milliseconds
+   * @param revision 0, 1, 2 … within the utterance
+   */
+  record Interim(
+      String sessionId,
+      long utteranceId,
+      int revision,
+      String stable,
+      String unstable,
+      double timestamp,
+      Optional<String> speakerId,
+      SessionState state,
+      double audioStart,
+      double audioEnd)
+      implements OutputMessage {
+
+    /** The whole hypothesis: the stable prefix and the rest. */
+    public String transcript() {
+      return stable.isEmpty() || unstable.isEmpty() ? stable + unstable : stable + " " + unstable;
     }
   }
 

@@ -12,7 +12,8 @@ public sealed interface StreamMessage {
       int channels,
       SessionState state,
       Optional<String> speakerId,
-      Optional<String> language)
+      Optional<String> language,
+      Optional<Boolean> interimResults)
       implements StreamMessage {
     public static final int DEFAULT_SAMPLE_RATE = 16_000;
     public static final int DEFAULT_CHANNELS = 1;
@@ -24,7 +25,18 @@ public sealed interface StreamMessage {
           DEFAULT_CHANNELS,
           SessionState.LISTENING,
           Optional.empty(),
+          Optional.empty(),
           Optional.empty());
+    }
+
+    /** A start without {@code interim_results}: the service's default applies. */
+    public Start(
+        int sampleRate,
+        int channels,
+        SessionState state,
+        Optional<String> speakerId,
+        Optional<String> language) {
+      this(sampleRate, channels, state, speakerId, language, Optional.empty());
     }
   }
 

@@ -21,10 +21,13 @@ public final class InferenceScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InferenceScheduler.class);
   private final Recognizer recognizer;
   private final ThreadPoolExecutor executor;
+  private final int workers;
+  // Jobs queued or running: a worker is free while this is below the number of workers.
+  private final AtomicInteger outstanding = new AtomicInteger();
 
   public InferenceScheduler(Recognizer recognizer, int queueCapacity) {
     this.recognizer = recognizer;
-    int workers = recognizer.maxConcurrency();
+    this.workers = recognizer.maxConcurrency();
     AtomicInteger ids = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -53,20 +56,51 @@ public final class InferenceScheduler implements AutoCloseable {
    *     {@link Error} included, as {@code RECOGNIZER_ERROR} with the throwable as the cause
    */
   public CompletableFuture<Outcome> submit(float[] samples, Optional<String> language) {
+    outstanding.incrementAndGet();
+    return run(samples, language);
+  }
+
+  /**
+   * Queues one stretch of audio only if a worker is free and nothing waits: work that may turn out
+   * unneeded (a speculative final, an interim hypothesis) never goes ahead of real work. A real job
+   * submitted just after it waits for it at most once.
+   *
+   * @return empty when every worker is busy or a job waits
+   */
+  public Optional<CompletableFuture<Outcome>> submitIfIdle(
+      float[] samples, Optional<String> language) {
+    int busy;
+    do {
+      busy = outstanding.get();
+      if (busy >= workers) {
+        return Optional.empty();
+      }
+    } while (!outstanding.compareAndSet(busy, busy + 1));
+    return Optional.of(run(samples, language));
+  }
+
+  /** True when a worker is free and nothing waits. */
+  public boolean idleWorker() {
+    return outstanding.get() < workers;
+  }
+
+  private CompletableFuture<Outcome> run(float[] samples, Optional<String> language) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     long enqueued = System.nanoTime();
     try {
       executor.execute(
           () -> {
             double queued = (System.nanoTime() - enqueued) / 1e9;
+            Outcome outcome = null;
+            RecognitionException failure = null;
             try {
-              result.complete(new Outcome(recognizer.transcribe(samples, language), queued));
+              outcome = new Outcome(recognizer.transcribe(samples, language), queued);
             } catch (RecognitionException e) {
-              result.completeExceptionally(e);
+              failure = e;
             } catch (RuntimeException e) {
-              result.completeExceptionally(
+              failure =
                   new RecognitionException(
-                      RecognitionException.Kind.FAILED, "recognizer failed: " + e, e));
+                      RecognitionException.Kind.FAILED, "recognizer failed: " + e, e);
             } catch (Throwable e) {
               // An Error (OutOfMemoryError, UnsatisfiedLinkError, a recognizer's AssertionError)
               // must still complete the future, or its caller waits for ever. It is not rethrown,
@@ -75,12 +109,21 @@ public final class InferenceScheduler implements AutoCloseable {
               // the JVM. A process that must die on OutOfMemoryError is run with
               // -XX:+ExitOnOutOfMemoryError, which acts where the error is raised, before this.
               log.error("recognizer failed with {}", e.toString(), e);
-              result.completeExceptionally(
+              failure =
                   new RecognitionException(
-                      RecognitionException.Kind.FAILED, "recognizer failed: " + e, e));
+                      RecognitionException.Kind.FAILED, "recognizer failed: " + e, e);
+            } finally {
+              // The worker is free before its caller hears the outcome (and may submit again).
+              outstanding.decrementAndGet();
+            }
+            if (failure == null) {
+              result.complete(outcome);
+            } else {
+              result.completeExceptionally(failure);
             }
           });
     } catch (RejectedExecutionException e) {
+      outstanding.decrementAndGet();
       result.completeExceptionally(
           new RecognitionException(
               RecognitionException.Kind.BUSY,

@@ -31,6 +31,7 @@ final class CountingPublisher implements OutputPublisher {
         t.endReason().ifPresent(stats::sessionEnded);
       }
       case OutputMessage.Error e -> stats.errorPublished(e.code());
+      case OutputMessage.Interim ignored -> metrics.interim();
       case OutputMessage.Interrupt ignored -> metrics.interrupt();
     }
     try {

@@ -89,6 +89,24 @@ final class Recognition {
         .handle((outcome, failure) -> new Returned(outcome, failure, submitted));
   }
 
+  /**
+   * Sends {@code segment} only if a worker is free and nothing waits for one: for recognitions that
+   * may turn out unneeded (speculative finals, interim hypotheses), which must never delay real
+   * work.
+   *
+   * @return empty when no worker is free
+   */
+  Optional<CompletableFuture<Returned>> sendIfIdle(Segment segment, Optional<String> language) {
+    if (!segment.hasVoice()) {
+      return Optional.of(send(segment, language));
+    }
+    float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
+    long submitted = System.nanoTime();
+    return inference
+        .submitIfIdle(samples, language)
+        .map(f -> f.handle((outcome, failure) -> new Returned(outcome, failure, submitted)));
+  }
+
   /** Hands the answer to {@code then} as a task of the session's mailbox. */
   void whenBack(CompletableFuture<Returned> answer, Consumer<Returned> then) {
     answer.thenAccept(back -> mailbox.post(() -> then.accept(back)));

@@ -31,6 +31,10 @@ public final class Segmenter {
   private int voicedRun;
   private int silenceRun;
   private boolean speaking;
+  // The frame just accepted fixed the open utterance's audio (see settled()).
+  private boolean settledNow;
+  // The end-point of the current pause when shorter than the configured one (0: none).
+  private int shortEndpoint;
 
   public Segmenter(SegmenterSettings settings) {
     this(settings, 0);
@@ -73,6 +77,7 @@ public final class Segmenter {
    */
   public Optional<Segment> accept(short[] samples, boolean speech) {
     position += samples.length;
+    settledNow = false;
     Frame frame = new Frame(samples, speech);
     return speaking ? continueUtterance(frame) : listen(frame);
   }
@@ -98,9 +103,17 @@ public final class Segmenter {
   private Optional<Segment> continueUtterance(Frame frame) {
     add(frame);
     silenceRun = frame.speech() ? 0 : silenceRun + 1;
-    if (silenceRun >= settings.endpointFrames()) {
+    if (frame.speech()) {
+      shortEndpoint = 0;
+    }
+    int endpoint =
+        shortEndpoint > 0
+            ? Math.min(shortEndpoint, settings.endpointFrames())
+            : settings.endpointFrames();
+    if (silenceRun >= endpoint) {
       return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
     }
+    settledNow = silenceRun == Math.max(1, settings.trailingFrames());
     if (utteranceSamples >= settings.maxUtteranceSamples()) {
       return Optional.of(cut(partialCutIndex(), false));
     }
@@ -116,6 +129,48 @@ public final class Segmenter {
       }
     }
     return utterance.size();
+  }
+
+  /**
+   * The final segment the open utterance will end with if the pause that began goes on to the
+   * end-point, offered once, at the frame that fixed it: the trailing silence kept with a segment
+   * has passed, so whatever else is silent will not be in it. Recognising it now (speculatively)
+   * gives its final the moment the end-point is confirmed. Nothing is taken from the buffer.
+   */
+  public Optional<Segment> settled() {
+    if (!settledNow) {
+      return Optional.empty();
+    }
+    int keep = utterance.size() - Math.max(0, silenceRun - settings.trailingFrames());
+    return Optional.of(copy(keep, true));
+  }
+
+  /**
+   * The current pause ends the utterance after {@code sentenceEndFrames} instead of the configured
+   * end-point: the speculative transcript of the utterance ended a sentence (adaptive
+   * end-pointing). Speech forgets it.
+   *
+   * @return the final segment when the pause is already that long
+   */
+  public Optional<Segment> endSentence() {
+    if (!speaking || silenceRun == 0) {
+      return Optional.empty();
+    }
+    shortEndpoint = settings.sentenceEndFrames();
+    if (silenceRun >= shortEndpoint) {
+      return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
+    }
+    return Optional.empty();
+  }
+
+  /** The open utterance so far, for an interim hypothesis; nothing is taken from the buffer. */
+  public Optional<Segment> preview() {
+    return speaking ? Optional.of(copy(utterance.size(), false)) : Optional.empty();
+  }
+
+  /** Where the open utterance (what is still buffered of it) starts on the timeline. */
+  public long utteranceStart() {
+    return utteranceStart;
   }
 
   /**
@@ -160,11 +215,21 @@ public final class Segmenter {
     speaking = false;
     voicedRun = 0;
     silenceRun = 0;
+    shortEndpoint = 0;
     return segment;
   }
 
   /** Emits the first {@code frames} frames of the buffer; the rest stays buffered. */
   private Segment cut(int frames, boolean isFinal) {
+    Segment segment = copy(frames, isFinal);
+    utterance.subList(0, frames).clear();
+    utteranceSamples -= segment.samples().length;
+    utteranceStart += segment.samples().length;
+    return segment;
+  }
+
+  /** The first {@code frames} frames of the buffer as a segment, left in the buffer. */
+  private Segment copy(int frames, boolean isFinal) {
     List<Frame> taken = utterance.subList(0, frames);
     int length = taken.stream().mapToInt(f -> f.samples().length).sum();
     short[] samples = new short[length];
@@ -175,11 +240,7 @@ public final class Segmenter {
       offset += f.samples().length;
       voiced |= f.speech();
     }
-    Segment segment = new Segment(samples, utteranceStart, isFinal, voiced);
-    taken.clear();
-    utteranceSamples -= length;
-    utteranceStart += length;
-    return segment;
+    return new Segment(samples, utteranceStart, isFinal, voiced);
   }
 
   private void add(Frame frame) {

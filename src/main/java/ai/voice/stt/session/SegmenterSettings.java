@@ -12,24 +12,49 @@ import java.time.Duration;
  * @param preRollFrames frames kept from before the onset so first syllables are not clipped
  * @param trailingFrames silent frames kept after the last voiced one (whisper ends words better)
  * @param maxUtteranceSamples the buffer limit that forces a partial result
+ * @param sentenceEndFrames unvoiced frames that close an utterance whose speculative transcript
+ *     ends a sentence (adaptive end-pointing); at least {@code trailingFrames}, at most {@code
+ *     endpointFrames}
  */
 public record SegmenterSettings(
     int minSpeechFrames,
     int endpointFrames,
     int preRollFrames,
     int trailingFrames,
-    int maxUtteranceSamples) {
+    int maxUtteranceSamples,
+    int sentenceEndFrames) {
   private static final Duration TRAILING_SILENCE = Duration.ofMillis(210);
 
+  public SegmenterSettings {
+    sentenceEndFrames = Math.min(endpointFrames, Math.max(trailingFrames, sentenceEndFrames));
+  }
+
+  /** Settings without adaptive end-pointing. */
+  public SegmenterSettings(
+      int minSpeechFrames,
+      int endpointFrames,
+      int preRollFrames,
+      int trailingFrames,
+      int maxUtteranceSamples) {
+    this(
+        minSpeechFrames,
+        endpointFrames,
+        preRollFrames,
+        trailingFrames,
+        maxUtteranceSamples,
+        endpointFrames);
+  }
+
   public static SegmenterSettings from(SttConfig.Streaming streaming) {
-    int endpoint = frames(streaming.endpointSilence());
+    int endpoint = Math.max(1, frames(streaming.endpointSilence()));
     return new SegmenterSettings(
         Math.max(1, frames(streaming.minSpeech())),
-        Math.max(1, endpoint),
+        endpoint,
         frames(streaming.preRoll()),
         Math.min(endpoint, frames(TRAILING_SILENCE)),
         // STT_BUFFER_SIZE_BYTES counts 16-bit samples, as the original module buffered them.
-        Math.max(SpeechDetector.FRAME_SAMPLES, streaming.bufferSizeBytes() / 2));
+        Math.max(SpeechDetector.FRAME_SAMPLES, streaming.bufferSizeBytes() / 2),
+        frames(streaming.sentenceEndSilence()));
   }
 
   static int frames(Duration duration) {

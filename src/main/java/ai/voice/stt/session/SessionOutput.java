@@ -8,6 +8,7 @@ import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.Transcript;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What one session says on {@code ai.voice.transcription.{id}}: its results, interrupts and errors,
@@ -20,10 +21,25 @@ final class SessionOutput {
 
   private final String sessionId;
   private final OutputPublisher output;
+  private final boolean interimByDefault;
 
-  SessionOutput(String sessionId, OutputPublisher output) {
+  /**
+   * @param interimByDefault whether a session that does not say asked for interim results
+   */
+  SessionOutput(String sessionId, OutputPublisher output, boolean interimByDefault) {
     this.sessionId = sessionId;
     this.output = output;
+    this.interimByDefault = interimByDefault;
+  }
+
+  /** The session asked for interim results (its results then name their utterance). */
+  boolean interimResults(StreamMessage.Start settings) {
+    return settings.interimResults().orElse(interimByDefault);
+  }
+
+  /** The utterance id of a segment starting at {@code startSample}: its start in milliseconds. */
+  static long utteranceId(long startSample) {
+    return Math.round(startSample * 1000 / SAMPLE_RATE);
   }
 
   /**
@@ -43,7 +59,14 @@ final class SessionOutput {
         transcript.segments().stream()
             .map(s -> new OutputMessage.TimedText(s.text(), s.start() + offset, s.end() + offset))
             .toList();
-    OutputMessage.Transcription.Header header = header(slot, settings, state);
+    OutputMessage.Transcription.Header header =
+        header(
+            slot,
+            settings,
+            state,
+            interimResults(settings)
+                ? OptionalLong.of(utteranceId(segment.startSample()))
+                : OptionalLong.empty());
     OutputMessage.Transcription.Heard heard =
         new OutputMessage.Transcription.Heard(
             transcript.text(),
@@ -65,9 +88,26 @@ final class SessionOutput {
       ResultSequencer.Slot slot, StreamMessage.Start settings, SessionState state, String reason) {
     output.publish(
         OutputMessage.Transcription.endOfStream(
-            header(slot, settings, state),
+            header(slot, settings, state, OptionalLong.empty()),
             OutputMessage.Transcription.Heard.nothing(settings.language()),
             reason));
+  }
+
+  /** An interim hypothesis of the open utterance, which covers its audio up to {@code end}. */
+  void interim(
+      InterimHypotheses.Update update, long end, StreamMessage.Start settings, SessionState state) {
+    output.publish(
+        new OutputMessage.Interim(
+            sessionId,
+            utteranceId(update.utteranceStart()),
+            update.revision(),
+            update.stable(),
+            update.unstable(),
+            now(),
+            settings.speakerId(),
+            state,
+            update.utteranceStart() / SAMPLE_RATE,
+            end / SAMPLE_RATE));
   }
 
   void interrupt(StreamMessage.Start settings) {
@@ -79,7 +119,10 @@ final class SessionOutput {
   }
 
   private OutputMessage.Transcription.Header header(
-      ResultSequencer.Slot slot, StreamMessage.Start settings, SessionState state) {
+      ResultSequencer.Slot slot,
+      StreamMessage.Start settings,
+      SessionState state,
+      OptionalLong utteranceId) {
     return new OutputMessage.Transcription.Header(
         sessionId,
         slot.sequence(),
@@ -87,7 +130,8 @@ final class SessionOutput {
         settings.speakerId(),
         state,
         slot.start() / SAMPLE_RATE,
-        slot.end() / SAMPLE_RATE);
+        slot.end() / SAMPLE_RATE,
+        utteranceId);
   }
 
   private static double now() {

@@ -1,5 +1,7 @@
 package ai.voice.stt.telemetry;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -13,6 +15,7 @@ import java.util.function.IntSupplier;
  * conventions; on {@code /metrics} they appear as {@code stt_final_latency_seconds} and so on.
  */
 public final class SttMetrics {
+  private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
   // Seconds: from a fast final on a GPU to a long utterance queued behind others on a CPU.
   private static final List<Double> LATENCY_BUCKETS =
       List.of(0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0);
@@ -26,6 +29,8 @@ public final class SttMetrics {
   private final DoubleHistogram realtimeFactor;
   private final LongCounter interrupts;
   private final DoubleCounter audioInput;
+  private final LongCounter interims;
+  private final LongCounter speculative;
 
   SttMetrics(Meter meter) {
     this.meter = meter;
@@ -65,6 +70,23 @@ public final class SttMetrics {
             .setUnit("s")
             .setDescription("audio accepted from clients")
             .build();
+    this.interims =
+        meter
+            .counterBuilder("stt.interims")
+            .setUnit("{result}")
+            .setDescription("interim results published (sessions that asked for them)")
+            .build();
+    interims.add(0);
+    this.speculative =
+        meter
+            .counterBuilder("stt.speculative")
+            .setUnit("{recognition}")
+            .setDescription(
+                "recognitions of an utterance started before its end-point was confirmed: used"
+                    + " (published as its final) or wasted (speech resumed, or it failed)")
+            .build();
+    speculative.add(0, Attributes.of(OUTCOME, "used"));
+    speculative.add(0, Attributes.of(OUTCOME, "wasted"));
   }
 
   /** Instruments that record nothing, for code run without a service (tools, benchmarks). */
@@ -125,5 +147,14 @@ public final class SttMetrics {
 
   public void audioInput(double seconds) {
     audioInput.add(seconds);
+  }
+
+  public void interim() {
+    interims.add(1);
+  }
+
+  /** A speculative recognition ended: its result became the final, or it was thrown away. */
+  public void speculative(boolean used) {
+    speculative.add(1, Attributes.of(OUTCOME, used ? "used" : "wasted"));
   }
 }

@@ -134,6 +134,80 @@ class SegmenterTest {
     assertEquals(12L * FRAME + 7, segmenter.position());
   }
 
+  @Test
+  void theFinalSegmentIsOfferedOnceItsAudioIsFixedAndTheEndPointCutsExactlyThatAudio() {
+    // 2 trailing frames kept: the candidate is fixed at the second silent frame.
+    SegmenterSettings settings = new SegmenterSettings(3, 5, 2, 2, 40 * FRAME);
+    Segmenter segmenter = new Segmenter(settings);
+    List<Segment> candidates = new ArrayList<>();
+    List<Segment> finals = new ArrayList<>();
+    for (char c : ".....SSSSSS.....".toCharArray()) {
+      segmenter.accept(new short[FRAME], c == 'S').ifPresent(finals::add);
+      segmenter.settled().ifPresent(candidates::add);
+    }
+    assertEquals(1, candidates.size(), "offered once, at the frame that fixed it");
+    assertEquals(1, finals.size());
+    assertEquals(candidates.getFirst().startSample(), finals.getFirst().startSample());
+    assertEquals(candidates.getFirst().endSample(), finals.getFirst().endSample());
+    assertTrue(candidates.getFirst().isFinal() && candidates.getFirst().hasVoice());
+  }
+
+  @Test
+  void speechAfterTheCandidateMakesTheFinalLonger() {
+    SegmenterSettings settings = new SegmenterSettings(3, 5, 2, 2, 40 * FRAME);
+    Segmenter segmenter = new Segmenter(settings);
+    List<Segment> candidates = new ArrayList<>();
+    List<Segment> finals = new ArrayList<>();
+    for (char c : "SSSS...SSS.....".toCharArray()) {
+      segmenter.accept(new short[FRAME], c == 'S').ifPresent(finals::add);
+      segmenter.settled().ifPresent(candidates::add);
+    }
+    assertEquals(2, candidates.size(), "one per pause");
+    assertEquals(1, finals.size(), "the first pause was not the end");
+    assertTrue(finals.getFirst().endSample() > candidates.getFirst().endSample());
+    assertEquals(candidates.getLast().endSample(), finals.getFirst().endSample());
+  }
+
+  @Test
+  void aSentenceEndClosesThePauseSoonerWithTheSameAudio() {
+    // end-point 10 frames; 4 after a finished sentence; 2 trailing kept
+    SegmenterSettings settings = new SegmenterSettings(3, 10, 2, 2, 40 * FRAME, 4);
+    Segmenter segmenter = new Segmenter(settings);
+    assertTrue(feed(segmenter, "SSSSS..").isEmpty());
+    Segment candidate = segmenter.settled().orElseThrow();
+    assertTrue(segmenter.endSentence().isEmpty(), "the pause is 2 frames, not yet 4");
+    List<Segment> finals = feed(segmenter, "..");
+    assertEquals(1, finals.size(), "closed after 4 silent frames, not 10");
+    assertEquals(candidate.endSample(), finals.getFirst().endSample());
+  }
+
+  @Test
+  void aSentenceEndHeardLateClosesAtOnceAndSpeechForgetsIt() {
+    SegmenterSettings settings = new SegmenterSettings(3, 10, 2, 2, 40 * FRAME, 4);
+    Segmenter late = new Segmenter(settings);
+    feed(late, "SSSSS.....");
+    Optional<Segment> now = late.endSentence();
+    assertTrue(now.isPresent(), "the pause is already longer than the sentence end-point");
+    assertEquals(7L * FRAME, now.get().endSample(), "5 voiced + 2 trailing frames");
+
+    Segmenter resumed = new Segmenter(settings);
+    feed(resumed, "SSSSS..");
+    resumed.endSentence();
+    assertTrue(feed(resumed, "SS....").isEmpty(), "speech resumed: the full end-point applies");
+  }
+
+  @Test
+  void thePreviewIsTheOpenUtteranceSoFarAndTakesNothingFromIt() {
+    Segmenter segmenter = new Segmenter(SETTINGS);
+    assertTrue(segmenter.preview().isEmpty());
+    feed(segmenter, "..SSSS");
+    Segment soFar = segmenter.preview().orElseThrow();
+    assertEquals(segmenter.utteranceStart(), soFar.startSample());
+    assertEquals(6L * FRAME, soFar.endSample());
+    List<Segment> finals = feed(segmenter, ".....");
+    assertEquals(soFar.startSample(), finals.getFirst().startSample());
+  }
+
   private static List<Segment> feed(Segmenter segmenter, String pattern) {
     List<Segment> out = new ArrayList<>();
     for (char c : pattern.toCharArray()) {

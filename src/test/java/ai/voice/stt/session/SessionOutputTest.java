@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** How a session's results are worded: kind, timeline, segments, language and speaker. */
 class SessionOutputTest {
   private final List<OutputMessage> sent = new ArrayList<>();
-  private final SessionOutput out = new SessionOutput("s", sent::add);
+  private final SessionOutput out = new SessionOutput("s", sent::add, false);
   private final StreamMessage.Start settings =
       new StreamMessage.Start(
           16_000, 1, SessionState.LISTENING, Optional.of("bob"), Optional.of("de"));

@@ -159,6 +159,7 @@ class IngressFuzzTest {
 
   private static void assertConsistent(List<OutputMessage> published) {
     Map<String, Long> nextSequence = new HashMap<>();
+    Map<String, String> stable = new HashMap<>();
     for (OutputMessage message : published) {
       switch (message) {
         case OutputMessage.Error e ->
@@ -168,6 +169,12 @@ class IngressFuzzTest {
           assertEquals(expected, t.sequence(), t.sessionId() + ": results without gaps");
           // After its end-of-stream result a session is gone; the same id may open a new one.
           nextSequence.put(t.sessionId(), t.endOfStream() ? 0L : expected + 1);
+        }
+        case OutputMessage.Interim i -> {
+          String utterance = i.sessionId() + "/" + i.utteranceId();
+          String before = stable.getOrDefault(utterance, "");
+          assertTrue(i.stable().startsWith(before), utterance + ": a stable prefix was revised");
+          stable.put(utterance, i.stable());
         }
         case OutputMessage.Interrupt ignored -> {}
       }

@@ -1,0 +1,117 @@
+package ai.voice.stt.session;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Interim results of a session's open utterance, as a pure policy (no clock, no threads): when one
+ * is due (every {@code intervalSamples} of new speech, one at a time) and what it says. Its stable
+ * prefix follows LocalAgreement-2: a word becomes stable once two consecutive hypotheses agree on
+ * it and on every word before it, and a stable word is never revised by a later interim. The rest
+ * of the latest hypothesis is unstable. The final of the utterance, recognised on its whole audio,
+ * is authoritative and replaces them all.
+ */
+final class InterimHypotheses {
+  /** One interim result: the utterance (its start on the timeline), revision and text. */
+  record Update(long utteranceStart, int revision, String stable, String unstable) {}
+
+  private final long intervalSamples;
+  private long utterance = -1;
+  private long speechSinceLast;
+  private long inFlightFor = -1;
+  private List<String> previous = List.of();
+  private final List<String> stable = new ArrayList<>();
+  private int revision;
+
+  InterimHypotheses(long intervalSamples) {
+    this.intervalSamples = intervalSamples;
+  }
+
+  /**
+   * One frame of the session's audio.
+   *
+   * @param utteranceStart the open utterance's start, or -1 when none is open
+   */
+  void frame(long utteranceStart, boolean speech, int samples) {
+    if (utteranceStart != utterance) {
+      utterance = utteranceStart;
+      speechSinceLast = 0;
+      previous = List.of();
+      stable.clear();
+      revision = 0;
+    }
+    if (utterance >= 0 && speech) {
+      speechSinceLast += samples;
+    }
+  }
+
+  /** An interim is due: enough new speech in the open utterance, and none being recognised. */
+  boolean due() {
+    return utterance >= 0 && inFlightFor < 0 && speechSinceLast >= intervalSamples;
+  }
+
+  /** The open utterance so far went to the recognizer. */
+  void sent() {
+    inFlightFor = utterance;
+    speechSinceLast = 0;
+  }
+
+  /**
+   * The hypothesis for what was sent came back.
+   *
+   * @param text the hypothesis, or empty when its recognition failed (no interim then)
+   * @return the interim to publish, unless its utterance has ended meanwhile or nothing was heard
+   */
+  Optional<Update> heard(Optional<String> text) {
+    long forUtterance = inFlightFor;
+    inFlightFor = -1;
+    if (forUtterance != utterance || utterance < 0 || text.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> words = words(text.get());
+    if (words.isEmpty()) {
+      return Optional.empty();
+    }
+    if (startsWith(words, stable)) {
+      int agreed = stable.size();
+      while (agreed < Math.min(words.size(), previous.size())
+          && same(words.get(agreed), previous.get(agreed))) {
+        agreed++;
+      }
+      stable.addAll(words.subList(stable.size(), agreed));
+    }
+    previous = words;
+    List<String> rest = words.subList(Math.min(stable.size(), words.size()), words.size());
+    return Optional.of(
+        new Update(utterance, revision++, String.join(" ", stable), String.join(" ", rest)));
+  }
+
+  private static List<String> words(String text) {
+    String trimmed = text.strip();
+    return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
+  }
+
+  private static boolean startsWith(List<String> words, List<String> prefix) {
+    if (words.size() < prefix.size()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.size(); i++) {
+      if (!same(words.get(i), prefix.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The same word, whatever its case or the punctuation around it. */
+  private static boolean same(String a, String b) {
+    return normal(a).equals(normal(b));
+  }
+
+  private static String normal(String word) {
+    return word.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}']", "");
+  }
+}

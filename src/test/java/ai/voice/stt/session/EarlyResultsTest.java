@@ -1,0 +1,217 @@
+package ai.voice.stt.session;
+
+import static ai.voice.stt.session.SessionFailureTest.chunk;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.voice.stt.protocol.OutputMessage;
+import ai.voice.stt.protocol.SessionState;
+import ai.voice.stt.protocol.StreamMessage;
+import ai.voice.stt.support.Await;
+import ai.voice.stt.support.StandInRecognizer;
+import ai.voice.stt.vad.SpeechDetector;
+import ai.voice.stt.vad.SpeechDetectorFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Results before the end-point: a speculative final recognised while the pause is still short,
+ * adaptive end-pointing after a finished sentence, and opt-in interim results; with a stand-in
+ * recognizer that says how much audio it was given, and a VAD that hears speech wherever the audio
+ * is not silent.
+ */
+class EarlyResultsTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final SpeechDetectorFactory LOUDNESS =
+      () ->
+          new SpeechDetector() {
+            @Override
+            public boolean isSpeech(short[] frame) {
+              return frame[0] != 0;
+            }
+
+            @Override
+            public void close() {}
+          };
+
+  /** A recognizer that records the length of each call's audio and answers {@code say(length)}. */
+  private static final class Recording {
+    final List<Integer> calls = new CopyOnWriteArrayList<>();
+    final StandInRecognizer recognizer;
+
+    Recording(Function<Integer, String> say) {
+      recognizer =
+          new StandInRecognizer(
+              "recording",
+              samples -> {
+                calls.add(samples.length);
+                return StandInRecognizer.heard(say.apply(samples.length));
+              });
+    }
+  }
+
+  private static StreamMessage.Start start(boolean interim) {
+    return new StreamMessage.Start(
+        16_000,
+        1,
+        SessionState.LISTENING,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(interim));
+  }
+
+  private static int ms(int millis) {
+    return millis * 16;
+  }
+
+  @Test
+  void theSpeculativeRecognitionOfAPauseThatEndsTheUtteranceIsItsFinal() throws Exception {
+    Recording recognizer = new Recording(samples -> "and then " + samples);
+    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+      f.registry.route("s", chunk((short) 1000, ms(1000)));
+      f.registry.route("s", chunk((short) 0, ms(300))); // the audio is fixed after 210 ms
+      Await.until(() -> recognizer.calls.size() == 1, WAIT, "recognised before the end-point");
+      assertTrue(f.results("s").isEmpty(), "nothing published before the end-point");
+      f.registry.route("s", chunk((short) 0, ms(700)));
+      Await.until(() -> f.results("s").size() == 1, WAIT, "the final");
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+
+      assertEquals(1, recognizer.calls.size(), "one recognition: the speculative one was used");
+      OutputMessage.Transcription fin = f.results("s").getFirst();
+      assertTrue(fin.isFinal());
+      assertEquals("and then " + recognizer.calls.getFirst(), fin.transcript());
+    }
+  }
+
+  @Test
+  void aSpeculativeResultIsDiscardedWhenSpeechResumes() throws Exception {
+    Recording recognizer = new Recording(samples -> "and then " + samples);
+    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+      f.registry.route("s", chunk((short) 1000, ms(990)));
+      f.registry.route("s", chunk((short) 0, ms(300)));
+      Await.until(() -> recognizer.calls.size() == 1, WAIT, "speculative recognition");
+      f.registry.route("s", chunk((short) 1000, ms(990))); // the pause was not the end
+      f.registry.route("s", chunk((short) 0, ms(1000)));
+      Await.until(() -> f.results("s").size() == 1, WAIT, "the final");
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+
+      List<OutputMessage.Transcription> results = f.results("s");
+      assertEquals(2, results.size(), "one final and the empty end-of-stream: " + results);
+      int published = Integer.parseInt(results.getFirst().transcript().substring(9));
+      assertTrue(
+          published > ms(2000), "the final is the whole utterance, both stretches: " + published);
+      assertEquals(
+          recognizer.calls.getLast(), published, "recognised again, the first answer discarded");
+      assertTrue(
+          recognizer.calls.getFirst() < ms(1300), "the first run had only the first stretch");
+    }
+  }
+
+  @Test
+  void aPauseAfterAFinishedSentenceEndsTheUtteranceSooner() throws Exception {
+    Recording recognizer = new Recording(samples -> "Stop here.");
+    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+      f.registry.route("s", chunk((short) 1000, ms(990)));
+      f.registry.route("s", chunk((short) 0, ms(330))); // shorter than the 600 ms end-point
+      Await.until(() -> f.results("s").size() == 1, WAIT, "a final after 300 ms of silence");
+      assertEquals("Stop here.", f.results("s").getFirst().transcript());
+      assertEquals(1, recognizer.calls.size());
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+    }
+  }
+
+  @Test
+  void aPauseInsideASentenceWaitsForTheFullEndPoint() throws Exception {
+    Recording recognizer = new Recording(samples -> "and then");
+    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+      f.registry.route("s", chunk((short) 1000, ms(990)));
+      f.registry.route("s", chunk((short) 0, ms(330)));
+      Await.until(() -> recognizer.calls.size() == 1, WAIT, "speculative recognition");
+      f.registry.route("s", chunk((short) 1000, ms(990)));
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+      List<OutputMessage.Transcription> results = f.results("s");
+      assertEquals(1, results.size(), "one utterance, not cut at the pause: " + results);
+      assertTrue(results.getFirst().endOfStream());
+    }
+  }
+
+  @Test
+  void interimResultsReviseTheOpenUtteranceAndItsFinalReplacesThem() throws Exception {
+    String sentence = "he was not an ill disposed young man";
+    // One more word for every half second of audio.
+    Recording recognizer =
+        new Recording(
+            samples -> {
+              String[] words = sentence.split(" ");
+              return String.join(
+                  " ", List.of(words).subList(0, Math.min(words.length, samples / ms(500))));
+            });
+    try (SessionFixture f =
+        new SessionFixture(
+            Map.of("STT_INTERIM_INTERVAL_MS", "500"), recognizer.recognizer, LOUDNESS)) {
+      f.registry.route("s", start(true));
+      for (int second = 1; second <= 4; second++) {
+        f.registry.route("s", chunk((short) 1000, ms(990)));
+        int expected = second;
+        Await.until(() -> interims(f, "s").size() == expected, WAIT, "interim " + expected);
+      }
+      f.registry.route("s", chunk((short) 0, ms(1000)));
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+
+      List<OutputMessage.Interim> interims = interims(f, "s");
+      Map<Long, String> stable = new HashMap<>();
+      List<Integer> revisions = new ArrayList<>();
+      for (OutputMessage.Interim i : interims) {
+        String before = stable.getOrDefault(i.utteranceId(), "");
+        assertTrue(i.stable().startsWith(before), "stable prefixes never rewritten: " + interims);
+        stable.put(i.utteranceId(), i.stable());
+        revisions.add(i.revision());
+        assertTrue(sentence.startsWith(i.transcript()), i.toString());
+      }
+      assertEquals(List.of(0, 1, 2, 3), revisions);
+      assertFalse(interims.getLast().stable().isEmpty(), "agreed words became stable");
+      OutputMessage.Transcription fin = f.results("s").getFirst();
+      assertEquals(interims.getFirst().utteranceId(), fin.header().utteranceId().orElseThrow());
+      assertTrue(fin.isFinal());
+      assertTrue(
+          f.outputs("s").indexOf(fin) > f.outputs("s").indexOf(interims.getLast()),
+          "the final comes after the interims it replaces");
+    }
+  }
+
+  @Test
+  void aSessionThatDoesNotAskGetsNoInterimsAndNoUtteranceIds() throws Exception {
+    Recording recognizer = new Recording(samples -> "words");
+    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+      f.registry.route("s", StreamMessage.Start.defaults());
+      for (int second = 1; second <= 3; second++) {
+        f.registry.route("s", chunk((short) 1000, ms(990)));
+      }
+      f.registry.route("s", chunk((short) 0, ms(1000)));
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+      assertTrue(interims(f, "s").isEmpty());
+      assertTrue(f.results("s").stream().allMatch(r -> r.header().utteranceId().isEmpty()));
+    }
+  }
+
+  private static List<OutputMessage.Interim> interims(SessionFixture f, String id) {
+    return f.outputs(id).stream()
+        .filter(OutputMessage.Interim.class::isInstance)
+        .map(OutputMessage.Interim.class::cast)
+        .toList();
+  }
+}

@@ -81,6 +81,11 @@ final class StreamCommand implements Callable<Integer> {
   boolean binary;
 
   @Option(
+      names = "--interim",
+      description = "ask for interim results and show them live, replaced as they are revised")
+  boolean interim;
+
+  @Option(
       names = "--input-prefix",
       defaultValue = "${env:STT_INPUT_SUBJECT_PREFIX:-ai.voice.stream}")
   String inputPrefix;
@@ -108,7 +113,8 @@ final class StreamCommand implements Callable<Integer> {
             state,
             Optional.ofNullable(speaker),
             Optional.ofNullable(language),
-            binary);
+            binary,
+            interim);
     System.out.printf(
         "streaming %s (%.1f s, %d Hz, %d ch) as session %s to %s%n",
         file, clip.seconds(), clip.sampleRate(), clip.channels(), id, natsUrl);
@@ -152,7 +158,7 @@ final class StreamCommand implements Callable<Integer> {
   private int streamAndPrint(StreamClient client, String id, AudioClip clip, StreamOptions options)
       throws InterruptedException, TimeoutException {
     try (StreamClient.Session session =
-        client.listen(id, received -> System.out.println(received))) {
+        client.listen(id, interim ? new LiveView(System.out)::show : System.out::println)) {
       client.stream(id, clip, options, session);
       List<Received> all = session.awaitEnd(Duration.ofSeconds(timeoutSeconds));
       System.out.println("transcript: " + StreamClient.joinTranscripts(all));

@@ -18,7 +18,7 @@ public record Received(Map<String, Object> fields, long arrivedNanos) {
                     java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
   }
 
-  /** "transcription", "interrupt" or "error". */
+  /** "transcription", "interim", "interrupt" or "error". */
   public String type() {
     return (String) fields.getOrDefault("type", "transcription");
   }
@@ -76,6 +76,14 @@ public record Received(Map<String, Object> fields, long arrivedNanos) {
               number("audio_start"),
               number("audio_end"),
               transcript());
+      case "interim" ->
+          String.format(
+              "~ interim r%s [%.2f-%.2f s] %s | %s",
+              fields.get("revision"),
+              number("audio_start"),
+              number("audio_end"),
+              string("stable"),
+              string("unstable"));
       case "error" -> "error " + code() + ": " + fields.get("message");
       default -> type();
     };

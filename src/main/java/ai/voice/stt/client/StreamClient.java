@@ -106,6 +106,9 @@ public final class StreamClient {
     start.put("state", options.state());
     options.speakerId().ifPresent(s -> start.put("speaker_id", s));
     options.language().ifPresent(l -> start.put("language", l));
+    if (options.interimResults()) {
+      start.put("interim_results", true);
+    }
     send(sessionId, start);
     sendChunks(sessionId, clip, options, session);
     send(sessionId, Map.of("type", "end"));

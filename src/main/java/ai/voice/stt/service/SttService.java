@@ -290,7 +290,8 @@ public final class SttService implements AutoCloseable {
     SttConfig.Streaming s = config.streaming();
     return String.format(
         "voice-stt ready: subscribe %s -> publish %s.{id} (NATS %s) | recognizer %s | VAD %s | endpoint %d"
-            + " ms, chunk timeout %.1f s, buffer %d bytes, interrupts %s (%d ms) | max sessions %d,"
+            + " ms (%d ms after a sentence), speculative finals %s, interim results %s by default,"
+            + " chunk timeout %.1f s, buffer %d bytes, interrupts %s (%d ms) | max sessions %d,"
             + " new sessions refused at %s queued recognitions (queue %d), per session %.0f s of"
             + " audio / %.0f s open",
         config.nats().inputSubscription(),
@@ -299,6 +300,9 @@ public final class SttService implements AutoCloseable {
         inference.describeRecognizer(),
         s.vadEnabled() ? "webrtc mode " + s.vadAggressiveness() : "off",
         s.endpointSilence().toMillis(),
+        s.sentenceEndSilence().toMillis(),
+        s.speculative() ? "on" : "off",
+        s.interimResults() ? "on" : "off",
         s.chunkTimeout().toMillis() / 1000.0,
         s.bufferSizeBytes(),
         s.interruptDetectionEnabled() ? "on" : "off",

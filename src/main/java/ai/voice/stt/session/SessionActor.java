@@ -356,21 +356,17 @@ public final class SessionActor {
         .ifPresent(next -> recognition.whenBack(answerFor(next.segment()), this::recognized));
   }
 
-  /** The recognition of {@code segment}: the speculative one when it covers it, else a new one. */
+  /**
+   * The recognition of {@code segment}: the speculative one when it covers it (its answer, success
+   * or failure, is the segment's: the audio is not sent twice), else a new one.
+   */
   private CompletableFuture<Recognition.Returned> answerFor(Segment segment) {
+    boolean speculating = speculation.live();
     Optional<CompletableFuture<Recognition.Returned>> speculative = speculation.claim(segment);
-    if (speculative.isEmpty()) {
-      return recognition.send(segment, settings.language());
+    if (speculating) {
+      env.utterances().metrics().speculative(speculative.isPresent());
     }
-    return speculative
-        .get()
-        .thenCompose(
-            back -> {
-              env.utterances().metrics().speculative(!back.failed());
-              return back.failed()
-                  ? recognition.send(segment, settings.language())
-                  : CompletableFuture.completedFuture(back);
-            });
+    return speculative.orElseGet(() -> recognition.send(segment, settings.language()));
   }
 
   /**

@@ -27,6 +27,7 @@ public final class UtteranceRecorder {
   static final AttributeKey<Double> AUDIO_SECONDS = AttributeKey.doubleKey("stt.audio_seconds");
   static final AttributeKey<Boolean> IS_FINAL = AttributeKey.booleanKey("stt.is_final");
   static final AttributeKey<String> ERROR_CODE = AttributeKey.stringKey("stt.error_code");
+  static final AttributeKey<Boolean> SPECULATIVE = AttributeKey.booleanKey("stt.speculative");
 
   private final Tracer tracer;
   private final SttMetrics metrics;
@@ -57,7 +58,8 @@ public final class UtteranceRecorder {
    * What happened to one segment before its result was ready; times are {@link System#nanoTime()}.
    *
    * @param cutNanos when the segmenter closed the segment (the end of its audio arrived)
-   * @param submittedNanos when it went to the inference queue
+   * @param submittedNanos when it went to the inference queue (before {@code cutNanos} when it was
+   *     recognised speculatively, before the end-point confirmed the cut)
    * @param queueSeconds time it waited there for a worker
    * @param inferenceSeconds time the recognizer took; 0 when it was not needed (no voice)
    * @param recognized false when no recognition ran (a stretch without voice)
@@ -89,10 +91,14 @@ public final class UtteranceRecorder {
    */
   public Publishing publishing(Utterance u) {
     EpochClock epoch = new EpochClock(clock);
-    Span root = start("utterance", u, Context.root(), epoch.at(u.cutNanos()));
+    // A speculative recognition was sent before the end-point confirmed the cut: the trace starts
+    // where the work did.
+    long began = Math.min(u.cutNanos(), u.submittedNanos());
+    Span root = start("utterance", u, Context.root(), epoch.at(began));
+    root.setAttribute(SPECULATIVE, u.submittedNanos() < u.cutNanos());
     Context parent = Context.root().with(root);
     long workStart = u.submittedNanos() + seconds(u.queueSeconds());
-    end(start("queue", u, parent, epoch.at(u.cutNanos())), epoch.at(workStart));
+    end(start("queue", u, parent, epoch.at(began)), epoch.at(workStart));
     if (u.recognized()) {
       long workEnd = workStart + seconds(u.inferenceSeconds());
       end(start("recognize", u, parent, epoch.at(workStart)), epoch.at(workEnd));

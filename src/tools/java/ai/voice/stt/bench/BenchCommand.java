@@ -95,6 +95,18 @@ public final class BenchCommand implements Callable<Integer> {
       description = "nats-server binary (default: $STT_NATS_SERVER, else nats-server on PATH)")
   String natsServer;
 
+  @Option(
+      names = "--interim",
+      description = "sessions ask for interim results (first interim, stable-prefix lag)")
+  boolean interim;
+
+  @Option(
+      names = "--service-env",
+      description =
+          "KEY=VALUE for the service, repeatable: compare settings in one tool (e.g."
+              + " STT_SPECULATIVE=false, STT_SENTENCE_END_SILENCE_MS=600)")
+  Map<String, String> serviceEnv = new LinkedHashMap<>();
+
   @Option(names = "--out", defaultValue = "target/bench/bench.json")
   Path out;
 
@@ -151,6 +163,8 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("pause_seconds", pause);
     report.put("service_java_opts", serviceJavaOpts);
     report.put("routing", routing);
+    report.put("interim_results", interim);
+    report.put("service_env", serviceEnv);
 
     List<Map<String, Object>> levels = new ArrayList<>();
     int port = freePort();
@@ -237,6 +251,8 @@ public final class BenchCommand implements Callable<Integer> {
       conversations.add(Conversation.of(picks, 0.5, pause, 1.5));
     }
     Map<String, String> env = serviceEnvironment(natsUrl, workerCount, n);
+    int healthPort = freePort();
+    env.put("STT_HEALTH_PORT", Integer.toString(healthPort));
     try (ChildProcess service =
         new ChildProcess(serviceCommand(serviceJavaOpts), env, "voice-stt ready")) {
       service.awaitReady(Duration.ofSeconds(120));
@@ -245,7 +261,7 @@ public final class BenchCommand implements Callable<Integer> {
         StreamClient client =
             new StreamClient(connection, "ai.voice.stream", "ai.voice.transcription");
         double endpoint = ConfigLoader.DEFAULT_ENDPOINT_SILENCE.toMillis() / 1000.0;
-        LoadRun load = new LoadRun(client, endpoint, 0.21);
+        LoadRun load = new LoadRun(client, endpoint, 0.21, interim);
         double cpuBefore = service.cpuSeconds();
         double natsCpuBefore = nats.cpuSeconds();
         long start = System.nanoTime();
@@ -260,6 +276,13 @@ public final class BenchCommand implements Callable<Integer> {
         // CPU per 20 ms chunk, service and nats-server together: what routing adds per chunk.
         level.put(
             "cpu_microseconds_per_chunk", 1e6 * (cpu + nats.cpuSeconds() - natsCpuBefore) / chunks);
+        String metrics = ServiceMetrics.scrape(healthPort);
+        double used = ServiceMetrics.value(metrics, "stt_speculative_total", "outcome=\"used\"");
+        double wasted =
+            ServiceMetrics.value(metrics, "stt_speculative_total", "outcome=\"wasted\"");
+        level.put("speculative_used", used);
+        level.put("speculative_wasted", wasted);
+        level.put("interims", ServiceMetrics.value(metrics, "stt_interims_total", ""));
         return level;
       } finally {
         connection.close();
@@ -275,9 +298,9 @@ public final class BenchCommand implements Callable<Integer> {
     env.put("STT_ELASTIC_THREADS", Boolean.toString(elasticThreads));
     env.put("STT_INFERENCE_WORKERS", Integer.toString(workerCount));
     env.put("STT_WHISPER_AUDIO_CTX", audioCtx);
-    env.put("STT_HEALTH_PORT", "0");
     env.put("STT_MAX_SESSIONS", Integer.toString(Math.max(256, sessions)));
     env.put("STT_ROUTING", routing);
+    env.putAll(serviceEnv);
     return env;
   }
 
@@ -453,6 +476,16 @@ public final class BenchCommand implements Callable<Integer> {
         "queue",
         percentiles(Percentiles.of(all.stream().map(LoadRun.UtteranceMeasure::queue).toList())));
     level.put(
+        "speech_end_to_final",
+        percentiles(measured(all, LoadRun.UtteranceMeasure::speechEndToFinal)));
+    level.put(
+        "first_interim_after_onset",
+        percentiles(measured(all, LoadRun.UtteranceMeasure::firstInterim)));
+    level.put("stable_prefix_lag", percentiles(measured(all, LoadRun.UtteranceMeasure::stableLag)));
+    long split = all.stream().filter(m -> m.finals() > 1).count();
+    level.put("utterances_cut_mid_sentence", split);
+    level.put("mid_sentence_cut_rate", all.isEmpty() ? 0 : split / (double) all.size());
+    level.put(
         "mean_wer",
         all.stream().mapToDouble(LoadRun.UtteranceMeasure::wer).average().orElse(Double.NaN));
     level.put("audio_seconds_per_second", audioSeconds / wall);
@@ -463,6 +496,14 @@ public final class BenchCommand implements Callable<Integer> {
         "lost_results", outcomes.stream().mapToInt(LoadRun.SessionOutcome::lostUtterances).sum());
     level.put("incomplete_sessions", outcomes.stream().filter(o -> !o.complete()).count());
     return level;
+  }
+
+  /** One measure of every utterance that has it (NaN: it never happened, e.g. no interims). */
+  private static Percentiles measured(
+      List<LoadRun.UtteranceMeasure> all,
+      java.util.function.ToDoubleFunction<LoadRun.UtteranceMeasure> measure) {
+    return Percentiles.of(
+        all.stream().mapToDouble(measure).filter(v -> !Double.isNaN(v)).boxed().toList());
   }
 
   private static Map<String, Object> percentiles(Percentiles p) {
@@ -510,6 +551,17 @@ public final class BenchCommand implements Callable<Integer> {
         l.get("errors"),
         l.get("lost_results"),
         100 * (double) l.get("mean_wer"));
+    System.out.printf(
+        "      speech end -> final p50/p95 %.2f/%.2f s | first interim after onset p50 %.2f s |"
+            + " stable-prefix lag p50 %.2f s | speculative used %.0f wasted %.0f | cut"
+            + " mid-sentence %s%n",
+        ((Map<?, ?>) l.get("speech_end_to_final")).get("p50"),
+        ((Map<?, ?>) l.get("speech_end_to_final")).get("p95"),
+        ((Map<?, ?>) l.get("first_interim_after_onset")).get("p50"),
+        ((Map<?, ?>) l.get("stable_prefix_lag")).get("p50"),
+        l.get("speculative_used"),
+        l.get("speculative_wasted"),
+        l.get("utterances_cut_mid_sentence"));
   }
 
   /** The service as its own JVM, from the same classpath this command runs on. */

@@ -1,9 +1,13 @@
 package ai.voice.stt.bench;
 
 import ai.voice.stt.audio.AudioClip;
+import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.eval.Corpus;
+import ai.voice.stt.vad.SpeechDetector;
+import ai.voice.stt.vad.WebRtcSpeechDetectorFactory;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,8 +17,19 @@ import java.util.List;
  */
 record Conversation(AudioClip clip, List<Utterance> utterances) {
 
-  /** One recording inside the conversation. */
-  record Utterance(String name, String reference, double start, double end) {}
+  /**
+   * One recording inside the conversation.
+   *
+   * @param speechStart the first voiced sample (WebRTC VAD, mode 2), seconds in the stream
+   * @param speechEnd the last voiced sample: where a user's turn ends
+   */
+  record Utterance(
+      String name,
+      String reference,
+      double start,
+      double end,
+      double speechStart,
+      double speechEnd) {}
 
   static Conversation of(
       List<Corpus.Recording> recordings, double leadingSilence, double pause, double trailing) {
@@ -29,10 +44,38 @@ record Conversation(AudioClip clip, List<Utterance> utterances) {
       }
       double start = pcm.size() / 32_000.0;
       pcm.writeBytes(clip.pcm());
-      spans.add(new Utterance(r.name(), r.reference(), start, pcm.size() / 32_000.0));
+      double[] speech = voiced(clip);
+      spans.add(
+          new Utterance(
+              r.name(),
+              r.reference(),
+              start,
+              pcm.size() / 32_000.0,
+              start + speech[0],
+              start + speech[1]));
       silence(pcm, i == recordings.size() - 1 ? trailing : pause);
     }
     return new Conversation(new AudioClip(pcm.toByteArray(), 16_000, 1), List.copyOf(spans));
+  }
+
+  /** The first and last voiced 30 ms frame of a 16 kHz mono clip, in seconds (WebRTC VAD). */
+  static double[] voiced(AudioClip clip) {
+    short[] samples = Pcm16.toMono(clip.pcm(), 1);
+    int frame = SpeechDetector.FRAME_SAMPLES;
+    int first = -1;
+    int last = -1;
+    try (SpeechDetector vad = new WebRtcSpeechDetectorFactory(2).create()) {
+      for (int i = 0; i + frame <= samples.length; i += frame) {
+        if (vad.isSpeech(Arrays.copyOfRange(samples, i, i + frame))) {
+          first = first < 0 ? i : first;
+          last = i + frame;
+        }
+      }
+    }
+    if (first < 0) {
+      return new double[] {0, clip.seconds()};
+    }
+    return new double[] {first / 16_000.0, last / 16_000.0};
   }
 
   private static void silence(ByteArrayOutputStream pcm, double seconds) {

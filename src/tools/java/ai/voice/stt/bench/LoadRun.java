@@ -25,15 +25,24 @@ final class LoadRun {
   private final StreamClient client;
   private final double endpointSeconds;
   private final double trailingSeconds;
+  private final boolean interim;
 
   /**
    * @param endpointSeconds the service's end-pointing silence
    * @param trailingSeconds silence the service keeps after the last voiced frame
    */
   LoadRun(StreamClient client, double endpointSeconds, double trailingSeconds) {
+    this(client, endpointSeconds, trailingSeconds, false);
+  }
+
+  /**
+   * @param interim the sessions ask for interim results
+   */
+  LoadRun(StreamClient client, double endpointSeconds, double trailingSeconds, boolean interim) {
     this.client = client;
     this.endpointSeconds = endpointSeconds;
     this.trailingSeconds = trailingSeconds;
+    this.interim = interim;
   }
 
   /**
@@ -43,6 +52,14 @@ final class LoadRun {
    * @param firstLatency end of the utterance's audio sent → its first result received
    * @param afterEndpoint end-point reached (the moment the service can know the utterance ended) →
    *     final received: the service's own share of the latency
+   * @param speechEndToFinal the chunk holding the utterance's last voiced sample sent → its final
+   *     received: what a user waits for after they stop talking
+   * @param firstInterim the chunk holding its first voiced sample sent → its first interim received
+   *     (NaN without interims)
+   * @param stableLag mean over its interims of: interim received − when the audio its stable prefix
+   *     reaches was sent (the prefix's place in the heard audio in proportion to its words); NaN
+   *     when no interim had stable words
+   * @param finals how many results with words the utterance (one recorded sentence) was cut into
    */
   record UtteranceMeasure(
       String session,
@@ -52,7 +69,11 @@ final class LoadRun {
       double afterEndpoint,
       double inference,
       double queue,
-      double wer) {}
+      double wer,
+      double speechEndToFinal,
+      double firstInterim,
+      double stableLag,
+      int finals) {}
 
   /** Everything measured for one session. */
   record SessionOutcome(
@@ -88,7 +109,14 @@ final class LoadRun {
     int chunkBytes = c.clip().bytesPerMillis(CHUNK_MS);
     long[] sentAt = new long[(pcm.length + chunkBytes - 1) / chunkBytes];
     try (StreamClient.Session session = client.listen(id, r -> {})) {
-      client.send(id, Map.of("type", "start", "sample_rate", 16_000, "channels", 1));
+      Map<String, Object> start = new LinkedHashMap<>();
+      start.put("type", "start");
+      start.put("sample_rate", 16_000);
+      start.put("channels", 1);
+      if (interim) {
+        start.put("interim_results", true);
+      }
+      client.send(id, start);
       long next = System.nanoTime();
       for (int i = 0; i < sentAt.length; i++) {
         int from = i * chunkBytes;
@@ -137,6 +165,8 @@ final class LoadRun {
       long audioSent = sentAt(sentAt, u.end());
       double endpointAt = fin.number("audio_end") + endpointSeconds - trailingSeconds;
       String text = String.join(" ", covering.stream().map(Received::transcript).toList());
+      List<Received> interims =
+          out.stream().filter(r -> r.type().equals("interim")).filter(r -> overlaps(r, u)).toList();
       measures.add(
           new UtteranceMeasure(
               id,
@@ -146,10 +176,38 @@ final class LoadRun {
               (fin.arrivedNanos() - sentAt(sentAt, endpointAt)) / 1e9,
               covering.stream().mapToDouble(r -> r.number("processing_time")).sum(),
               covering.stream().mapToDouble(r -> r.number("queue_time")).sum(),
-              WordErrorRate.rate(u.reference(), text)));
+              WordErrorRate.rate(u.reference(), text),
+              (fin.arrivedNanos() - sentAt(sentAt, u.speechEnd())) / 1e9,
+              interims.isEmpty()
+                  ? Double.NaN
+                  : (interims.getFirst().arrivedNanos() - sentAt(sentAt, u.speechStart())) / 1e9,
+              stableLag(interims, sentAt),
+              (int) covering.stream().filter(r -> r.isFinal() || r.isPartial()).count()));
     }
     boolean complete = gapless && !results.isEmpty() && results.getLast().endOfStream();
     return new SessionOutcome(measures, lost, errors, complete);
+  }
+
+  /** Mean over interims with stable words of: arrival − when the audio they reach was sent. */
+  private static double stableLag(List<Received> interims, long[] sentAt) {
+    double sum = 0;
+    int n = 0;
+    for (Received r : interims) {
+      int stable = words(r.string("stable"));
+      int all = words(r.string("transcript"));
+      if (stable == 0 || all == 0) {
+        continue;
+      }
+      double start = r.number("audio_start");
+      double reached = start + (r.number("audio_end") - start) * stable / all;
+      sum += (r.arrivedNanos() - sentAt(sentAt, reached)) / 1e9;
+      n++;
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  private static int words(String text) {
+    return text == null || text.isBlank() ? 0 : text.strip().split("\\s+").length;
   }
 
   private static boolean overlaps(Received r, Conversation.Utterance u) {

@@ -37,8 +37,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Serve the live microphone page: speak in a browser and watch the words appear.",
-      "Without --nats-ws it starts nats-server with a WebSocket listener (127.0.0.1, random"
-          + " ports) and the service in this process (the variables of `stt serve`, with demo"
+      "Without --nats-ws it starts nats-server (clients on 127.0.0.1, a WebSocket listener on"
+          + " --host, random ports) and the service in this process (the variables of `stt serve`, with demo"
           + " defaults: WHISPER_MODEL_SIZE=tiny.en, STT_HEALTH_PORT=0, OTEL_ENABLED=false);"
           + " scripts/demo-web.sh does all the set-up first and opens the page."
     })

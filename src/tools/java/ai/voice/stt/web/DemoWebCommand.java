@@ -38,9 +38,10 @@ import picocli.CommandLine.Option;
     description = {
       "Serve the live microphone page: speak in a browser and watch the words appear.",
       "Without --nats-ws it starts nats-server (clients on 127.0.0.1, a WebSocket listener on"
-          + " --host, random ports) and the service in this process (the variables of `stt serve`, with demo"
-          + " defaults: WHISPER_MODEL_SIZE=tiny.en, STT_HEALTH_PORT=0, OTEL_ENABLED=false);"
-          + " scripts/demo-web.sh does all the set-up first and opens the page."
+          + " --host, random ports) and the service in this process: the variables of `stt"
+          + " serve` except NATS_*, with demo defaults WHISPER_MODEL_SIZE=tiny.en,"
+          + " STT_HEALTH_PORT=0, OTEL_ENABLED=false. scripts/demo-web.sh does all the set-up"
+          + " first and opens the page."
     })
 public final class DemoWebCommand implements Callable<Integer> {
   static final int EXIT_USAGE = 2;

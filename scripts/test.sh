@@ -41,3 +41,6 @@ bash scripts/interop/run.sh
 
 step "NATS micro Service API: nats micro ls/info/stats (NATS CLI) find voice-stt and stt.status"
 bash scripts/micro-check.sh
+
+step "web demo: the live microphone page in headless Chromium (Debian's chromium, playwright-core), a recording as its microphone"
+bash scripts/web-test.sh

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The live microphone page in real Chromium (headless), a real recording as its microphone:
+#
+#   bash scripts/web-test.sh
+#
+# 1. installs Debian's chromium (apt-get, when missing) and the pinned npm packages of
+#    web/package-lock.json (nats.ws, @msgpack/msgpack, and playwright-core, which drives Chromium
+#    over the DevTools protocol: no browser download);
+# 2. runs the page's unit tests (node --test: resampling, the transcript pane's rules);
+# 3. starts `bin/stt demo-web --port 0` (nats-server with a WebSocket listener, the service with
+#    tiny.en, the page) and runs web/test/chromium.js against it: Chromium captures
+#    fixtures/streams/multi_utterance.wav as its microphone (--use-file-for-fake-audio-capture),
+#    the page must show the expected words with their latency, an interrupt after the
+#    "responding" toggle, the end of the stream, and clear messages when NATS is unreachable or
+#    the microphone denied.
+#
+# Writes target/web/: web-demo.png (the page at the end), console.log (the page's console),
+# demo.log (the service), mic.wav (the recording with a second of silence either side).
+# The last line is `web-test: 1 passed, 0 failed` or `web-test: 0 passed, 1 failed`.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+WAV=fixtures/streams/multi_utterance.wav
+REFERENCE=fixtures/streams/multi_utterance.txt
+OUT=$ROOT/target/web
+READY_TIMEOUT=180 # bin/stt may build the project first
+
+log() { printf 'web-test: %s\n' "$*" >&2; }
+DEMO_PID=
+FAILURE=
+on_exit() {
+  local rc=$?
+  if [ -n "$DEMO_PID" ] && kill -0 "$DEMO_PID" 2>/dev/null; then
+    # The demo stops its service and its nats-server itself on SIGTERM; the group is killed only
+    # if something is left after that.
+    kill -TERM "$DEMO_PID" 2>/dev/null || true
+    for _ in $(seq 150); do kill -0 "$DEMO_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$DEMO_PID" 2>/dev/null || true
+    wait "$DEMO_PID" 2>/dev/null || true
+  fi
+  if [ "$rc" -eq 0 ]; then
+    echo "web-test: 1 passed, 0 failed"
+  else
+    log "FAILED: ${FAILURE:-exit status $rc, see above}; logs in ${OUT#"$ROOT"/}/"
+    echo "web-test: 0 passed, 1 failed"
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'FAILURE=interrupted; exit 130' INT TERM
+fail() {
+  FAILURE=$*
+  exit 1
+}
+
+# Debian's real binary; /usr/bin/chromium is a wrapper script around it.
+chromium_binary() {
+  if [ -x /usr/lib/chromium/chromium ]; then
+    echo /usr/lib/chromium/chromium
+  else
+    command -v chromium || command -v chromium-browser || true
+  fi
+}
+
+CHROMIUM=${CHROMIUM:-$(chromium_binary)}
+if [ -z "$CHROMIUM" ]; then
+  log "apt-get install chromium (and a font for the screenshot)"
+  sudo=
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    chromium fonts-dejavu-core >&2 || fail "apt-get could not install chromium"
+  CHROMIUM=$(chromium_binary)
+  [ -n "$CHROMIUM" ] || fail "chromium is installed but not found"
+fi
+log "$("$CHROMIUM" --version 2>/dev/null | head -n 1)"
+
+NODE_MODULES=$(bash scripts/web-deps.sh --dev) || fail "scripts/web-deps.sh --dev failed"
+MODEL=$(bash scripts/ensure-model.sh tiny.en | tail -n 1) || fail "scripts/ensure-model.sh tiny.en failed"
+bash scripts/fixtures.sh >/dev/null || fail "scripts/fixtures.sh failed"
+
+log "unit tests of the page's modules (node --test)"
+node --test --test-reporter=dot web/test/pcm.test.js web/test/transcript.test.js >&2 \
+  || fail "node --test web/test/*.test.js"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+# A second of silence either side: the page's session is open before the first word.
+sox "$WAV" "$OUT/mic.wav" pad 1 1
+
+log "bin/stt demo-web --port 0 (nats-server with WebSocket, the service with $(basename "$MODEL"), the page)"
+STT_MODEL_PATH=$MODEL STT_LOG_FORMAT=text setsid bin/stt demo-web --port 0 \
+  >"$OUT/demo.out" 2>"$OUT/demo.log" </dev/null &
+DEMO_PID=$!
+deadline=$(($(date +%s) + READY_TIMEOUT))
+until URL=$(grep -o 'voice-stt web demo: http://[^ ]*' "$OUT/demo.out" | cut -d' ' -f4) && [ -n "$URL" ]; do
+  if ! kill -0 "$DEMO_PID" 2>/dev/null; then
+    tail -n 30 "$OUT/demo.log" >&2
+    fail "bin/stt demo-web exited before serving the page"
+  fi
+  [ "$(date +%s)" -lt "$deadline" ] || fail "no page URL from bin/stt demo-web within $READY_TIMEOUT s"
+  sleep 0.3
+done
+sed 's/^/  | /' "$OUT/demo.out" >&2
+
+node web/test/chromium.js --url "$URL" --wav "$OUT/mic.wav" --reference "$REFERENCE" \
+  --out "$OUT" --chromium "$CHROMIUM" --node-modules "$NODE_MODULES" >&2 \
+  || fail "web/test/chromium.js: see its FAIL lines"
+log "screenshot: ${OUT#"$ROOT"/}/web-demo.png"

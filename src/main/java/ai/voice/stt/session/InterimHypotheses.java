@@ -22,7 +22,8 @@ final class InterimHypotheses {
   private long utterance = -1;
   private long speechSinceLast;
   private long inFlightFor = -1;
-  private List<String> previous = List.of();
+  // The words of the previous hypothesis after the stable ones.
+  private List<String> previousRest = List.of();
   private final List<String> stable = new ArrayList<>();
   private int revision;
 
@@ -39,7 +40,7 @@ final class InterimHypotheses {
     if (utteranceStart != utterance) {
       utterance = utteranceStart;
       speechSinceLast = 0;
-      previous = List.of();
+      previousRest = List.of();
       stable.clear();
       revision = 0;
     }
@@ -75,35 +76,43 @@ final class InterimHypotheses {
     if (words.isEmpty()) {
       return Optional.empty();
     }
-    if (startsWith(words, stable)) {
-      int agreed = stable.size();
-      while (agreed < Math.min(words.size(), previous.size())
-          && same(words.get(agreed), previous.get(agreed))) {
+    // Where the stable words sit in this hypothesis: usually at its start, but whisper may add or
+    // drop a word before them ("And Mr. John…" after "Mr. John…"); the rest is what follows them.
+    int at = indexOf(words, stable);
+    List<String> rest =
+        words.subList(
+            at >= 0 ? at + stable.size() : Math.min(stable.size(), words.size()), words.size());
+    if (at >= 0) {
+      int agreed = 0;
+      while (agreed < Math.min(rest.size(), previousRest.size())
+          && same(rest.get(agreed), previousRest.get(agreed))) {
         agreed++;
       }
-      stable.addAll(words.subList(stable.size(), agreed));
+      stable.addAll(rest.subList(0, agreed));
+      rest = rest.subList(agreed, rest.size());
     }
-    previous = words;
-    List<String> rest = words.subList(Math.min(stable.size(), words.size()), words.size());
+    previousRest = List.copyOf(rest);
     return Optional.of(
         new Update(utterance, revision++, String.join(" ", stable), String.join(" ", rest)));
+  }
+
+  /** The first place where {@code part} occurs in {@code words}, or -1. */
+  private static int indexOf(List<String> words, List<String> part) {
+    for (int from = 0; from + part.size() <= words.size(); from++) {
+      boolean match = true;
+      for (int i = 0; i < part.size() && match; i++) {
+        match = same(words.get(from + i), part.get(i));
+      }
+      if (match) {
+        return from;
+      }
+    }
+    return -1;
   }
 
   private static List<String> words(String text) {
     String trimmed = text.strip();
     return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
-  }
-
-  private static boolean startsWith(List<String> words, List<String> prefix) {
-    if (words.size() < prefix.size()) {
-      return false;
-    }
-    for (int i = 0; i < prefix.size(); i++) {
-      if (!same(words.get(i), prefix.get(i))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The same word, whatever its case or the punctuation around it. */

@@ -65,6 +65,25 @@ class InterimHypothesesTest {
   }
 
   @Test
+  void aWordAddedBeforeTheStablePrefixNeitherRevisesItNorRepeatsIt() {
+    InterimHypotheses interims = speaking(0, 10);
+    interims.sent();
+    interims.heard(Optional.of("Mr. John Dashwood had"));
+    interims.sent();
+    interims.heard(Optional.of("Mr. John Dashwood had then"));
+    interims.sent();
+    InterimHypotheses.Update update =
+        interims.heard(Optional.of("And Mr. John Dashwood had then leisure")).orElseThrow();
+    assertEquals("Mr. John Dashwood had then", update.stable(), "'then' agreed twice now");
+    assertEquals("leisure", update.unstable(), "what follows the stable words, once");
+    interims.sent();
+    InterimHypotheses.Update next =
+        interims.heard(Optional.of("Mr. John Dashwood had then leisure to")).orElseThrow();
+    assertEquals("Mr. John Dashwood had then leisure", next.stable());
+    assertEquals("to", next.unstable());
+  }
+
+  @Test
   void aHypothesisForAnUtteranceThatEndedMeanwhileIsDropped() {
     InterimHypotheses interims = speaking(0, 10);
     interims.sent();

@@ -18,30 +18,36 @@ What it does:
   2. warms the model up with one short session (off with --no-warmup);
   3. connects as WhisperLive's own client does (same handshake JSON, float32 frames, VAD on: its
      default) and streams CONV.wav at real-time pace in --chunk-ms chunks, then keeps streaming
-     silence, as an open microphone would, until every utterance has a completed segment and
-     nothing is pending, or nothing arrives for --idle-timeout seconds (WhisperLive's client waits
-     15 s), or --tail-max seconds pass; then END_OF_AUDIO and close;
+     silence, as an open microphone would, until every utterance has completed words and nothing
+     is pending, or nothing arrives for --idle-timeout seconds (WhisperLive's client waits 15 s),
+     or --tail-max seconds pass; then END_OF_AUDIO and close;
   4. matches the server's segments to utterances by time (WhisperLive's segment times are seconds
      from the first sample it received, i.e. stream time; checked against the spans and reported
-     under time_base) and writes OUT.json, plus every message with its arrival time to
-     OUT.messages.jsonl and the server's log to OUT.server.log.
+     under time_base_check). Its segments are Whisper's, not utterances: one often runs across a
+     1.5 s pause into the next utterance, so such a segment is split between the utterances its
+     time reaches by aligning its words to their references (see "analysis" below). Writes
+     OUT.json, every message with its arrival time to OUT.messages.jsonl (t: seconds from the
+     first chunk sent) and the server's log to OUT.server.log.
 
 Per utterance (seconds; null where it never happened):
   first_partial_after_onset      first message with text for the utterance, from when the chunk
                                  holding speech_start was sent;
-  covering_end_after_speech_end  first message whose text for the utterance reaches its last
-                                 reference word (word alignment; a misrecognised last word counts),
-                                 from when the chunk holding speech_end was sent (may be < 0);
-  final_after_speech_end         the message that first carries the utterance's last segment
-                                 marked completed: true, from the same moment;
-  final_text, wer                completed text (the last partial where nothing completed) and its
-                                 word error rate, normalised as src/tools/.../WordErrorRate.java.
+  covering_end_after_speech_end  first message whose text reaches the utterance's last reference
+                                 word (word alignment; a misrecognised last word counts), from when
+                                 the chunk holding speech_end was sent (may be < 0);
+  final_after_speech_end         the first message from which the utterance's words all stand in
+                                 segments marked completed: true and stay as they end, from the same
+                                 moment;
+  final_text, wer                its completed words (the last partial where it never completed)
+                                 and their word error rate, normalised as the service's
+                                 src/tools/java/ai/voice/stt/eval/WordErrorRate.java.
 
 Runs under the Python of scripts/bench/install-whisperlive.sh (.cache/whisperlive/venv); when
 started by another Python it re-executes itself there ($WHISPERLIVE_PYTHON overrides).
 """
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -173,15 +179,18 @@ def handshake(model):
 class Session:
     """One WebSocket session; a thread records every message with its monotonic arrival time."""
 
-    def __init__(self, port, model, connect_timeout):
+    def __init__(self, port, model, connect_timeout, server):
         from websockets.sync.client import connect
 
         deadline = time.monotonic() + connect_timeout
+        self.stack = contextlib.ExitStack()
         while True:
             try:
-                self.ws = connect(f"ws://127.0.0.1:{port}", max_size=None, open_timeout=10)
+                self.ws = self.stack.enter_context(connect(f"ws://127.0.0.1:{port}", max_size=None, open_timeout=10))
                 break
             except (OSError, TimeoutError):
+                if server.poll() is not None:
+                    raise RuntimeError(f"the WhisperLive server exited with status {server.returncode}")
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.25)
@@ -245,7 +254,7 @@ class Session:
         except Exception:
             pass
         self.reader.join(timeout)
-        self.ws.close()
+        self.stack.close()
 
 
 def read_wav(path):
@@ -258,9 +267,9 @@ def read_wav(path):
     return pcm.astype(np.float32) / 32768.0  # as WhisperLive's Client.bytes_to_float_array
 
 
-def warm_up(port, model, audio, spans, timeout):
+def warm_up(port, model, audio, spans, timeout, server):
     """One short session so that model load and first-call costs fall outside the measurement."""
-    session = Session(port, model, timeout)
+    session = Session(port, model, timeout, server)
     session.wait_ready(timeout)
     start = int(spans[0]["speech_start"] * RATE) if spans else 0
     session.send_audio(audio[start:start + 3 * RATE])
@@ -312,88 +321,164 @@ def wer(reference, hypothesis):
     return distance_table(ref, hyp)[len(ref)][len(hyp)] / len(ref)
 
 
-def covers_last_word(reference, hypothesis):
-    """True when an optimal word alignment of the hypothesis to the reference gives the last
-    reference word a hypothesis word (match or substitution), rather than deleting it."""
-    ref, hyp = words(reference), words(hypothesis)
-    if not ref or not hyp:
-        return False
-    table = distance_table(ref, hyp)
-    n, m = len(ref), len(hyp)
-    return any(table[n - 1][j - 1] + (ref[-1] != hyp[j - 1]) + (m - j) == table[n][m] for j in range(1, m + 1))
-
-
 # ---------------------------------------------------------------- analysis
+#
+# WhisperLive's segments are Whisper's, not the utterances: with 1.5 s pauses one segment often
+# runs from the middle of one utterance into the next ("... for them. He was not an ill-disposed
+# young man, unless to be rather"). So segments are matched to utterances by time, and a segment
+# spanning several is split between them by its words: the words of everything on screen (the
+# completed segments so far plus the partial of the message) are aligned to the references of all
+# utterances in order, a hypothesis word may only stand for a reference word of an utterance its
+# segment's [start, end] reaches (within --time-slack), and each word goes to the utterance of the
+# reference word it stands for (inserted words to their neighbour in the same segment).
 
 
-def regions(spans):
-    """Each utterance owns stream time up to the middle of the pauses around it."""
-    bounds = [-math.inf]
-    for left, right in zip(spans, spans[1:]):
-        bounds.append((left["speech_end"] + right["speech_start"]) / 2)
-    bounds.append(math.inf)
-    return list(zip(bounds, bounds[1:]))
+class View:
+    """What a client shows after one message: completed segments so far plus the current partial,
+    in stream order, cut into tokens that are each assigned to an utterance."""
+
+    def __init__(self, t, segments, spans, reference, slack):
+        self.t = t
+        self.tokens = []  # (utterance or None, token text, completed)
+        hyp = []  # (normalised word, token index, allowed utterances)
+        for seg in segments:
+            start, end = float(seg["start"]), float(seg["end"])
+            allowed = frozenset(k for k, span in enumerate(spans)
+                                if start - slack <= span["speech_end"] and end + slack >= span["speech_start"])
+            first = len(self.tokens)
+            for token in (seg.get("text") or "").split():
+                for word in words(token):
+                    hyp.append((word, len(self.tokens), allowed))
+                self.tokens.append([None, token, bool(seg.get("completed")), first, seg])
+        self.reached, aligned = align(reference, hyp)
+        for (word, token, _), ref_index in zip(hyp, aligned):
+            if ref_index is not None and self.tokens[token][0] is None:
+                self.tokens[token][0] = reference[ref_index][1]
+        # unaligned tokens (insertions, punctuation) go with a neighbour in the same segment,
+        # else with the utterance whose time the segment overlaps most
+        for i, tok in enumerate(self.tokens):
+            if tok[0] is None:
+                same = [j for j in range(len(self.tokens)) if self.tokens[j][3] == tok[3] and self.tokens[j][0] is not None]
+                before = [j for j in same if j < i]
+                after = [j for j in same if j > i]
+                if before or after:
+                    tok[0] = self.tokens[before[-1] if before else after[0]][0]
+                else:
+                    tok[0] = time_owner(tok[4], spans)
+
+    def text(self, k, completed_only=False):
+        return " ".join(tok[1] for tok in self.tokens if tok[0] == k and (tok[2] or not completed_only))
+
+    def state(self, k):
+        """(completed text of utterance k, whether it also has words not yet completed)"""
+        return self.text(k, True), any(tok[0] == k and not tok[2] for tok in self.tokens)
 
 
-def owner(segment, owned):
+def align(reference, hyp):
+    """Word alignment of hyp to a prefix of reference (the rest is not spoken or not recognised
+    yet), matches and substitutions only where the hyp word's segment may reach the reference
+    word's utterance. Returns (reference words consumed, per hyp word the reference index it
+    stands for or None)."""
+    n, m = len(reference), len(hyp)
+    inf = float("inf")
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for j in range(m + 1):
+        table[0][j] = j
+    for i in range(1, n + 1):
+        rw, rk = reference[i - 1]
+        row, above = table[i], table[i - 1]
+        row[0] = i
+        for j in range(1, m + 1):
+            hw, _, allowed = hyp[j - 1]
+            diagonal = above[j - 1] + (rw != hw) if rk in allowed else inf
+            row[j] = min(diagonal, above[j] + 1, row[j - 1] + 1)
+    best = min(table[i][m] for i in range(n + 1))
+    reached = max(i for i in range(n + 1) if table[i][m] == best)  # ties: the recogniser got further
+    aligned = [None] * m
+    i, j = reached, m
+    while i > 0 and j > 0:
+        rw, rk = reference[i - 1]
+        hw, _, allowed = hyp[j - 1]
+        if rk in allowed and table[i][j] == table[i - 1][j - 1] + (rw != hw):
+            aligned[j - 1] = i - 1
+            i, j = i - 1, j - 1
+        elif table[i][j] == table[i - 1][j] + 1:
+            i -= 1
+        else:
+            j -= 1
+    return reached, aligned
+
+
+def time_owner(segment, spans):
+    """The utterance whose stretch of stream (up to the middles of the pauses around it) the
+    segment overlaps most."""
     start, end = float(segment["start"]), float(segment["end"])
     end = max(end, start + 1e-3)
-    overlaps = [max(0.0, min(end, hi) - max(start, lo)) for lo, hi in owned]
-    return max(range(len(owned)), key=lambda k: overlaps[k])
+    bounds = [-math.inf] + [(a["speech_end"] + b["speech_start"]) / 2 for a, b in zip(spans, spans[1:])] + [math.inf]
+    overlaps = [max(0.0, min(end, hi) - max(start, lo)) for lo, hi in zip(bounds, bounds[1:])]
+    return max(range(len(spans)), key=lambda k: overlaps[k])
 
 
-def analyse(spans, messages, sent_at, chunk):
-    owned = regions(spans)
+def reference_words(spans):
+    return [(w, k) for k, span in enumerate(spans) for w in words(span["reference"])]
+
+
+def views_of(messages, spans, slack, last_only=False):
+    """One View per segments message (or only the last), completed segments accumulated across
+    messages (each message carries only the last send_last_n_segments of them)."""
+    reference = reference_words(spans)
+    completed = {}
+    views = []
     stream = [(t, m) for t, m in messages if isinstance(m.get("segments"), list)]
+    for index, (t, message) in enumerate(stream):
+        partial = []
+        for seg in message["segments"]:
+            if seg.get("completed"):
+                completed.setdefault((seg["start"], seg["end"], (seg.get("text") or "").strip()), seg)
+            else:
+                partial.append(seg)
+        shown = sorted(completed.values(), key=lambda s: (float(s["start"]), float(s["end"])))
+        shown += sorted(partial, key=lambda s: float(s["start"]))
+        if not last_only or index == len(stream) - 1:
+            views.append(View(t, shown, spans, reference, slack))
+    return views
+
+
+def analyse(spans, messages, sent_at, chunk, slack):
+    reference = reference_words(spans)
+    ends = []  # reference words consumed once utterance k's last word is covered
+    for k in range(len(spans)):
+        ends.append(sum(1 for _, kk in reference if kk <= k))
+    views = views_of(messages, spans, slack)
 
     def sent(seconds):
-        index = min(len(sent_at) - 1, max(0, int(seconds * RATE) // chunk))
-        return sent_at[index]
+        return sent_at[min(len(sent_at) - 1, max(0, int(seconds * RATE) // chunk))]
 
-    completed = {}  # key -> (first seen, segment, utterance)
-    views = []  # per message: (time, {utterance: text}, {utterance: texts in this message})
-    for t, message in stream:
-        in_message = {}
-        partial = {}
-        for seg in message["segments"]:
-            k = owner(seg, owned)
-            text = (seg.get("text") or "").strip()
-            if seg.get("completed"):
-                key = (seg["start"], seg["end"], text)
-                if key not in completed:
-                    completed[key] = (t, seg, k)
-            else:
-                partial.setdefault(k, []).append((float(seg["start"]), text))
-            if words(text):
-                in_message.setdefault(k, []).append(text)
-        view = {}
-        for k in range(len(spans)):
-            parts = [(float(seg["start"]), key[2]) for key, (_, seg, kk) in completed.items() if kk == k]
-            parts += partial.get(k, [])
-            view[k] = " ".join(text for _, text in sorted(parts) if text)
-        views.append((t, view, in_message))
-
-    results, offsets = [], []
+    results, starts, stops = [], [], []
     for k, span in enumerate(spans):
         onset, end = sent(span["speech_start"]), sent(span["speech_end"])
-        first = next((t - onset for t, _, present in views if t >= onset and k in present), None)
-        covering = next((t - end for t, view, _ in views
-                         if t >= onset and covers_last_word(span["reference"], view[k])), None)
-        mine = sorted(((float(seg["start"]), first_seen, seg, key[2]) for key, (first_seen, seg, kk)
-                       in completed.items() if kk == k), key=lambda item: item[0])
-        if mine:
-            final = max(first_seen for _, first_seen, _, _ in mine) - end
-            text = " ".join(text for _, _, _, text in mine if text)
-            seg_start = min(float(seg["start"]) for _, _, seg, _ in mine)
-            seg_end = max(float(seg["end"]) for _, _, seg, _ in mine)
-            offsets += [seg_start - span["speech_start"], seg_end - span["speech_end"]]
-        else:
-            final, seg_start, seg_end = None, None, None
-            text = views[-1][1][k] if views else ""
-        # a partial for this utterance after its final: the final was not the last word
-        pending = None if final is None else any(
-            t > end + final and not seg.get("completed") and owner(seg, owned) == k
-            for t, m in stream for seg in m["segments"])
+        first = next((v.t - onset for v in views if v.t >= onset and v.text(k)), None)
+        covering = next((v.t - end for v in views if v.t >= onset and v.reached >= ends[k] and v.text(k)), None)
+        # final: from the first message on which utterance k's completed text is the one it ends
+        # with and nothing of it is pending any more
+        final = None
+        if views:
+            last = views[-1].state(k)
+            if last[0] and not last[1]:
+                index = len(views) - 1
+                while index > 0 and views[index - 1].state(k) == last:
+                    index -= 1
+                final = views[index].t - end
+        text = views[-1].text(k, completed_only=final is not None) if views else ""
+        if views and final is not None:
+            mine = [tok for tok in views[-1].tokens if tok[0] == k and tok[2]]
+            first_tok, last_tok = mine[0], mine[-1]
+            seg_first = [tok for tok in views[-1].tokens if tok[3] == first_tok[3]]
+            seg_last = [tok for tok in views[-1].tokens if tok[3] == last_tok[3]]
+            if seg_first[0] is first_tok:
+                starts.append(float(first_tok[4]["start"]) - span["speech_start"])
+            if seg_last[-1] is last_tok:
+                stops.append(float(last_tok[4]["end"]) - span["speech_end"])
         results.append({
             "name": span["name"],
             "first_partial_after_onset": _round(first),
@@ -402,29 +487,21 @@ def analyse(spans, messages, sent_at, chunk):
             "final_text": text,
             "wer": round(wer(span["reference"], text), 4),
             "completed": final is not None,
-            "partial_after_final": pending,
-            "speech_start": span["speech_start"],
-            "speech_end": span["speech_end"],
-            "completed_segments_start": seg_start,
-            "completed_segments_end": seg_end,
         })
-    return results, offsets
+    return results, starts, stops
 
 
 def _round(value):
     return None if value is None else round(value, 3)
 
 
-def all_settled(spans, messages):
-    """Every utterance has a completed segment and the latest segments message has nothing pending."""
-    owned = regions(spans)
-    stream = [m for _, m in messages if isinstance(m.get("segments"), list)]
-    if not stream or not all(s.get("completed") for s in stream[-1]["segments"]):
+def all_settled(spans, messages, slack):
+    """Nothing pending in the latest segments message and every utterance has completed words."""
+    latest = next((m for _, m in reversed(messages) if isinstance(m.get("segments"), list)), None)
+    if latest is None or not all(s.get("completed") for s in latest["segments"]):
         return False
-    done = set()
-    for m in stream:
-        done.update(owner(s, owned) for s in m["segments"] if s.get("completed"))
-    return len(done) == len(spans)
+    view = views_of(messages, spans, slack, last_only=True)[-1]
+    return all(view.text(k, completed_only=True) for k in range(len(spans)))
 
 
 # ---------------------------------------------------------------- main
@@ -463,8 +540,8 @@ def measure(args):
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(REPO))
     try:
         if not args.no_warmup:
-            warm_up(port, model_dir, audio, spans, args.start_timeout)
-        session = Session(port, model_dir, args.start_timeout)
+            warm_up(port, model_dir, audio, spans, args.start_timeout, server)
+        session = Session(port, model_dir, args.start_timeout, server)
         session.wait_ready(args.start_timeout)
         startup = time.monotonic() - started
 
@@ -475,6 +552,7 @@ def measure(args):
         i = 0
         tail_chunks = 0
         stop_reason = None
+        checked = 0
         while True:
             due = t0 + i * chunk / RATE
             delay = due - time.monotonic()
@@ -491,12 +569,13 @@ def measure(args):
                 last = snapshot[-1][0] if snapshot else t0
                 if closed:
                     stop_reason = "server closed the connection"
-                elif all_settled(spans, snapshot):
+                elif len(snapshot) != checked and all_settled(spans, snapshot, args.time_slack):
                     stop_reason = "all utterances completed"
                 elif now - last >= args.idle_timeout:
                     stop_reason = f"no message for {args.idle_timeout:g} s"
                 elif tail_chunks * chunk / RATE >= args.tail_max:
                     stop_reason = f"tail limit {args.tail_max:g} s"
+                checked = len(snapshot)
                 if stop_reason:
                     break
                 session.send_audio(silence)
@@ -506,6 +585,10 @@ def measure(args):
         wall = time.monotonic() - t0
         cpu_after = cpu_seconds(server.pid)
         session.finish()
+    except BaseException:
+        lines = log_path.read_text(errors="replace").splitlines()[-20:] if log_path.exists() else []
+        print("peer_whisperlive: failed; the server log ends with:\n  " + "\n  ".join(lines), file=sys.stderr)
+        raise
     finally:
         server.terminate()
         try:
@@ -515,7 +598,7 @@ def measure(args):
             server.wait()
 
     messages = session.messages
-    utterances, offsets = analyse(spans, messages, sent_at, chunk)
+    utterances, starts, stops = analyse(spans, messages, sent_at, chunk, args.time_slack)
     with open(f"{stem}.messages.jsonl", "w") as f:
         for t, m in messages:
             f.write(json.dumps({"t": round(t - t0, 4), "message": m}) + "\n")
@@ -539,7 +622,9 @@ def measure(args):
             "handshake": {k: v for k, v in session.options.items() if k != "uid"},
             "decoding": "WhisperLive defaults: beam_size 5, temperature fallback, condition_on_previous_text, "
                         "faster-whisper Silero VAD filter (threshold 0.5)",
-            "after_stream": "silence at real-time pace until every utterance has a completed segment, "
+            "matching": "segments to utterances by time (slack %g s), a segment spanning several split by "
+                        "word alignment to the references" % args.time_slack,
+            "after_stream": "silence at real-time pace until every utterance has completed words, "
                             f"{args.idle_timeout:g} s without a message or {args.tail_max:g} s",
             "stop_reason": stop_reason,
             "tail_seconds": round(tail_chunks * chunk / RATE, 3),
@@ -550,9 +635,12 @@ def measure(args):
         "nulls": sum(nulls.values()),
         "mean_wer": round(statistics.fmean(u["wer"] for u in utterances), 4) if utterances else None,
         "time_base_check": {
-            "median_abs_offset_s": round(statistics.median(abs(o) for o in offsets), 3) if offsets else None,
-            "max_abs_offset_s": round(max(abs(o) for o in offsets), 3) if offsets else None,
-            "what": "completed segments' first start / last end minus each utterance's speech_start / speech_end",
+            "what": "where a completed segment starts with an utterance's first word: segment start minus "
+                    "speech_start; where one ends with its last word: segment end minus speech_end (seconds)",
+            "start_offsets": [round(x, 3) for x in starts],
+            "end_offsets": [round(x, 3) for x in stops],
+            "median_start_offset": round(statistics.median(starts), 3) if starts else None,
+            "median_end_offset": round(statistics.median(stops), 3) if stops else None,
         },
         "messages": len(messages),
         "cpu_seconds": None if cpu_before is None or cpu_after is None else round(cpu_after - cpu_before, 3),
@@ -567,8 +655,8 @@ def measure(args):
               f"{_fmt(u['covering_end_after_speech_end'])}  final {_fmt(u['final_after_speech_end'])}  "
               f"wer {u['wer']:.2f}  {u['final_text']!r}")
     print(f"{report['peer']}: cpu {report['cpu_seconds']} s over wall {report['wall_seconds']} s, "
-          f"stop: {stop_reason}, nulls {report['nulls']}, time-base offset median "
-          f"{report['time_base_check']['median_abs_offset_s']} s -> {out}")
+          f"stop: {stop_reason}, nulls {report['nulls']}, segment start - speech_start median "
+          f"{report['time_base_check']['median_start_offset']} s -> {out}")
 
 
 def _fmt(value):
@@ -588,6 +676,8 @@ def main():
     parser.add_argument("--idle-timeout", type=float, default=15.0)
     parser.add_argument("--tail-max", type=float, default=45.0)
     parser.add_argument("--start-timeout", type=float, default=180.0)
+    parser.add_argument("--time-slack", type=float, default=1.0,
+                        help="seconds a segment's times may miss an utterance's span and still hold its words")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--cache-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()

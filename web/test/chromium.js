@@ -193,6 +193,19 @@ async function main() {
     const sessionId = await page.evaluate(() => window.sttDemo.session && window.sttDemo.session.id);
     record("a session id is shown", /^web-[0-9a-f]{12}$/.test(sessionId || ""), sessionId);
 
+    // The service publishes interims for this session (the page starts it with interim_results):
+    // the words of the first utterance appear greyed while it is still being spoken.
+    let interimText = "";
+    try {
+      const live = page.locator("#live .interim").first();
+      await live.waitFor({ timeout: 30000 });
+      interimText = await live.innerText();
+    } catch (error) {
+      interimText = `none: ${error.message}`;
+    }
+    record("interim text from the service appears while the recording is still speaking",
+      !interimText.startsWith("none") && interimText.trim().length > 0, interimText.slice(0, 120));
+
     const finals = page.locator("#log li.final");
     await finals.first().waitFor({ timeout: 30000 });
     const firstFinal = await finals.first().locator(".text").innerText();

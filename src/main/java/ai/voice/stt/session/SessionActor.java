@@ -8,8 +8,6 @@ import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -70,8 +68,7 @@ public final class SessionActor {
   private final InputLimits limits;
   private final SessionOutput out;
   private final SessionTimer timer;
-  private final Speculation speculation = new Speculation();
-  private final InterimHypotheses interims;
+  private final EarlyResults early;
 
   SessionActor(String id, SessionEnvironment env, Consumer<SessionActor> onClosed) {
     this(
@@ -119,9 +116,26 @@ public final class SessionActor {
             from.settings().channels(),
             from.timeline());
     this.out = new SessionOutput(id, env.output(), env.streaming().interimResults());
-    this.interims =
-        new InterimHypotheses(
-            env.streaming().interimInterval().toMillis() * AudioNormalizer.TARGET_RATE / 1000);
+    this.early =
+        new EarlyResults(
+            env.streaming(),
+            recognition,
+            env.utterances().metrics(),
+            new EarlyResults.Session() {
+              @Override
+              public void sentenceEnded() {
+                if (phase == Phase.OPEN) {
+                  segmenter.endSentence().ifPresent(SessionActor.this::enqueue);
+                }
+              }
+
+              @Override
+              public void interim(InterimHypotheses.Update update, long end) {
+                if (phase == Phase.OPEN && !handingOver) {
+                  out.interim(update, end, settings, state);
+                }
+              }
+            });
     this.limits =
         new InputLimits(
             env.limits().maxSessionAudio(),
@@ -271,12 +285,13 @@ public final class SessionActor {
     }
     for (AudioFront.Frame frame : audio.accept(pcm)) {
       detectInterrupt(frame.speech());
-      if (frame.speech() && speculation.discard()) {
-        env.utterances().metrics().speculative(false); // the pause was not the end
-      }
       segmenter.accept(frame.samples(), frame.speech()).ifPresent(this::enqueue);
-      segmenter.settled().ifPresent(this::speculate);
-      interimIfDue(frame);
+      early.afterFrame(
+          frame,
+          segmenter,
+          results.idle() && !handingOver,
+          out.interimResults(settings),
+          settings.language());
     }
     if (admission.reachesLimit()) {
       error(ErrorCode.SESSION_AUDIO_LIMIT, limits.audioLimitReached(settings.sampleRate()));
@@ -353,89 +368,10 @@ public final class SessionActor {
     }
     results
         .nextForRecognizer()
-        .ifPresent(next -> recognition.whenBack(answerFor(next.segment()), this::recognized));
-  }
-
-  /**
-   * The recognition of {@code segment}: the speculative one when it covers it (its answer, success
-   * or failure, is the segment's: the audio is not sent twice), else a new one.
-   */
-  private CompletableFuture<Recognition.Returned> answerFor(Segment segment) {
-    boolean speculating = speculation.live();
-    Optional<CompletableFuture<Recognition.Returned>> speculative = speculation.claim(segment);
-    if (speculating) {
-      env.utterances().metrics().speculative(speculative.isPresent());
-    }
-    return speculative.orElseGet(() -> recognition.send(segment, settings.language()));
-  }
-
-  /**
-   * The open utterance's audio is fixed ({@code candidate}): recognise it now if a worker is idle
-   * and nothing of this session waits, so its final is ready when the end-point confirms it.
-   */
-  private void speculate(Segment candidate) {
-    if (!env.streaming().speculative() || handingOver || !results.idle()) {
-      return;
-    }
-    recognition
-        .sendIfIdle(candidate, settings.language())
         .ifPresent(
-            answer -> {
-              speculation.start(candidate, answer);
-              recognition.whenBack(answer, back -> speculated(candidate, back));
-            });
-  }
-
-  /** Adaptive end-pointing: a pause after a finished sentence ends the utterance sooner. */
-  private void speculated(Segment candidate, Recognition.Returned back) {
-    if (phase != Phase.OPEN || !speculation.isFor(candidate) || back.failed()) {
-      return;
-    }
-    if (endsSentence(back.outcome().transcript().text())) {
-      segmenter.endSentence().ifPresent(this::enqueue);
-    }
-  }
-
-  private static boolean endsSentence(String text) {
-    String t = text.strip();
-    return !t.isEmpty() && ".?!".indexOf(t.charAt(t.length() - 1)) >= 0;
-  }
-
-  /**
-   * Interim results (sessions that asked): every interval of new speech, the open utterance so far
-   * goes to an idle worker, never ahead of this session's own finals.
-   */
-  private void interimIfDue(AudioFront.Frame frame) {
-    if (!out.interimResults(settings)) {
-      return;
-    }
-    interims.frame(
-        segmenter.inUtterance() ? segmenter.utteranceStart() : -1,
-        frame.speech(),
-        frame.samples().length);
-    if (!frame.speech() || !interims.due() || !results.idle() || speculation.live()) {
-      return;
-    }
-    Optional<Segment> soFar = segmenter.preview();
-    if (soFar.isEmpty()) {
-      return;
-    }
-    recognition
-        .sendIfIdle(soFar.get(), settings.language())
-        .ifPresent(
-            answer -> {
-              interims.sent();
-              recognition.whenBack(answer, back -> interimHeard(soFar.get(), back));
-            });
-  }
-
-  private void interimHeard(Segment soFar, Recognition.Returned back) {
-    Optional<InterimHypotheses.Update> update =
-        interims.heard(
-            back.failed() ? Optional.empty() : Optional.of(back.outcome().transcript().text()));
-    if (phase == Phase.OPEN && !handingOver && update.isPresent()) {
-      out.interim(update.get(), soFar.endSample(), settings, state);
-    }
+            next ->
+                recognition.whenBack(
+                    early.answerFor(next.segment(), settings.language()), this::recognized));
   }
 
   private void recognized(Recognition.Returned back) {
@@ -535,7 +471,7 @@ public final class SessionActor {
 
   private void stop() {
     results.dropAll();
-    speculation.discard();
+    early.stop();
     timer.cancel();
     audio.close();
     onClosed.accept(this);

@@ -107,6 +107,13 @@ public final class BenchCommand implements Callable<Integer> {
               + " STT_SPECULATIVE=false, STT_SENTENCE_END_SILENCE_MS=600)")
   Map<String, String> serviceEnv = new LinkedHashMap<>();
 
+  @Option(
+      names = "--peer-whisperlive",
+      description =
+          "also stream the first session's conversation to WhisperLive 0.10.0 (same tiny.en"
+              + " weights; installed on demand into .cache, several GB)")
+  boolean peerWhisperLive;
+
   @Option(names = "--out", defaultValue = "target/bench/bench.json")
   Path out;
 
@@ -184,6 +191,24 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     report.put("load", levels);
+    if (peerWhisperLive) {
+      Map<String, Object> peer =
+          WhisperLivePeer.run(
+              conversations(1, corpus).getFirst(),
+              out.toAbsolutePath().getParent().resolve("whisperlive"),
+              threads);
+      report.put("peer_whisperlive", peer);
+      System.out.printf(
+          "%npeer %s, same conversation as N=1: first text after onset p50 %.2f s | text reaching"
+              + " the last word after speech end p50 %.2f s | final (completed) after speech end"
+              + " p50 %.2f s | WER %.1f%% | CPU %.1f s%n",
+          peer.get("peer"),
+          ((Map<?, ?>) peer.get("first_text_after_onset")).get("p50"),
+          ((Map<?, ?>) peer.get("text_covering_end_after_speech_end")).get("p50"),
+          ((Map<?, ?>) peer.get("final_after_speech_end")).get("p50"),
+          100 * (double) peer.get("mean_wer"),
+          peer.get("cpu_seconds"));
+    }
     report.put("capacity_sessions", capacity(levels));
 
     FloorRun.Floor floor =
@@ -242,14 +267,7 @@ public final class BenchCommand implements Callable<Integer> {
   private Map<String, Object> runLevel(
       String natsUrl, int n, List<Corpus.Recording> corpus, int workerCount, ChildProcess nats)
       throws Exception {
-    List<Conversation> conversations = new ArrayList<>();
-    for (int s = 0; s < n; s++) {
-      List<Corpus.Recording> picks = new ArrayList<>();
-      for (int u = 0; u < utterancesPerSession; u++) {
-        picks.add(corpus.get((s * utterancesPerSession + u) % corpus.size()));
-      }
-      conversations.add(Conversation.of(picks, 0.5, pause, 1.5));
-    }
+    List<Conversation> conversations = conversations(n, corpus);
     Map<String, String> env = serviceEnvironment(natsUrl, workerCount, n);
     int healthPort = freePort();
     env.put("STT_HEALTH_PORT", Integer.toString(healthPort));
@@ -288,6 +306,19 @@ public final class BenchCommand implements Callable<Integer> {
         connection.close();
       }
     }
+  }
+
+  /** The conversations of {@code n} callers: the corpus's recordings in turn, with pauses. */
+  private List<Conversation> conversations(int n, List<Corpus.Recording> corpus) {
+    List<Conversation> conversations = new ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      List<Corpus.Recording> picks = new ArrayList<>();
+      for (int u = 0; u < utterancesPerSession; u++) {
+        picks.add(corpus.get((s * utterancesPerSession + u) % corpus.size()));
+      }
+      conversations.add(Conversation.of(picks, 0.5, pause, 1.5));
+    }
+    return conversations;
   }
 
   private Map<String, String> serviceEnvironment(String natsUrl, int workerCount, int sessions) {

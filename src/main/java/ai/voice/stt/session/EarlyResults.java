@@ -1,0 +1,136 @@
+package ai.voice.stt.session;
+
+import ai.voice.stt.audio.AudioNormalizer;
+import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.telemetry.SttMetrics;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A session's results before the end-point (docs/decisions/0018): the speculative recognition of an
+ * utterance whose audio is fixed, which becomes its final when the pause is confirmed and ends it
+ * sooner when it finished a sentence; and interim hypotheses of the utterance being spoken, for
+ * sessions that ask. Both go to the recognizer only on an idle worker and only while nothing of the
+ * session waits for it, so neither delays real work. Used from the session's mailbox tasks only;
+ * answers come back as tasks of the same mailbox.
+ */
+final class EarlyResults {
+  /** What the session does with what comes back early. */
+  interface Session {
+    /** The speculative transcript of the open utterance ended a sentence: it may end sooner. */
+    void sentenceEnded();
+
+    /** An interim hypothesis of the open utterance, which covers its audio up to {@code end}. */
+    void interim(InterimHypotheses.Update update, long end);
+  }
+
+  private final boolean speculative;
+  private final Recognition recognition;
+  private final SttMetrics metrics;
+  private final Session session;
+  private final Speculation speculation = new Speculation();
+  private final InterimHypotheses interims;
+
+  EarlyResults(
+      SttConfig.Streaming streaming, Recognition recognition, SttMetrics metrics, Session session) {
+    this.speculative = streaming.speculative();
+    this.recognition = recognition;
+    this.metrics = metrics;
+    this.session = session;
+    this.interims =
+        new InterimHypotheses(
+            streaming.interimInterval().toMillis() * AudioNormalizer.TARGET_RATE / 1000);
+  }
+
+  /**
+   * A frame went through the segmenter.
+   *
+   * @param idle nothing of the session waits for (or is at) the recognizer, and it is not being
+   *     handed over
+   * @param interim the session asked for interim results
+   */
+  void afterFrame(
+      AudioFront.Frame frame,
+      Segmenter segmenter,
+      boolean idle,
+      boolean interim,
+      Optional<String> language) {
+    if (frame.speech() && speculation.discard()) {
+      metrics.speculative(false); // the pause was not the end
+    }
+    if (idle) {
+      segmenter.settled().ifPresent(candidate -> speculate(candidate, language));
+    }
+    if (interim) {
+      interims.frame(
+          segmenter.inUtterance() ? segmenter.utteranceStart() : -1,
+          frame.speech(),
+          frame.samples().length);
+      if (idle && frame.speech() && interims.due() && !speculation.live()) {
+        segmenter.preview().ifPresent(soFar -> hypothesise(soFar, language));
+      }
+    }
+  }
+
+  /**
+   * The recognition of {@code segment}: the speculative one when it covers it (its answer, success
+   * or failure, is the segment's: the audio is not sent twice), else a new one.
+   */
+  CompletableFuture<Recognition.Returned> answerFor(Segment segment, Optional<String> language) {
+    boolean speculating = speculation.live();
+    Optional<CompletableFuture<Recognition.Returned>> claimed = speculation.claim(segment);
+    if (speculating) {
+      metrics.speculative(claimed.isPresent());
+    }
+    return claimed.orElseGet(() -> recognition.send(segment, language));
+  }
+
+  /** The session stops: an answer still running is not used. */
+  void stop() {
+    speculation.discard();
+  }
+
+  private void speculate(Segment candidate, Optional<String> language) {
+    if (!speculative) {
+      return;
+    }
+    recognition
+        .sendIfIdle(candidate, language)
+        .ifPresent(
+            answer -> {
+              speculation.start(candidate, answer);
+              recognition.whenBack(answer, back -> speculated(candidate, back));
+            });
+  }
+
+  private void speculated(Segment candidate, Recognition.Returned back) {
+    if (speculation.isFor(candidate)
+        && !back.failed()
+        && endsSentence(back.outcome().transcript().text())) {
+      session.sentenceEnded();
+    }
+  }
+
+  static boolean endsSentence(String text) {
+    String t = text.strip();
+    return !t.isEmpty() && ".?!".indexOf(t.charAt(t.length() - 1)) >= 0;
+  }
+
+  private void hypothesise(Segment soFar, Optional<String> language) {
+    recognition
+        .sendIfIdle(soFar, language)
+        .ifPresent(
+            answer -> {
+              interims.sent();
+              recognition.whenBack(
+                  answer,
+                  back ->
+                      interims
+                          .heard(
+                              back.failed()
+                                  ? Optional.empty()
+                                  : Optional.of(back.outcome().transcript().text()))
+                          .ifPresent(update -> session.interim(update, soFar.endSample())));
+            });
+  }
+}

@@ -199,10 +199,12 @@ public final class ConfigLoader {
         Math.max(
             env.integer("STT_INFERENCE_QUEUE_SIZE", DEFAULT_QUEUE_CAPACITY, 1, 1_000_000),
             env.integer("STT_MAX_SESSIONS", DEFAULT_MAX_SESSIONS, 1, 1_000_000));
-    // Off by default: lending idle cores to a call cuts latency at one or two conversations by a
-    // fifth, but a call that started wide keeps its threads when others arrive, and at 8
-    // sessions on 2 cores that pushed p95 past the 1.5 s capacity line (docs/benchmarks.md).
-    int elasticCores = env.bool("STT_ELASTIC_THREADS", false) ? cores : 0;
+    // On by default since speculative finals (decisions/0018): a call that starts while the other
+    // workers idle borrows their cores. Before, a wide call keeping its threads when others
+    // arrived pushed p95 at 8 sessions past 1.5 s; with speculation much of the work runs in the
+    // pauses, and two runs at 8 sessions gave p50 0.82 -> 0.63 s and p95 1.30 -> 1.28 s
+    // (docs/benchmarks.md). false gives every call exactly STT_WHISPER_THREADS.
+    int elasticCores = env.bool("STT_ELASTIC_THREADS", true) ? cores : 0;
     return new Recognition(
         kind,
         httpWhisper(env),

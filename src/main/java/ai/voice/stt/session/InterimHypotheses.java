@@ -49,9 +49,13 @@ final class InterimHypotheses {
     }
   }
 
-  /** An interim is due: enough new speech in the open utterance, and none being recognised. */
+  /**
+   * An interim is due: enough new speech in the open utterance (half the interval for its first, so
+   * the first words show soon after the user starts), and none being recognised.
+   */
   boolean due() {
-    return utterance >= 0 && inFlightFor < 0 && speechSinceLast >= intervalSamples;
+    long needed = revision == 0 ? intervalSamples / 2 : intervalSamples;
+    return utterance >= 0 && inFlightFor < 0 && speechSinceLast >= needed;
   }
 
   /** The open utterance so far went to the recognizer. */

@@ -150,13 +150,13 @@ class EarlyResultsTest {
   @Test
   void interimResultsReviseTheOpenUtteranceAndItsFinalReplacesThem() throws Exception {
     String sentence = "he was not an ill disposed young man";
-    // One more word for every half second of audio.
+    // One more word for every quarter of a second of audio.
     Recording recognizer =
         new Recording(
             samples -> {
               String[] words = sentence.split(" ");
               return String.join(
-                  " ", List.of(words).subList(0, Math.min(words.length, samples / ms(500))));
+                  " ", List.of(words).subList(0, Math.min(words.length, samples / ms(250))));
             });
     try (SessionFixture f =
         new SessionFixture(

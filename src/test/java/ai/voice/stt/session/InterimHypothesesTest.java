@@ -20,13 +20,13 @@ class InterimHypothesesTest {
   }
 
   @Test
-  void oneIsDueAfterEachIntervalOfNewSpeechAndOnlyOneAtATime() {
-    InterimHypotheses interims = speaking(0, 9);
+  void theFirstIsDueAfterHalfAnIntervalOfSpeechTheNextAfterEachIntervalOneAtATime() {
+    InterimHypotheses interims = speaking(0, 4);
     assertFalse(interims.due());
     interims.frame(0, false, FRAME);
     assertFalse(interims.due(), "silence is not new speech");
     interims.frame(0, true, FRAME);
-    assertTrue(interims.due());
+    assertTrue(interims.due(), "half an interval of speech");
     interims.sent();
     for (int i = 0; i < 20; i++) {
       interims.frame(0, true, FRAME);
@@ -34,6 +34,14 @@ class InterimHypothesesTest {
     assertFalse(interims.due(), "one is being recognised");
     interims.heard(Optional.of("hello"));
     assertTrue(interims.due(), "enough new speech arrived meanwhile");
+    interims.sent();
+    interims.heard(Optional.of("hello there"));
+    for (int i = 0; i < 9; i++) {
+      interims.frame(0, true, FRAME);
+    }
+    assertFalse(interims.due(), "later ones wait for a whole interval");
+    interims.frame(0, true, FRAME);
+    assertTrue(interims.due());
   }
 
   @Test

@@ -63,7 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--elastic-threads",
-      description = "idle workers lend their cores to running calls (STT_ELASTIC_THREADS)")
+      arity = "1",
+      defaultValue = "true",
+      description =
+          "true or false: idle workers lend their cores to running calls (STT_ELASTIC_THREADS;"
+              + " default: ${DEFAULT-VALUE}, as the service)")
   boolean elasticThreads;
 
   @Option(

@@ -57,7 +57,7 @@ public final class InferenceScheduler implements AutoCloseable {
    */
   public CompletableFuture<Outcome> submit(float[] samples, Optional<String> language) {
     outstanding.incrementAndGet();
-    return run(samples, language);
+    return run(samples, language, false);
   }
 
   /**
@@ -69,14 +69,33 @@ public final class InferenceScheduler implements AutoCloseable {
    */
   public Optional<CompletableFuture<Outcome>> submitIfIdle(
       float[] samples, Optional<String> language) {
+    return claimWorker(workers) ? Optional.of(run(samples, language, false)) : Optional.empty();
+  }
+
+  /**
+   * Queues work that may be thrown away (an interim hypothesis) only if a worker is free and
+   * another stays free for real work (with one worker: only when it idles), and runs it without
+   * borrowing idle cores ({@link Recognizer#transcribeInBackground}).
+   *
+   * @return empty when that many workers are not free
+   */
+  public Optional<CompletableFuture<Outcome>> submitInBackground(
+      float[] samples, Optional<String> language) {
+    return claimWorker(workers > 1 ? workers - 1 : 1)
+        ? Optional.of(run(samples, language, true))
+        : Optional.empty();
+  }
+
+  /** Counts one more job if fewer than {@code limit} are queued or running. */
+  private boolean claimWorker(int limit) {
     int busy;
     do {
       busy = outstanding.get();
-      if (busy >= workers) {
-        return Optional.empty();
+      if (busy >= limit) {
+        return false;
       }
     } while (!outstanding.compareAndSet(busy, busy + 1));
-    return Optional.of(run(samples, language));
+    return true;
   }
 
   /** True when a worker is free and nothing waits. */
@@ -84,7 +103,8 @@ public final class InferenceScheduler implements AutoCloseable {
     return outstanding.get() < workers;
   }
 
-  private CompletableFuture<Outcome> run(float[] samples, Optional<String> language) {
+  private CompletableFuture<Outcome> run(
+      float[] samples, Optional<String> language, boolean background) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     long enqueued = System.nanoTime();
     try {
@@ -94,7 +114,11 @@ public final class InferenceScheduler implements AutoCloseable {
             Outcome outcome = null;
             RecognitionException failure = null;
             try {
-              outcome = new Outcome(recognizer.transcribe(samples, language), queued);
+              Transcript transcript =
+                  background
+                      ? recognizer.transcribeInBackground(samples, language)
+                      : recognizer.transcribe(samples, language);
+              outcome = new Outcome(transcript, queued);
             } catch (RecognitionException e) {
               failure = e;
             } catch (RuntimeException e) {

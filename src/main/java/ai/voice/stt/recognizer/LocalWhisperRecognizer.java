@@ -144,6 +144,18 @@ public final class LocalWhisperRecognizer implements Recognizer {
   @Override
   public Transcript transcribe(float[] samples, Optional<String> language)
       throws RecognitionException {
+    return transcribe(samples, language, false);
+  }
+
+  /** Interim work keeps its base threads: idle cores stay free for the finals. */
+  @Override
+  public Transcript transcribeInBackground(float[] samples, Optional<String> language)
+      throws RecognitionException {
+    return transcribe(samples, language, true);
+  }
+
+  private Transcript transcribe(float[] samples, Optional<String> language, boolean background)
+      throws RecognitionException {
     WhisperState state;
     try {
       state = states.take();
@@ -153,18 +165,19 @@ public final class LocalWhisperRecognizer implements Recognizer {
           RecognitionException.Kind.INTERRUPTED, "interrupted waiting for a decoder");
     }
     try {
-      return run(state, samples, language);
+      return run(state, samples, language, background);
     } finally {
       states.add(state);
     }
   }
 
-  private Transcript run(WhisperState state, float[] samples, Optional<String> language)
+  private Transcript run(
+      WhisperState state, float[] samples, Optional<String> language, boolean background)
       throws RecognitionException {
     String lang = multilingual ? language.orElse("auto") : "en";
     long started = System.nanoTime();
     int audioCtx = audioContextFrames(samples.length);
-    int threadCount = threads.acquire();
+    int threadCount = background ? threads.acquireBase() : threads.acquire();
     NATIVE_MAPS.readLock().lock();
     try {
       return decodeAndCollect(state, samples, lang, audioCtx, threadCount, started);

@@ -14,6 +14,15 @@ public interface Recognizer extends AutoCloseable {
    */
   Transcript transcribe(float[] samples, Optional<String> language) throws RecognitionException;
 
+  /**
+   * Work that may be thrown away (an interim hypothesis): the same answer as {@link #transcribe},
+   * but it takes no resources that real work could use, such as cores lent by idle workers.
+   */
+  default Transcript transcribeInBackground(float[] samples, Optional<String> language)
+      throws RecognitionException {
+    return transcribe(samples, language);
+  }
+
   /** How many calls may run at the same time. */
   int maxConcurrency();
 

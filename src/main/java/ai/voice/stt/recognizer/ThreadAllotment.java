@@ -29,6 +29,12 @@ final class ThreadAllotment {
     return cores <= 0 ? base : Math.max(base, cores / calls);
   }
 
+  /** Registers a starting call that borrows nothing: {@code base} threads; pair with release. */
+  int acquireBase() {
+    running.incrementAndGet();
+    return base;
+  }
+
   void release() {
     running.decrementAndGet();
   }

@@ -11,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * utterance whose audio is fixed, which becomes its final when the pause is confirmed and ends it
  * sooner when it finished a sentence; and interim hypotheses of the utterance being spoken, for
  * sessions that ask. Both go to the recognizer only on an idle worker and only while nothing of the
- * session waits for it, so neither delays real work. Used from the session's mailbox tasks only;
- * answers come back as tasks of the same mailbox.
+ * session waits for it; interims only while another worker stays free for finals, and without
+ * borrowing idle cores. Used from the session's mailbox tasks only; answers come back as tasks of
+ * the same mailbox.
  */
 final class EarlyResults {
   /** What the session does with what comes back early. */
@@ -30,6 +31,8 @@ final class EarlyResults {
   private final Session session;
   private final Speculation speculation = new Speculation();
   private final InterimHypotheses interims;
+  // The session asked for interim results (as of its latest frame).
+  private boolean interimsWanted;
 
   EarlyResults(
       SttConfig.Streaming streaming, Recognition recognition, SttMetrics metrics, Session session) {
@@ -61,6 +64,7 @@ final class EarlyResults {
     if (idle) {
       segmenter.settled().ifPresent(candidate -> speculate(candidate, language));
     }
+    interimsWanted = interim;
     if (interim) {
       interims.frame(
           segmenter.inUtterance() ? segmenter.utteranceStart() : -1,
@@ -104,9 +108,16 @@ final class EarlyResults {
   }
 
   private void speculated(Segment candidate, Recognition.Returned back) {
-    if (speculation.isFor(candidate)
-        && !back.failed()
-        && endsSentence(back.outcome().transcript().text())) {
+    if (!speculation.isFor(candidate) || back.failed()) {
+      return;
+    }
+    String text = back.outcome().transcript().text();
+    if (interimsWanted) {
+      interims
+          .speculated(candidate.startSample(), text)
+          .ifPresent(update -> session.interim(update, candidate.endSample()));
+    }
+    if (endsSentence(text)) {
       session.sentenceEnded();
     }
   }
@@ -118,7 +129,7 @@ final class EarlyResults {
 
   private void hypothesise(Segment soFar, Optional<String> language) {
     recognition
-        .sendIfIdle(soFar, language)
+        .sendInBackground(soFar, language)
         .ifPresent(
             answer -> {
               interims.sent();

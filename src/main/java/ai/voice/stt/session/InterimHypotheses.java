@@ -44,7 +44,9 @@ final class InterimHypotheses {
       stable.clear();
       revision = 0;
     }
-    if (utterance >= 0 && speech) {
+    if (utterance >= 0) {
+      // The utterance's time, its short gaps between words included: an interim is about what
+      // the user has said so far, and LibriVox-like speech is voiced in only ~70 % of its frames.
       speechSinceLast += samples;
     }
   }
@@ -73,6 +75,21 @@ final class InterimHypotheses {
   Optional<Update> heard(Optional<String> text) {
     long forUtterance = inFlightFor;
     inFlightFor = -1;
+    return hypothesis(forUtterance, text);
+  }
+
+  /**
+   * A hypothesis of the utterance that starts at {@code forUtterance} from elsewhere: the
+   * speculative recognition of its whole audio, fixed at a pause. It reaches the last word before
+   * the end-point confirms the pause, so a client sees it sooner than the final.
+   *
+   * @return the interim to publish, unless that utterance is no longer the open one
+   */
+  Optional<Update> speculated(long forUtterance, String text) {
+    return hypothesis(forUtterance, Optional.of(text));
+  }
+
+  private Optional<Update> hypothesis(long forUtterance, Optional<String> text) {
     if (forUtterance != utterance || utterance < 0 || text.isEmpty()) {
       return Optional.empty();
     }

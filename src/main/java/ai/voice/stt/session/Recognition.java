@@ -107,6 +107,21 @@ final class Recognition {
         .map(f -> f.handle((outcome, failure) -> new Returned(outcome, failure, submitted)));
   }
 
+  /**
+   * Sends {@code segment} as background work (an interim hypothesis): only while another worker
+   * stays free for real work, and without borrowing idle cores.
+   *
+   * @return empty when the workers are too busy
+   */
+  Optional<CompletableFuture<Returned>> sendInBackground(
+      Segment segment, Optional<String> language) {
+    float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
+    long submitted = System.nanoTime();
+    return inference
+        .submitInBackground(samples, language)
+        .map(f -> f.handle((outcome, failure) -> new Returned(outcome, failure, submitted)));
+  }
+
   /** Hands the answer to {@code then} as a task of the session's mailbox. */
   void whenBack(CompletableFuture<Returned> answer, Consumer<Returned> then) {
     answer.thenAccept(back -> mailbox.post(() -> then.accept(back)));

@@ -193,6 +193,26 @@ class EarlyResultsTest {
   }
 
   @Test
+  void anInterimSessionSeesTheSpeculativeTranscriptBeforeTheEndPoint() throws Exception {
+    Recording recognizer = new Recording(samples -> "and then");
+    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+      f.registry.route("s", start(true));
+      f.registry.route("s", chunk((short) 1000, ms(400))); // shorter than half an interval
+      f.registry.route("s", chunk((short) 0, ms(300))); // fixed after 210 ms; no end-point yet
+      Await.until(() -> !interims(f, "s").isEmpty(), WAIT, "the speculative interim");
+      assertEquals("and then", interims(f, "s").getFirst().transcript());
+      assertTrue(f.results("s").isEmpty(), "the final waits for the end-point");
+      f.registry.route("s", chunk((short) 0, ms(700)));
+      Await.until(() -> f.results("s").size() == 1, WAIT, "the final");
+      assertEquals(
+          interims(f, "s").getFirst().utteranceId(),
+          f.results("s").getFirst().header().utteranceId().orElseThrow());
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+    }
+  }
+
+  @Test
   void aSessionThatDoesNotAskGetsNoInterimsAndNoUtteranceIds() throws Exception {
     Recording recognizer = new Recording(samples -> "words");
     try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {

@@ -20,13 +20,14 @@ class InterimHypothesesTest {
   }
 
   @Test
-  void theFirstIsDueAfterHalfAnIntervalOfSpeechTheNextAfterEachIntervalOneAtATime() {
-    InterimHypotheses interims = speaking(0, 4);
+  void theFirstIsDueAfterHalfAnIntervalOfTheUtteranceTheNextAfterEachIntervalOneAtATime() {
+    InterimHypotheses interims = speaking(0, 3);
+    interims.frame(-1, false, FRAME);
+    assertFalse(interims.due(), "no utterance open");
+    interims = speaking(0, 4);
     assertFalse(interims.due());
     interims.frame(0, false, FRAME);
-    assertFalse(interims.due(), "silence is not new speech");
-    interims.frame(0, true, FRAME);
-    assertTrue(interims.due(), "half an interval of speech");
+    assertTrue(interims.due(), "half an interval of the utterance, a gap between words included");
     interims.sent();
     for (int i = 0; i < 20; i++) {
       interims.frame(0, true, FRAME);

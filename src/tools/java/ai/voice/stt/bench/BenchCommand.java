@@ -516,6 +516,9 @@ public final class BenchCommand implements Callable<Integer> {
     level.put(
         "first_interim_after_onset",
         percentiles(measured(all, LoadRun.UtteranceMeasure::firstInterim)));
+    level.put(
+        "text_covering_end_after_speech_end",
+        percentiles(measured(all, LoadRun.UtteranceMeasure::coveringEnd)));
     level.put("stable_prefix_lag", percentiles(measured(all, LoadRun.UtteranceMeasure::stableLag)));
     long split = all.stream().filter(m -> m.finals() > 1).count();
     level.put("utterances_cut_mid_sentence", split);
@@ -588,11 +591,12 @@ public final class BenchCommand implements Callable<Integer> {
         100 * (double) l.get("mean_wer"));
     System.out.printf(
         "      speech end -> final p50/p95 %.2f/%.2f s | first interim after onset p50 %.2f s |"
-            + " stable-prefix lag p50 %.2f s | speculative used %.0f wasted %.0f | cut"
-            + " mid-sentence %s%n",
+            + " text covering the end p50 %.2f s | stable-prefix lag p50 %.2f s | speculative"
+            + " used %.0f wasted %.0f | cut mid-sentence %s%n",
         ((Map<?, ?>) l.get("speech_end_to_final")).get("p50"),
         ((Map<?, ?>) l.get("speech_end_to_final")).get("p95"),
         ((Map<?, ?>) l.get("first_interim_after_onset")).get("p50"),
+        ((Map<?, ?>) l.get("text_covering_end_after_speech_end")).get("p50"),
         ((Map<?, ?>) l.get("stable_prefix_lag")).get("p50"),
         l.get("speculative_used"),
         l.get("speculative_wasted"),

@@ -60,6 +60,8 @@ final class LoadRun {
    *     reaches was sent (the prefix's place in the heard audio in proportion to its words); NaN
    *     when no interim had stable words
    * @param finals how many results with words the utterance (one recorded sentence) was cut into
+   * @param coveringEnd the chunk holding its last voiced sample sent → the first text that covers
+   *     it (an interim whose audio reaches it, or the final)
    */
   record UtteranceMeasure(
       String session,
@@ -73,7 +75,8 @@ final class LoadRun {
       double speechEndToFinal,
       double firstInterim,
       double stableLag,
-      int finals) {}
+      int finals,
+      double coveringEnd) {}
 
   /** Everything measured for one session. */
   record SessionOutcome(
@@ -182,7 +185,16 @@ final class LoadRun {
                   ? Double.NaN
                   : (interims.getFirst().arrivedNanos() - sentAt(sentAt, u.speechStart())) / 1e9,
               stableLag(interims, sentAt),
-              (int) covering.stream().filter(r -> r.isFinal() || r.isPartial()).count()));
+              (int) covering.stream().filter(r -> r.isFinal() || r.isPartial()).count(),
+              (Math.min(
+                          fin.arrivedNanos(),
+                          interims.stream()
+                              .filter(r -> r.number("audio_end") >= u.speechEnd())
+                              .mapToLong(Received::arrivedNanos)
+                              .min()
+                              .orElse(Long.MAX_VALUE))
+                      - sentAt(sentAt, u.speechEnd()))
+                  / 1e9));
     }
     boolean complete = gapless && !results.isEmpty() && results.getLast().endOfStream();
     return new SessionOutcome(measures, lost, errors, complete);

@@ -15,6 +15,7 @@ windows=("$@")
 out=target/window-sweep
 mkdir -p "$out"
 for w in "${windows[@]}"; do
+  [ -n "${SWEEP_REPORT_ONLY:-}" ] && break
   STT_LOG_LEVEL=DEBUG bin/stt transcribe --model "$model" --threads 1 --audio-ctx "$w" \
     fixtures/corpus/*.wav > "$out/$w.tsv" 2> "$out/$w.log"
 done
@@ -22,7 +23,23 @@ python3 - "$out" "${windows[@]}" <<'PY'
 import pathlib, re, sys
 out = pathlib.Path(sys.argv[1]); windows = sys.argv[2:]
 refs = dict(l.split("\t", 1) for l in pathlib.Path("fixtures/corpus/transcripts.tsv").read_text().splitlines() if l.strip())
-norm = lambda t: re.sub(r"[^a-z0-9' ]", " ", t.lower()).split()
+# The normalisation of ai.voice.stt.eval.WordErrorRate: case, accents, punctuation, hyphens,
+# numbers up to twenty spelled out, titles.
+import unicodedata
+DIGITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+TITLES = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint"}
+def norm(t):
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    t = re.sub(r"[^a-z0-9' ]+", " ", t.lower().replace("-", " "))
+    out = []
+    for w in t.split():
+        w = w.strip("'")
+        if not w:
+            continue
+        if w.isdigit() and len(w) <= 2 and int(w) < len(DIGITS):
+            w = DIGITS[int(w)]
+        out.append(TITLES.get(w, w))
+    return out
 def edits(a, b):
     d = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):

@@ -38,10 +38,11 @@ public final class LocalWhisperRecognizer implements Recognizer {
   // Whisper's encoder turns 1 s into 50 frames; the margin keeps the last word's context.
   private static final int FRAMES_PER_SECOND = 50;
   private static final int AUTO_CONTEXT_MARGIN = 128;
-  // Measured on the pocketsphinx corpus with tiny.en (docs/benchmarks.md): contexts of 256-512
-  // frames make whisper loop ("five five five ...") on short clips; 768 matched the full
-  // context's words at about half the encoder cost.
-  private static final int MIN_AUTO_CONTEXT = 768;
+  // Measured on the pocketsphinx corpus with tiny.en (docs/benchmarks.md, scripts/window-sweep.sh):
+  // with temperature fallback on, 512 frames made whisper loop ("five five five ...") on a short
+  // clip and 768 was the floor; with it off (and the full-window re-decode of degenerate output
+  // as the safety net), 512 gives the same words as 768 and no loop, in 36 % less time.
+  private static final int MIN_AUTO_CONTEXT = 512;
   private static final int FULL_CONTEXT = 1500;
   // Process-wide because the maps it guards are (see the class comment): write-locked to load and
   // free, read-locked around each call.

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -44,6 +45,8 @@ public final class LocalWhisperRecognizer implements Recognizer {
   // as the safety net), 512 gives the same words as 768 and no loop, in 36 % less time.
   private static final int MIN_AUTO_CONTEXT = 512;
   private static final int FULL_CONTEXT = 1500;
+  // 1.1 s: whisper.cpp skips input under 1 s (100 mel frames); a margin above its threshold.
+  static final int MIN_SAMPLES = 17_600;
   // Process-wide because the maps it guards are (see the class comment): write-locked to load and
   // free, read-locked around each call.
   private static final ReadWriteLock NATIVE_MAPS = new ReentrantReadWriteLock();
@@ -177,6 +180,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
       throws RecognitionException {
     String lang = multilingual ? language.orElse("auto") : "en";
     long started = System.nanoTime();
+    samples = atLeastASecond(samples);
     int audioCtx = audioContextFrames(samples.length);
     int threadCount = background ? threads.acquireBase() : threads.acquire();
     NATIVE_MAPS.readLock().lock();
@@ -263,6 +267,15 @@ public final class LocalWhisperRecognizer implements Recognizer {
     params.temperatureInc = 0.0f;
     params.audioCtx = audioCtx;
     return params;
+  }
+
+  /**
+   * whisper.cpp (1.7.1) returns nothing for less than 1 s of audio ("input is too short"): a short
+   * utterance ("Yes.", "Stop.") and an early interim would be lost. Such audio is padded with
+   * silence to {@value #MIN_SAMPLES} samples, which whisper does to every input anyway.
+   */
+  static float[] atLeastASecond(float[] samples) {
+    return samples.length >= MIN_SAMPLES ? samples : Arrays.copyOf(samples, MIN_SAMPLES);
   }
 
   /** Encoder frames for this call: 0 means whisper's full 30 s window. */

@@ -11,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * utterance whose audio is fixed, which becomes its final when the pause is confirmed and ends it
  * sooner when it finished a sentence; and interim hypotheses of the utterance being spoken, for
  * sessions that ask. Both go to the recognizer only on an idle worker and only while nothing of the
- * session waits for it; interims only while another worker stays free for finals, and without
- * borrowing idle cores. Used from the session's mailbox tasks only; answers come back as tasks of
- * the same mailbox.
+ * session waits for it; interims only while the recognizer is otherwise idle, and without borrowing
+ * idle cores. Used from the session's mailbox tasks only; answers come back as tasks of the same
+ * mailbox.
  */
 final class EarlyResults {
   /** What the session does with what comes back early. */

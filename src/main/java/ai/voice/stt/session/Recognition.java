@@ -108,8 +108,8 @@ final class Recognition {
   }
 
   /**
-   * Sends {@code segment} as background work (an interim hypothesis): only while another worker
-   * stays free for real work, and without borrowing idle cores.
+   * Sends {@code segment} as background work (an interim hypothesis): only while the recognizer is
+   * otherwise idle, and without borrowing idle cores.
    *
    * @return empty when the workers are too busy
    */

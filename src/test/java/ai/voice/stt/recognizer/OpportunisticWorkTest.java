@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Work that may be thrown away never goes ahead of real work: a speculative final only on a free
- * worker, an interim only while another worker stays free for finals, and without borrowed cores.
+ * worker, an interim only when the recognizer idles, and without borrowed cores.
  */
 class OpportunisticWorkTest {
   private static final float[] AUDIO = new float[1600];
@@ -74,7 +74,7 @@ class OpportunisticWorkTest {
   }
 
   @Test
-  void anInterimRunsOnlyWhileAnotherWorkerStaysFreeAndBorrowsNoCores() throws Exception {
+  void anInterimRunsOnlyWhenTheRecognizerIdlesAndBorrowsNoCores() throws Exception {
     Held recognizer = new Held();
     try (InferenceScheduler scheduler = new InferenceScheduler(recognizer, 8)) {
       CompletableFuture<InferenceScheduler.Outcome> real =

@@ -10,8 +10,6 @@ import ai.voice.stt.protocol.SessionState;
 import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.StandInRecognizer;
-import ai.voice.stt.vad.SpeechDetector;
-import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,17 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class EarlyResultsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final SpeechDetectorFactory LOUDNESS =
-      () ->
-          new SpeechDetector() {
-            @Override
-            public boolean isSpeech(short[] frame) {
-              return frame[0] != 0;
-            }
-
-            @Override
-            public void close() {}
-          };
 
   /** A recognizer that records the length of each call's audio and answers {@code say(length)}. */
   private static final class Recording {
@@ -75,7 +62,8 @@ class EarlyResultsTest {
   @Test
   void theSpeculativeRecognitionOfAPauseThatEndsTheUtteranceIsItsFinal() throws Exception {
     Recording recognizer = new Recording(samples -> "and then " + samples);
-    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+    try (SessionFixture f =
+        new SessionFixture(Map.of(), recognizer.recognizer, SessionFixture.LOUDNESS)) {
       f.registry.route("s", chunk((short) 1000, ms(1000)));
       f.registry.route("s", chunk((short) 0, ms(300))); // the audio is fixed after 210 ms
       Await.until(() -> recognizer.calls.size() == 1, WAIT, "recognised before the end-point");
@@ -95,7 +83,8 @@ class EarlyResultsTest {
   @Test
   void aSpeculativeResultIsDiscardedWhenSpeechResumes() throws Exception {
     Recording recognizer = new Recording(samples -> "and then " + samples);
-    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+    try (SessionFixture f =
+        new SessionFixture(Map.of(), recognizer.recognizer, SessionFixture.LOUDNESS)) {
       f.registry.route("s", chunk((short) 1000, ms(990)));
       f.registry.route("s", chunk((short) 0, ms(300)));
       Await.until(() -> recognizer.calls.size() == 1, WAIT, "speculative recognition");
@@ -120,7 +109,8 @@ class EarlyResultsTest {
   @Test
   void aPauseAfterAFinishedSentenceEndsTheUtteranceSooner() throws Exception {
     Recording recognizer = new Recording(samples -> "Stop here.");
-    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+    try (SessionFixture f =
+        new SessionFixture(Map.of(), recognizer.recognizer, SessionFixture.LOUDNESS)) {
       f.registry.route("s", chunk((short) 1000, ms(990)));
       f.registry.route("s", chunk((short) 0, ms(330))); // shorter than the 600 ms end-point
       Await.until(() -> f.results("s").size() == 1, WAIT, "a final after 300 ms of silence");
@@ -134,7 +124,8 @@ class EarlyResultsTest {
   @Test
   void aPauseInsideASentenceWaitsForTheFullEndPoint() throws Exception {
     Recording recognizer = new Recording(samples -> "and then");
-    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+    try (SessionFixture f =
+        new SessionFixture(Map.of(), recognizer.recognizer, SessionFixture.LOUDNESS)) {
       f.registry.route("s", chunk((short) 1000, ms(990)));
       f.registry.route("s", chunk((short) 0, ms(330)));
       Await.until(() -> recognizer.calls.size() == 1, WAIT, "speculative recognition");
@@ -160,7 +151,9 @@ class EarlyResultsTest {
             });
     try (SessionFixture f =
         new SessionFixture(
-            Map.of("STT_INTERIM_INTERVAL_MS", "500"), recognizer.recognizer, LOUDNESS)) {
+            Map.of("STT_INTERIM_INTERVAL_MS", "500"),
+            recognizer.recognizer,
+            SessionFixture.LOUDNESS)) {
       f.registry.route("s", start(true));
       for (int second = 1; second <= 4; second++) {
         f.registry.route("s", chunk((short) 1000, ms(990)));
@@ -195,7 +188,8 @@ class EarlyResultsTest {
   @Test
   void anInterimSessionSeesTheSpeculativeTranscriptBeforeTheEndPoint() throws Exception {
     Recording recognizer = new Recording(samples -> "and then");
-    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+    try (SessionFixture f =
+        new SessionFixture(Map.of(), recognizer.recognizer, SessionFixture.LOUDNESS)) {
       f.registry.route("s", start(true));
       f.registry.route("s", chunk((short) 1000, ms(400))); // shorter than half an interval
       f.registry.route("s", chunk((short) 0, ms(300))); // fixed after 210 ms; no end-point yet
@@ -215,7 +209,8 @@ class EarlyResultsTest {
   @Test
   void aSessionThatDoesNotAskGetsNoInterimsAndNoUtteranceIds() throws Exception {
     Recording recognizer = new Recording(samples -> "words");
-    try (SessionFixture f = new SessionFixture(Map.of(), recognizer.recognizer, LOUDNESS)) {
+    try (SessionFixture f =
+        new SessionFixture(Map.of(), recognizer.recognizer, SessionFixture.LOUDNESS)) {
       f.registry.route("s", StreamMessage.Start.defaults());
       for (int second = 1; second <= 3; second++) {
         f.registry.route("s", chunk((short) 1000, ms(990)));

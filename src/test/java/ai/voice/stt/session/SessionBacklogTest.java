@@ -9,8 +9,6 @@ import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.StandInRecognizer;
-import ai.voice.stt.vad.SpeechDetector;
-import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,19 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class SessionBacklogTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-
-  /** Speech wherever the audio is not silent. */
-  private static final SpeechDetectorFactory LOUDNESS =
-      () ->
-          new SpeechDetector() {
-            @Override
-            public boolean isSpeech(short[] frame) {
-              return frame[0] != 0;
-            }
-
-            @Override
-            public void close() {}
-          };
 
   /** Holds every recognition until the test releases it. */
   private static StandInRecognizer held(CountDownLatch release) {
@@ -66,7 +51,7 @@ class SessionBacklogTest {
         new SessionFixture(
             Map.of("STT_SESSION_BACKLOG_SECONDS", "2", "STT_INFERENCE_WORKERS", "1"),
             recognizer,
-            LOUDNESS)) {
+            SessionFixture.LOUDNESS)) {
       String id = "s";
       f.registry.route(id, StreamMessage.Start.defaults());
       utterance(f, id); // 0-2 s: one utterance at the recognizer (about 1.6 s of audio)
@@ -99,7 +84,8 @@ class SessionBacklogTest {
     CountDownLatch release = new CountDownLatch(1);
     StandInRecognizer recognizer = held(release);
     try (SessionFixture f =
-        new SessionFixture(Map.of("STT_INFERENCE_WORKERS", "1"), recognizer, LOUDNESS)) {
+        new SessionFixture(
+            Map.of("STT_INFERENCE_WORKERS", "1"), recognizer, SessionFixture.LOUDNESS)) {
       String id = "talker";
       f.registry.route(id, StreamMessage.Start.defaults());
       for (int i = 0; i < 3; i++) {

@@ -20,6 +20,19 @@ import java.util.concurrent.ScheduledExecutorService;
  * the concurrency core where an end-to-end run cannot reach a fault.
  */
 final class SessionFixture implements AutoCloseable {
+  /** A speech detector that hears speech wherever the audio is not silent. */
+  static final SpeechDetectorFactory LOUDNESS =
+      () ->
+          new ai.voice.stt.vad.SpeechDetector() {
+            @Override
+            public boolean isSpeech(short[] frame) {
+              return frame[0] != 0;
+            }
+
+            @Override
+            public void close() {}
+          };
+
   final ConcurrentLinkedQueue<OutputMessage> published = new ConcurrentLinkedQueue<>();
   final SttConfig config;
   final InferenceScheduler inference;

@@ -113,7 +113,7 @@ public final class Segmenter {
     if (silenceRun >= endpoint) {
       return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
     }
-    settledNow = silenceRun == Math.max(1, settings.trailingFrames());
+    settledNow = silenceRun == settings.speculateFrames();
     if (utteranceSamples >= settings.maxUtteranceSamples()) {
       return Optional.of(cut(partialCutIndex(), false));
     }
@@ -132,10 +132,11 @@ public final class Segmenter {
   }
 
   /**
-   * The final segment the open utterance will end with if the pause that began goes on to the
-   * end-point, offered once, at the frame that fixed it: the trailing silence kept with a segment
-   * has passed, so whatever else is silent will not be in it. Recognising it now (speculatively)
-   * gives its final the moment the end-point is confirmed. Nothing is taken from the buffer.
+   * The open utterance up to a short way into a pause ({@link SegmenterSettings#speculateFrames},
+   * at most the trailing silence kept with a segment), offered once, at that frame: if the pause
+   * goes on to the end-point, the final segment is this audio and only more silence, so its words
+   * are already all here. Recognising it now (speculatively) gives the final the moment the
+   * end-point is confirmed. Nothing is taken from the buffer.
    */
   public Optional<Segment> settled() {
     if (!settledNow) {

@@ -24,6 +24,9 @@ public record SegmenterSettings(
     int maxUtteranceSamples,
     int sentenceEndFrames) {
   private static final Duration TRAILING_SILENCE = Duration.ofMillis(210);
+  // How far into a pause the open utterance is recognised speculatively (4 frames, 120 ms): its
+  // words are all there; the rest of the trailing silence kept with the segment adds none.
+  private static final int SPECULATE_AFTER_FRAMES = 4;
 
   public SegmenterSettings {
     sentenceEndFrames = Math.min(endpointFrames, Math.max(trailingFrames, sentenceEndFrames));
@@ -43,6 +46,11 @@ public record SegmenterSettings(
         trailingFrames,
         maxUtteranceSamples,
         endpointFrames);
+  }
+
+  /** Silent frames after which the open utterance is offered for speculative recognition. */
+  public int speculateFrames() {
+    return Math.max(1, Math.min(trailingFrames, SPECULATE_AFTER_FRAMES));
   }
 
   public static SegmenterSettings from(SttConfig.Streaming streaming) {

@@ -12,7 +12,10 @@ import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.ServiceUnderTest;
 import ai.voice.stt.support.TestData;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -172,5 +175,69 @@ class StreamingTranscriptionTest {
     assertTrue(out.stream().allMatch(r -> r.transcript().isBlank()), out.toString());
     assertTrue(out.getLast().endOfStream());
     assertTrue(out.stream().noneMatch(r -> r.type().equals("error")), out.toString());
+  }
+
+  /**
+   * Interim results: a 7 s recording of continuous speech streamed at real-time pace by a session
+   * that asks for them, and by a session of the original contract at the same time.
+   */
+  @Test
+  void aSessionThatAsksSeesItsWordsWhileSpeakingWithStablePrefixesNeverRewritten()
+      throws Exception {
+    Corpus.Recording recording = TestData.recording("austen_0870"); // 7.1 s, speech throughout
+    CompletableFuture<List<Received>> legacy =
+        CompletableFuture.supplyAsync(() -> streamRecording("legacy", recording, false));
+    List<Received> out = streamRecording("interim", recording, true);
+
+    List<Received> interims = out.stream().filter(r -> r.type().equals("interim")).toList();
+    System.out.println("interims: " + interims);
+    assertTrue(interims.size() >= 2, "interims while speaking: " + out);
+    Map<Long, String> stable = new HashMap<>();
+    Map<Long, Long> revision = new HashMap<>();
+    for (Received i : interims) {
+      long utterance = (long) i.number("utterance_id");
+      String before = stable.getOrDefault(utterance, "");
+      assertTrue(i.string("stable").startsWith(before), "stable prefix rewritten: " + interims);
+      stable.put(utterance, i.string("stable"));
+      long r = (long) i.number("revision");
+      assertEquals(revision.getOrDefault(utterance, -1L) + 1, r, "revisions count up");
+      revision.put(utterance, r);
+      assertFalse(i.fields().containsKey("sequence"), "interims are not in the result stream");
+    }
+    assertTrue(stable.values().stream().anyMatch(s -> !s.isBlank()), "some words became stable");
+
+    List<Received> results = out.stream().filter(Received::isTranscription).toList();
+    for (int k = 0; k < results.size(); k++) {
+      assertEquals(k, results.get(k).sequence(), "results stay gapless: " + results);
+    }
+    List<Received> spoken = results.stream().filter(r -> !r.transcript().isBlank()).toList();
+    assertTrue(
+        spoken.stream().allMatch(r -> r.fields().containsKey("utterance_id")),
+        "each result names the utterance whose interims it replaces");
+    assertTrue(
+        stable.keySet().stream()
+            .allMatch(u -> spoken.stream().anyMatch(r -> (long) r.number("utterance_id") == u)),
+        "every utterance with interims gets its result: " + results);
+    double wer = WordErrorRate.rate(recording.reference(), StreamClient.joinTranscripts(out));
+    assertTrue(wer < 0.25, "finals stay accurate: " + wer);
+
+    List<Received> original = legacy.get();
+    assertTrue(original.stream().noneMatch(r -> r.type().equals("interim")), original.toString());
+    assertTrue(
+        original.stream().noneMatch(r -> r.fields().containsKey("utterance_id")),
+        "a client of the original contract sees no new fields");
+    assertEquals(
+        StreamClient.joinTranscripts(original).isBlank(), false, "and still gets its transcript");
+  }
+
+  private static List<Received> streamRecording(
+      String id, Corpus.Recording recording, boolean interim) {
+    try (StreamClient.Session s = stt.client().listen(id, r -> {})) {
+      stt.client().stream(
+          id, recording.clip(), StreamOptions.realTime().withInterimResults(interim), s);
+      return s.awaitEnd(RESULT_TIMEOUT);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -72,7 +72,9 @@ class PlainReplicasTest {
             Map.of(
                 "STT_ROUTING", "auto",
                 "STT_HEALTH_PORT", Integer.toString(healthPort),
-                "STT_INFERENCE_WORKERS", "1"));
+                "STT_INFERENCE_WORKERS", "1",
+                // Two replicas share this machine's cores: none lends them to its own calls.
+                "STT_ELASTIC_THREADS", "false"));
     p.awaitReady(Duration.ofSeconds(120));
     return p;
   }

@@ -73,6 +73,9 @@ class ReplicasTest {
     env.put("STT_LOG_FORMAT", "text");
     env.put("OTEL_ENABLED", "false");
     env.put("STT_INFERENCE_WORKERS", "1");
+    // Three or four replicas share this machine's cores; in a cluster each pod has its own. A
+    // replica lending "idle" cores to its one call would take the other replicas' cores.
+    env.put("STT_ELASTIC_THREADS", "false");
     ServiceProcess p = ServiceProcess.servingOn(nats.node(0), env);
     p.awaitReady(Duration.ofSeconds(120));
     return p;

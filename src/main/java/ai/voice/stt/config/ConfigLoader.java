@@ -203,8 +203,10 @@ public final class ConfigLoader {
     // workers idle borrows their cores. Before, a wide call keeping its threads when others
     // arrived pushed p95 at 8 sessions past 1.5 s; with speculation much of the work runs in the
     // pauses, and two runs at 8 sessions gave p50 0.82 -> 0.63 s and p95 1.30 -> 1.28 s
-    // (docs/benchmarks.md). false gives every call exactly STT_WHISPER_THREADS.
-    int elasticCores = env.bool("STT_ELASTIC_THREADS", true) ? cores : 0;
+    // (docs/benchmarks.md). false gives every call exactly STT_WHISPER_THREADS. What is lent is
+    // the workers' own share (workers x threads), never more: a pod with a CPU request but no
+    // limit sees every core of its node, and several replicas on one machine see the same cores.
+    int elasticCores = env.bool("STT_ELASTIC_THREADS", true) ? workers * threads : 0;
     return new Recognition(
         kind,
         httpWhisper(env),

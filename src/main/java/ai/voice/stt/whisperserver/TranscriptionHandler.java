@@ -35,6 +35,9 @@ final class TranscriptionHandler implements HttpHandler {
   private final InferenceScheduler inference;
   private final Semaphore admission;
   private final int maxUploadBytes;
+  // How much of an upload refused as too large is still read to deliver the 413 (as Tomcat's
+  // maxSwallowSize): an upload a little over the limit gets its answer; a huge one is cut off.
+  private static final long SWALLOW_BYTES = 4L << 20;
   private final BooleanSupplier closing;
   private final Replies replies;
 
@@ -71,12 +74,12 @@ final class TranscriptionHandler implements HttpHandler {
         return;
       }
       if (closing.getAsBoolean()) {
-        discardUpload(exchange);
+        discardUpload(exchange, maxUploadBytes);
         replies.error(exchange, 503, "server_error", "server is shutting down");
         return;
       }
       if (!admission.tryAcquire()) {
-        discardUpload(exchange);
+        discardUpload(exchange, maxUploadBytes);
         exchange.getResponseHeaders().set("Retry-After", "1");
         replies.error(exchange, 429, "server_error", "inference queue is full; retry later");
         return;
@@ -85,7 +88,8 @@ final class TranscriptionHandler implements HttpHandler {
         transcribe(exchange);
       } catch (Refusal r) {
         if (r.status == 413) {
-          exchange.getResponseHeaders().set("Connection", "close");
+          // The client may still be sending: its answer reaches it only if the rest is read.
+          discardUpload(exchange, SWALLOW_BYTES);
         }
         replies.error(exchange, r.status, "invalid_request_error", r.getMessage());
       } finally {
@@ -201,13 +205,14 @@ final class TranscriptionHandler implements HttpHandler {
   }
 
   /**
-   * Reads and drops an upload we refuse, so the client reads our answer instead of a reset
-   * connection. Bounded: past the upload limit the connection is closed instead.
+   * Reads and drops (the rest of) an upload we refuse, so the client reads our answer instead of a
+   * reset connection: a server that closes while the client still sends makes the client's TCP
+   * stack discard the answer. Bounded: past {@code limit} bytes the connection is closed instead.
    */
-  private void discardUpload(HttpExchange exchange) throws IOException {
+  private static void discardUpload(HttpExchange exchange, long limit) throws IOException {
     try (InputStream in = exchange.getRequestBody()) {
       byte[] buffer = new byte[64 * 1024];
-      long left = maxUploadBytes;
+      long left = limit;
       int read;
       while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
         left -= read;

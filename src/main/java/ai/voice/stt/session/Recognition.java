@@ -78,33 +78,17 @@ final class Recognition {
    * buffer limit can be pure silence). The future never completes exceptionally.
    */
   CompletableFuture<Returned> send(Segment segment, Optional<String> language) {
-    if (!segment.hasVoice()) {
-      return CompletableFuture.completedFuture(
-          new Returned(NOTHING_HEARD, null, System.nanoTime()));
-    }
-    float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
-    long submitted = System.nanoTime();
-    return inference
-        .submit(samples, language)
-        .handle((outcome, failure) -> new Returned(outcome, failure, submitted));
+    return submit(segment, language, (s, l) -> Optional.of(inference.submit(s, l))).orElseThrow();
   }
 
   /**
    * Sends {@code segment} only if a worker is free and nothing waits for one: for recognitions that
-   * may turn out unneeded (speculative finals, interim hypotheses), which must never delay real
-   * work.
+   * may turn out unneeded (speculative finals), which must never delay real work.
    *
    * @return empty when no worker is free
    */
   Optional<CompletableFuture<Returned>> sendIfIdle(Segment segment, Optional<String> language) {
-    if (!segment.hasVoice()) {
-      return Optional.of(send(segment, language));
-    }
-    float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
-    long submitted = System.nanoTime();
-    return inference
-        .submitIfIdle(samples, language)
-        .map(f -> f.handle((outcome, failure) -> new Returned(outcome, failure, submitted)));
+    return submit(segment, language, inference::submitIfIdle);
   }
 
   /**
@@ -115,10 +99,25 @@ final class Recognition {
    */
   Optional<CompletableFuture<Returned>> sendInBackground(
       Segment segment, Optional<String> language) {
+    return submit(segment, language, inference::submitInBackground);
+  }
+
+  /** One way of queueing audio: the future of its outcome, or empty when it was not queued. */
+  private interface Queue {
+    Optional<CompletableFuture<InferenceScheduler.Outcome>> offer(
+        float[] samples, Optional<String> language);
+  }
+
+  private static Optional<CompletableFuture<Returned>> submit(
+      Segment segment, Optional<String> language, Queue queue) {
+    if (!segment.hasVoice()) {
+      return Optional.of(
+          CompletableFuture.completedFuture(new Returned(NOTHING_HEARD, null, System.nanoTime())));
+    }
     float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
     long submitted = System.nanoTime();
-    return inference
-        .submitInBackground(samples, language)
+    return queue
+        .offer(samples, language)
         .map(f -> f.handle((outcome, failure) -> new Returned(outcome, failure, submitted)));
   }
 

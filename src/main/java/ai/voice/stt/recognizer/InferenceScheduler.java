@@ -22,12 +22,17 @@ public final class InferenceScheduler implements AutoCloseable {
   private final Recognizer recognizer;
   private final ThreadPoolExecutor executor;
   private final int workers;
-  // Jobs queued or running: a worker is free while this is below the number of workers.
+  private final int capacity;
+  // Jobs queued or running: a worker is free while this is below the number of workers. It, not
+  // the executor's queue, decides admission: a job handed to an idle worker sits in that queue
+  // until the worker wakes to take it, so a bounded queue alone refused a job submitted right
+  // after another while a worker stood idle.
   private final AtomicInteger outstanding = new AtomicInteger();
 
   public InferenceScheduler(Recognizer recognizer, int queueCapacity) {
     this.recognizer = recognizer;
     this.workers = recognizer.maxConcurrency();
+    this.capacity = workers + queueCapacity;
     AtomicInteger ids = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -35,7 +40,7 @@ public final class InferenceScheduler implements AutoCloseable {
             workers,
             0,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(queueCapacity),
+            new ArrayBlockingQueue<>(capacity),
             task -> {
               Thread thread = new Thread(task, "inference-" + ids.incrementAndGet());
               thread.setDaemon(true);
@@ -51,12 +56,18 @@ public final class InferenceScheduler implements AutoCloseable {
   /**
    * Queues one stretch of audio.
    *
-   * @return a future that fails with {@link RecognitionException}: {@code OVERLOADED} at once when
-   *     the queue is full, otherwise whatever the recognizer reported; anything else it throws, an
-   *     {@link Error} included, as {@code RECOGNIZER_ERROR} with the throwable as the cause
+   * @return a future that fails with {@link RecognitionException}: {@code BUSY} at once when every
+   *     worker is busy and the queue is full, otherwise whatever the recognizer reported; anything
+   *     else it throws, an {@link Error} included, as {@code RECOGNIZER_ERROR} with the throwable
+   *     as the cause
    */
   public CompletableFuture<Outcome> submit(float[] samples, Optional<String> language) {
-    outstanding.incrementAndGet();
+    if (!claimWorker(capacity)) {
+      return CompletableFuture.failedFuture(
+          new RecognitionException(
+              RecognitionException.Kind.BUSY,
+              "inference queue is full (" + (capacity - workers) + " waiting)"));
+    }
     return run(samples, language, false);
   }
 
@@ -147,17 +158,17 @@ public final class InferenceScheduler implements AutoCloseable {
             }
           });
     } catch (RejectedExecutionException e) {
+      // Only after close(): admission above keeps the queue from ever being full.
       outstanding.decrementAndGet();
       result.completeExceptionally(
-          new RecognitionException(
-              RecognitionException.Kind.BUSY,
-              "inference queue is full (" + executor.getQueue().size() + " waiting)"));
+          new RecognitionException(RecognitionException.Kind.BUSY, "inference is shutting down"));
     }
     return result;
   }
 
+  /** Jobs admitted and waiting for a worker. */
   public int queueDepth() {
-    return executor.getQueue().size();
+    return Math.max(0, outstanding.get() - workers);
   }
 
   public String describeRecognizer() {

@@ -113,6 +113,46 @@ class InferenceSchedulerTest {
     }
   }
 
+  /**
+   * Capacity is workers + queue, counted at submission: a job submitted the instant after another
+   * is not refused because the idle worker has not yet taken the first one off the queue (seen as a
+   * spurious 429 in the whisper-server, a spurious {@code overloaded} in a session).
+   */
+  @Test
+  void backToBackJobsUpToWorkersPlusQueueAreAllAccepted() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+      ScriptedRecognizer recognizer = new ScriptedRecognizer();
+      for (int i = 0; i < 2; i++) {
+        recognizer.then(
+            () -> {
+              try {
+                gate.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return heard("held");
+            });
+      }
+      try (InferenceScheduler scheduler = new InferenceScheduler(recognizer, 1)) {
+        CompletableFuture<InferenceScheduler.Outcome> running =
+            scheduler.submit(new float[16], Optional.empty());
+        CompletableFuture<InferenceScheduler.Outcome> queued =
+            scheduler.submit(new float[16], Optional.empty());
+        CompletableFuture<InferenceScheduler.Outcome> over =
+            scheduler.submit(new float[16], Optional.empty());
+        ExecutionException refused =
+            assertThrows(ExecutionException.class, () -> over.get(1, TimeUnit.SECONDS));
+        assertEquals(
+            RecognitionException.Kind.BUSY,
+            assertInstanceOf(RecognitionException.class, refused.getCause()).kind());
+        gate.countDown();
+        assertEquals("held", running.get(1, TimeUnit.SECONDS).transcript().text());
+        assertEquals("held", queued.get(1, TimeUnit.SECONDS).transcript().text(), "round " + round);
+      }
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static <T extends Throwable> Transcript sneakyThrow(Throwable t) throws T {
     throw (T) t;

@@ -73,7 +73,7 @@ class WhisperServerAdmissionTest {
       try {
         CompletableFuture<HttpResponse<String>> running = send(server);
         CompletableFuture<HttpResponse<String>> queued = send(server);
-        awaitInFlight(server, 2); // one worker busy, the one queue slot taken
+        awaitInFlight(server, 2, running, queued); // one worker busy, the one queue slot taken
 
         HttpResponse<String> shed = send(server).get(10, TimeUnit.SECONDS);
         assertEquals(429, shed.statusCode(), shed.body());
@@ -124,27 +124,28 @@ class WhisperServerAdmissionTest {
   }
 
   /** Admission has no event to wait on; poll the count briefly. */
-  private static void awaitInFlight(WhisperServer server, int count) throws InterruptedException {
+  private static void awaitInFlight(
+      WhisperServer server, int count, CompletableFuture<?>... requests)
+      throws InterruptedException {
     // Generous: on a loaded CI machine a new HTTP client and its first request take a while.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (server.inFlight() < count) {
       if (System.nanoTime() >= deadline) {
-        // Seen once in ~10 CI runs and not reproduced alone: keep every thread, virtual ones
-        // included, for whoever looks next.
-        java.nio.file.Path dump =
-            java.nio.file.Path.of("target", "whisper-admission-threads-" + System.nanoTime());
-        try {
-          java.lang.management.ManagementFactory.getPlatformMXBean(
-                  com.sun.management.HotSpotDiagnosticMXBean.class)
-              .dumpThreads(
-                  dump.toAbsolutePath().toString(),
-                  com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
-        } catch (java.io.IOException e) {
-          dump = java.nio.file.Path.of("(thread dump failed: " + e + ")");
+        StringBuilder states = new StringBuilder();
+        for (CompletableFuture<?> request : requests) {
+          states.append(' ').append(request.isDone() ? describe(request) : "pending");
         }
-        throw new AssertionError("in flight: " + server.inFlight() + "; threads in " + dump);
+        throw new AssertionError("in flight: " + server.inFlight() + "; requests:" + states);
       }
       Thread.sleep(10);
+    }
+  }
+
+  private static String describe(CompletableFuture<?> done) {
+    try {
+      return "answered " + done.join();
+    } catch (RuntimeException e) {
+      return "failed " + e;
     }
   }
 

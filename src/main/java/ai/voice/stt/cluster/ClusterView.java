@@ -120,14 +120,29 @@ final class ClusterView implements AutoCloseable {
     return r != null && System.nanoTime() - r.seenNanos() < leaseNanos;
   }
 
-  /** Sessions owned by each live replica that takes work (draining ones excluded). */
-  Map<String, Integer> loads() {
+  /**
+   * One consistent reading of the session bucket: the sessions owned by each live replica that
+   * takes work (draining ones excluded), and which sessions a live replica owns (draining ones
+   * included). Read in one pass, so a session is counted in {@code perReplica} exactly when it is
+   * in {@code claimed}: a claim arriving meanwhile is seen in both or in neither.
+   */
+  record Loads(Map<String, Integer> perReplica, java.util.Set<String> claimed) {}
+
+  Loads loads() {
     Map<String, Integer> loads = new TreeMap<>();
     replicas.values().stream()
         .filter(r -> !r.draining() && alive(r.id()))
         .forEach(r -> loads.put(r.id(), 0));
-    sessions.values().forEach(o -> loads.computeIfPresent(o.checkpoint().owner(), (k, n) -> n + 1));
-    return loads;
+    java.util.Set<String> claimed = new java.util.HashSet<>();
+    sessions.forEach(
+        (id, o) -> {
+          String owner = o.checkpoint().owner();
+          if (!owner.isEmpty() && alive(owner)) {
+            claimed.add(id);
+            loads.computeIfPresent(owner, (k, n) -> n + 1);
+          }
+        });
+    return new Loads(loads, claimed);
   }
 
   /** Sessions whose checkpoint no live replica holds (released, or their owner crashed). */

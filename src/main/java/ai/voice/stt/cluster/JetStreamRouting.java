@@ -61,9 +61,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JetStreamRouting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JetStreamRouting.class);
-  // A session nobody took within this long is taken by whoever sees it, loaded or not. Claims land
-  // in milliseconds; the grace only matters when the chosen replica is gone or stalled.
-  private static final long CLAIM_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Connection connection;
   private final SttConfig config;
@@ -83,7 +80,17 @@ public final class JetStreamRouting implements AutoCloseable {
   private final ConcurrentMap<String, MessageConsumer> consumers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
-  private final Placement placement = new Placement(CLAIM_GRACE_NANOS);
+  // A session nobody took within this long is taken by whoever sees it, loaded or not. Claims land
+  // in milliseconds; the grace only matters when the chosen replica is stalled but alive (a gone
+  // one
+  // is dropped from the placement as its heartbeat expires), so it is one lease TTL: a replica busy
+  // warming up its JIT on a shared node once took over a second, and the others' early claims
+  // skewed the spread (5/4/3 for 12 sessions).
+  private final long claimGraceNanos;
+  // An unclaimed decision counts as load on its replica for twice the grace, so every replica still
+  // counts it while the chosen one may claim, however late each replica read the session's first
+  // message; it is dropped the moment the view shows the claim.
+  private final Placement placement;
   private volatile boolean draining;
 
   /** Whether the server (and this account) has JetStream. */
@@ -119,6 +126,8 @@ public final class JetStreamRouting implements AutoCloseable {
     this.decoder = decoder;
     SttConfig.Routing routing = config.routing();
     // Unique per process: a restarted pod keeps its name but is a new claimant.
+    this.claimGraceNanos = routing.leaseTtl().toNanos();
+    this.placement = new Placement(2 * claimGraceNanos);
     this.replicaId = routing.replicaId() + "-" + UUID.randomUUID().toString().substring(0, 6);
     this.jsm = connection.jetStreamManagement();
     ensureStream();
@@ -153,7 +162,7 @@ public final class JetStreamRouting implements AutoCloseable {
         routing.bucket(),
         routing.bucket(),
         routing.leaseTtl().toMillis() / 1000.0,
-        view.loads().size());
+        view.loads().perReplica().size());
   }
 
   public String replicaId() {
@@ -258,8 +267,9 @@ public final class JetStreamRouting implements AutoCloseable {
       return;
     }
     long now = System.nanoTime();
-    boolean overdue = now - firstSeen.computeIfAbsent(id, k -> now) > CLAIM_GRACE_NANOS;
-    boolean chosen = replicaId.equals(chooseFor(id));
+    boolean overdue = now - firstSeen.computeIfAbsent(id, k -> now) > claimGraceNanos;
+    ClusterView.Loads loads = currentLoads();
+    boolean chosen = replicaId.equals(chooseFor(id, loads));
     if (!chosen && !overdue) {
       return; // the chosen replica takes it; if it does not within the grace, anyone may
     }
@@ -272,22 +282,35 @@ public final class JetStreamRouting implements AutoCloseable {
       }
       return;
     }
-    claim(id, owned);
+    String why =
+        chosen
+            ? "placed here by loads "
+                + loads.perReplica()
+                + " + "
+                + placement.pending()
+                + " decided, unclaimed"
+            : "unclaimed for " + (now - firstSeen.get(id)) / 1_000_000 + " ms";
+    claim(id, owned, why);
   }
 
   /**
    * The replica the placement picks among the live ones (this one counted even if not yet seen).
    */
   private String chooseFor(String sessionId) {
-    Map<String, Integer> loads = view.loads();
-    if (!draining) {
-      loads.putIfAbsent(replicaId, sessions.activeSessions());
-    }
+    return chooseFor(sessionId, currentLoads());
+  }
+
+  private String chooseFor(String sessionId, ClusterView.Loads loads) {
     return placement.choose(
-        sessionId,
-        loads,
-        id -> view.session(id).map(this::ownedByLiveReplica).orElse(false),
-        System.nanoTime());
+        sessionId, loads.perReplica(), loads.claimed()::contains, System.nanoTime());
+  }
+
+  private ClusterView.Loads currentLoads() {
+    ClusterView.Loads loads = view.loads();
+    if (!draining) {
+      loads.perReplica().putIfAbsent(replicaId, sessions.activeSessions());
+    }
+    return loads;
   }
 
   private boolean ownedByLiveReplica(ClusterView.Owned owned) {
@@ -295,21 +318,21 @@ public final class JetStreamRouting implements AutoCloseable {
     return !owner.isEmpty() && view.alive(owner);
   }
 
-  private void claim(String id, Optional<ClusterView.Owned> owned) {
+  private void claim(String id, Optional<ClusterView.Owned> owned, String why) {
     if (!claiming.add(id)) {
       return;
     }
     claimers.execute(
         () -> {
           try {
-            doClaim(id, owned);
+            doClaim(id, owned, why);
           } finally {
             claiming.remove(id);
           }
         });
   }
 
-  private void doClaim(String id, Optional<ClusterView.Owned> owned) {
+  private void doClaim(String id, Optional<ClusterView.Owned> owned, String why) {
     String key = SessionKeys.key(id);
     SessionCheckpoint from;
     long revision;
@@ -338,7 +361,7 @@ public final class JetStreamRouting implements AutoCloseable {
       return;
     }
     if (owned.isEmpty()) {
-      log.info("session {}: claimed (replica loads {})", id, view.loads());
+      log.info("session {}: claimed, {} (replica loads {})", id, why, view.loads().perReplica());
     }
     owned.ifPresent(
         o ->
@@ -463,7 +486,7 @@ public final class JetStreamRouting implements AutoCloseable {
     view.orphans(this::ownedByLiveReplica).stream()
         .filter(id -> !sessions.holds(id) && replicaId.equals(chooseFor(id)))
         .findFirst()
-        .ifPresent(id -> claim(id, view.session(id)));
+        .ifPresent(id -> claim(id, view.session(id), "orphaned"));
   }
 
   // ------------------------------------------------------------ shutdown

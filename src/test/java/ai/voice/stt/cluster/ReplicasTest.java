@@ -101,6 +101,7 @@ class ReplicasTest {
         Matcher m = CLAIM.matcher(line);
         if (m.find() && m.group(1).startsWith("rep12-")) {
           n++;
+          System.out.println("r" + i + ": " + line); // with the loads it saw, for a skewed spread
         }
       }
       claims.put("r" + i, n);

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * mailbox.
  */
 final class EarlyResults {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EarlyResults.class);
+
   /** What the session does with what comes back early. */
   interface Session {
     /** The speculative transcript of the open utterance ended a sentence: it may end sooner. */
@@ -102,6 +104,10 @@ final class EarlyResults {
         .sendIfIdle(candidate, language)
         .ifPresent(
             answer -> {
+              log.debug(
+                  "speculating on audio {}-{} ms",
+                  candidate.startSample() / 16,
+                  candidate.endSample() / 16);
               speculation.start(candidate, answer);
               recognition.whenBack(answer, back -> speculated(candidate, back));
             });
@@ -112,6 +118,11 @@ final class EarlyResults {
       return;
     }
     String text = back.outcome().transcript().text();
+    log.debug(
+        "speculative answer for audio {}-{} ms: \"{}\"",
+        candidate.startSample() / 16,
+        candidate.endSample() / 16,
+        text);
     if (interimsWanted) {
       interims
           .speculated(candidate.startSample(), text)

@@ -42,6 +42,7 @@ public final class ConfigLoader {
   // conversational turn ends well before the 2 s chunk timeout.
   public static final Duration DEFAULT_ENDPOINT_SILENCE = Duration.ofMillis(600);
   public static final Duration DEFAULT_SENTENCE_END_SILENCE = Duration.ofMillis(300);
+  public static final Duration DEFAULT_SPECULATE_AFTER = Duration.ofMillis(120);
   public static final Duration DEFAULT_INTERIM_INTERVAL = Duration.ofMillis(1000);
   public static final Duration DEFAULT_PRE_ROLL = Duration.ofMillis(300);
   public static final Duration DEFAULT_MIN_SPEECH = Duration.ofMillis(90);
@@ -366,6 +367,7 @@ public final class ConfigLoader {
         env.millis("STT_INTERRUPT_MIN_SPEECH_MS", DEFAULT_INTERRUPT_MIN_SPEECH, 30, 5_000),
         sentenceEnd,
         env.bool("STT_SPECULATIVE", true),
+        env.millis("STT_SPECULATE_AFTER_MS", DEFAULT_SPECULATE_AFTER, 30, 210),
         env.bool("STT_INTERIM_RESULTS", false),
         env.millis("STT_INTERIM_INTERVAL_MS", DEFAULT_INTERIM_INTERVAL, 300, 10_000));
   }

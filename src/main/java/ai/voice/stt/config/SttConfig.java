@@ -212,6 +212,7 @@ public record SttConfig(
    *     utterance ends a sentence ({@code .}, {@code ?}, {@code !}); equal to {@code
    *     endpointSilence} turns adaptive end-pointing off
    * @param speculative recognise an utterance once its audio is fixed, before the end-point
+   * @param speculateAfter how far into a pause the speculative recognition starts
    * @param interimResults the default of a session's {@code interim_results}
    * @param interimInterval new speech between two interim results of an utterance
    */
@@ -227,6 +228,7 @@ public record SttConfig(
       Duration interruptMinSpeech,
       Duration sentenceEndSilence,
       boolean speculative,
+      Duration speculateAfter,
       boolean interimResults,
       Duration interimInterval) {}
 

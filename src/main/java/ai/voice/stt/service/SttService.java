@@ -301,7 +301,7 @@ public final class SttService implements AutoCloseable {
         s.vadEnabled() ? "webrtc mode " + s.vadAggressiveness() : "off",
         s.endpointSilence().toMillis(),
         s.sentenceEndSilence().toMillis(),
-        s.speculative() ? "on" : "off",
+        s.speculative() ? s.speculateAfter().toMillis() + " ms into a pause" : "off",
         s.interimResults() ? "on" : "off",
         s.chunkTimeout().toMillis() / 1000.0,
         s.bufferSizeBytes(),

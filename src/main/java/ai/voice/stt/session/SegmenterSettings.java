@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param sentenceEndFrames unvoiced frames that close an utterance whose speculative transcript
  *     ends a sentence (adaptive end-pointing); at least {@code trailingFrames}, at most {@code
  *     endpointFrames}
+ * @param speculateFrames unvoiced frames after which the open utterance is offered for speculative
+ *     recognition: its words are all there; the rest of the trailing silence kept with the segment
+ *     adds none. At least 1, at most {@code trailingFrames}
  */
 public record SegmenterSettings(
     int minSpeechFrames,
@@ -22,14 +25,32 @@ public record SegmenterSettings(
     int preRollFrames,
     int trailingFrames,
     int maxUtteranceSamples,
-    int sentenceEndFrames) {
+    int sentenceEndFrames,
+    int speculateFrames) {
   private static final Duration TRAILING_SILENCE = Duration.ofMillis(210);
-  // How far into a pause the open utterance is recognised speculatively (4 frames, 120 ms): its
-  // words are all there; the rest of the trailing silence kept with the segment adds none.
-  private static final int SPECULATE_AFTER_FRAMES = 4;
+  private static final int DEFAULT_SPECULATE_FRAMES = 4;
 
   public SegmenterSettings {
     sentenceEndFrames = Math.min(endpointFrames, Math.max(trailingFrames, sentenceEndFrames));
+    speculateFrames = Math.max(1, Math.min(trailingFrames, speculateFrames));
+  }
+
+  /** Settings with speculation after the default 120 ms. */
+  public SegmenterSettings(
+      int minSpeechFrames,
+      int endpointFrames,
+      int preRollFrames,
+      int trailingFrames,
+      int maxUtteranceSamples,
+      int sentenceEndFrames) {
+    this(
+        minSpeechFrames,
+        endpointFrames,
+        preRollFrames,
+        trailingFrames,
+        maxUtteranceSamples,
+        sentenceEndFrames,
+        DEFAULT_SPECULATE_FRAMES);
   }
 
   /** Settings without adaptive end-pointing. */
@@ -48,11 +69,6 @@ public record SegmenterSettings(
         endpointFrames);
   }
 
-  /** Silent frames after which the open utterance is offered for speculative recognition. */
-  public int speculateFrames() {
-    return Math.max(1, Math.min(trailingFrames, SPECULATE_AFTER_FRAMES));
-  }
-
   public static SegmenterSettings from(SttConfig.Streaming streaming) {
     int endpoint = Math.max(1, frames(streaming.endpointSilence()));
     return new SegmenterSettings(
@@ -62,7 +78,8 @@ public record SegmenterSettings(
         Math.min(endpoint, frames(TRAILING_SILENCE)),
         // STT_BUFFER_SIZE_BYTES counts 16-bit samples, as the original module buffered them.
         Math.max(SpeechDetector.FRAME_SAMPLES, streaming.bufferSizeBytes() / 2),
-        frames(streaming.sentenceEndSilence()));
+        frames(streaming.sentenceEndSilence()),
+        frames(streaming.speculateAfter()));
   }
 
   static int frames(Duration duration) {

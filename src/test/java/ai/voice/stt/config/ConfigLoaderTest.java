@@ -146,6 +146,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void speculationStartsSomeWayIntoAPauseShorterThanTheSilenceKeptWithASegment() {
+    assertEquals(
+        4,
+        ai.voice.stt.session.SegmenterSettings.from(ConfigLoader.load(Map.of(), 2).streaming())
+            .speculateFrames(),
+        "120 ms by default");
+    assertEquals(
+        2,
+        ai.voice.stt.session.SegmenterSettings.from(
+                ConfigLoader.load(Map.of("STT_SPECULATE_AFTER_MS", "60"), 2).streaming())
+            .speculateFrames());
+    assertMessageNames("STT_SPECULATE_AFTER_MS", Map.of("STT_SPECULATE_AFTER_MS", "300"));
+  }
+
+  @Test
   void endpointSilenceMustBeShorterThanTheChunkTimeout() {
     assertMessageNames(
         "STT_ENDPOINT_SILENCE_MS",

@@ -26,6 +26,16 @@ class WordErrorRateTest {
   }
 
   @Test
+  void aHypothesisReachesTheEndWhenTheWholeReferenceExplainsItBest() {
+    String ref = "go forward ten meters";
+    assertEquals(true, WordErrorRate.reachesEnd(ref, "Go forward 10 meters."));
+    assertEquals(false, WordErrorRate.reachesEnd(ref, "Go forward 10"), "a word short");
+    assertEquals(true, WordErrorRate.reachesEnd(ref, "Go forward 10 metres"), "last word misheard");
+    assertEquals(true, WordErrorRate.reachesEnd(ref, "go four ten meters"));
+    assertEquals(false, WordErrorRate.reachesEnd(ref, ""));
+  }
+
+  @Test
   void normalisesCaseHyphensAndApostrophes() {
     assertEquals(
         List.of("he", "wasn't", "ill", "disposed"), WordErrorRate.words("He WASN'T ill-disposed!"));

@@ -514,6 +514,18 @@ public final class BenchCommand implements Callable<Integer> {
         "speech_end_to_final",
         percentiles(measured(all, LoadRun.UtteranceMeasure::speechEndToFinal)));
     level.put(
+        "speech_end_to_final_after_sentence",
+        percentiles(
+            measured(
+                all.stream().filter(LoadRun.UtteranceMeasure::endsSentence).toList(),
+                LoadRun.UtteranceMeasure::speechEndToFinal)));
+    level.put(
+        "speech_end_to_final_otherwise",
+        percentiles(
+            measured(
+                all.stream().filter(m -> !m.endsSentence()).toList(),
+                LoadRun.UtteranceMeasure::speechEndToFinal)));
+    level.put(
         "first_interim_after_onset",
         percentiles(measured(all, LoadRun.UtteranceMeasure::firstInterim)));
     level.put(
@@ -590,11 +602,16 @@ public final class BenchCommand implements Callable<Integer> {
         l.get("lost_results"),
         100 * (double) l.get("mean_wer"));
     System.out.printf(
-        "      speech end -> final p50/p95 %.2f/%.2f s | first interim after onset p50 %.2f s |"
+        "      speech end -> final p50/p95 %.2f/%.2f s (p50 after a sentence %.2f s of %s, otherwise"
+            + " %.2f s of %s) | first interim after onset p50 %.2f s |"
             + " text covering the end p50 %.2f s | stable-prefix lag p50 %.2f s | speculative"
             + " used %.0f wasted %.0f | cut mid-sentence %s%n",
         ((Map<?, ?>) l.get("speech_end_to_final")).get("p50"),
         ((Map<?, ?>) l.get("speech_end_to_final")).get("p95"),
+        ((Map<?, ?>) l.get("speech_end_to_final_after_sentence")).get("p50"),
+        ((Map<?, ?>) l.get("speech_end_to_final_after_sentence")).get("count"),
+        ((Map<?, ?>) l.get("speech_end_to_final_otherwise")).get("p50"),
+        ((Map<?, ?>) l.get("speech_end_to_final_otherwise")).get("count"),
         ((Map<?, ?>) l.get("first_interim_after_onset")).get("p50"),
         ((Map<?, ?>) l.get("text_covering_end_after_speech_end")).get("p50"),
         ((Map<?, ?>) l.get("stable_prefix_lag")).get("p50"),

@@ -60,8 +60,11 @@ final class LoadRun {
    *     reaches was sent (the prefix's place in the heard audio in proportion to its words); NaN
    *     when no interim had stable words
    * @param finals how many results with words the utterance (one recorded sentence) was cut into
-   * @param coveringEnd the chunk holding its last voiced sample sent → the first text that covers
-   *     it (an interim whose audio reaches it, or the final)
+   * @param coveringEnd the chunk holding its last voiced sample sent → the first text that reaches
+   *     its last word (an interim whose words align with the whole reference, {@link
+   *     WordErrorRate#reachesEnd}, as the WhisperLive peer is measured; or the final)
+   * @param endsSentence its final ends with {@code .}, {@code ?} or {@code !}: the service may end
+   *     it after the shorter sentence-end silence (adaptive end-pointing)
    */
   record UtteranceMeasure(
       String session,
@@ -76,7 +79,8 @@ final class LoadRun {
       double firstInterim,
       double stableLag,
       int finals,
-      double coveringEnd) {}
+      double coveringEnd,
+      boolean endsSentence) {}
 
   /** Everything measured for one session. */
   record SessionOutcome(
@@ -189,15 +193,21 @@ final class LoadRun {
               (Math.min(
                           fin.arrivedNanos(),
                           interims.stream()
-                              .filter(r -> r.number("audio_end") >= u.speechEnd())
+                              .filter(r -> WordErrorRate.reachesEnd(u.reference(), r.transcript()))
                               .mapToLong(Received::arrivedNanos)
                               .min()
                               .orElse(Long.MAX_VALUE))
                       - sentAt(sentAt, u.speechEnd()))
-                  / 1e9));
+                  / 1e9,
+              endsSentence(fin.transcript())));
     }
     boolean complete = gapless && !results.isEmpty() && results.getLast().endOfStream();
     return new SessionOutcome(measures, lost, errors, complete);
+  }
+
+  private static boolean endsSentence(String text) {
+    String t = text.strip();
+    return !t.isEmpty() && ".?!".indexOf(t.charAt(t.length() - 1)) >= 0;
   }
 
   /** Mean over interims with stable words of: arrival − when the audio they reach was sent. */

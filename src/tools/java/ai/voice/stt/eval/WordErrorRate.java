@@ -66,6 +66,31 @@ public final class WordErrorRate {
     return score(reference, hypothesis).rate();
   }
 
+  /**
+   * Whether {@code hypothesis} reaches the end of {@code reference}: of all the reference's
+   * prefixes, the whole reference is (one of) the closest to it in edit distance. A hypothesis that
+   * stops a word short does not; one whose last word is misrecognised does (the tie goes to the
+   * longer prefix). The same criterion as the WhisperLive peer's word alignment, so "text covering
+   * the last word" means the same for both.
+   */
+  public static boolean reachesEnd(String reference, String hypothesis) {
+    List<String> ref = words(reference);
+    List<String> hyp = words(hypothesis);
+    if (ref.isEmpty()) {
+      return true;
+    }
+    int best = Integer.MAX_VALUE;
+    int bestPrefix = -1;
+    for (int i = 0; i <= ref.size(); i++) {
+      int d = editDistance(ref.subList(0, i), hyp);
+      if (d <= best) {
+        best = d;
+        bestPrefix = i;
+      }
+    }
+    return bestPrefix == ref.size();
+  }
+
   /** Lower case, no punctuation or accents, numbers up to twenty spelled out, hyphens split. */
   public static List<String> words(String text) {
     String folded =

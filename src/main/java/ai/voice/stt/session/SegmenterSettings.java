@@ -35,25 +35,7 @@ public record SegmenterSettings(
     speculateFrames = Math.max(1, Math.min(trailingFrames, speculateFrames));
   }
 
-  /** Settings with speculation after the default 120 ms. */
-  public SegmenterSettings(
-      int minSpeechFrames,
-      int endpointFrames,
-      int preRollFrames,
-      int trailingFrames,
-      int maxUtteranceSamples,
-      int sentenceEndFrames) {
-    this(
-        minSpeechFrames,
-        endpointFrames,
-        preRollFrames,
-        trailingFrames,
-        maxUtteranceSamples,
-        sentenceEndFrames,
-        DEFAULT_SPECULATE_FRAMES);
-  }
-
-  /** Settings without adaptive end-pointing. */
+  /** Settings without adaptive end-pointing, speculating after the default 120 ms. */
   public SegmenterSettings(
       int minSpeechFrames,
       int endpointFrames,
@@ -66,7 +48,8 @@ public record SegmenterSettings(
         preRollFrames,
         trailingFrames,
         maxUtteranceSamples,
-        endpointFrames);
+        endpointFrames,
+        DEFAULT_SPECULATE_FRAMES);
   }
 
   public static SegmenterSettings from(SttConfig.Streaming streaming) {

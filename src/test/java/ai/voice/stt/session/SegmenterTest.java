@@ -171,7 +171,7 @@ class SegmenterTest {
   @Test
   void aSentenceEndClosesThePauseSoonerWithTheSameAudio() {
     // end-point 10 frames; 4 after a finished sentence; 2 trailing kept
-    SegmenterSettings settings = new SegmenterSettings(3, 10, 2, 2, 40 * FRAME, 4);
+    SegmenterSettings settings = new SegmenterSettings(3, 10, 2, 2, 40 * FRAME, 4, 2);
     Segmenter segmenter = new Segmenter(settings);
     assertTrue(feed(segmenter, "SSSSS..").isEmpty());
     Segment candidate = segmenter.settled().orElseThrow();
@@ -183,7 +183,7 @@ class SegmenterTest {
 
   @Test
   void aSentenceEndHeardLateClosesAtOnceAndSpeechForgetsIt() {
-    SegmenterSettings settings = new SegmenterSettings(3, 10, 2, 2, 40 * FRAME, 4);
+    SegmenterSettings settings = new SegmenterSettings(3, 10, 2, 2, 40 * FRAME, 4, 2);
     Segmenter late = new Segmenter(settings);
     feed(late, "SSSSS.....");
     Optional<Segment> now = late.endSentence();

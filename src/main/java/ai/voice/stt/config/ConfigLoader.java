@@ -38,11 +38,17 @@ public final class ConfigLoader {
   public static final int DEFAULT_BUFFER_SIZE_BYTES = 512_000;
   public static final Duration DEFAULT_CHUNK_TIMEOUT = Duration.ofSeconds(2);
   public static final int DEFAULT_VAD_AGGRESSIVENESS = 2;
+  // Where speech ends is decided by the strictest WebRTC mode: mode 2's hang-over and its "speech"
+  // on breath after the last word held every final 0.1-0.5 s longer (docs/benchmarks.md).
+  public static final int DEFAULT_ENDPOINT_VAD_AGGRESSIVENESS = 3;
   // 600 ms: long enough to bridge the pauses inside a sentence, short enough that a
   // conversational turn ends well before the 2 s chunk timeout.
   public static final Duration DEFAULT_ENDPOINT_SILENCE = Duration.ofMillis(600);
   public static final Duration DEFAULT_SENTENCE_END_SILENCE = Duration.ofMillis(300);
-  public static final Duration DEFAULT_SPECULATE_AFTER = Duration.ofMillis(120);
+  // Speculation starts once the trailing silence kept with a segment has passed: its audio is then
+  // exactly the final's, so an answer is never made on less than the final holds
+  // (docs/decisions/0019).
+  public static final Duration DEFAULT_SPECULATE_AFTER = Duration.ofMillis(210);
   public static final Duration DEFAULT_INTERIM_INTERVAL = Duration.ofMillis(1000);
   public static final Duration DEFAULT_PRE_ROLL = Duration.ofMillis(300);
   public static final Duration DEFAULT_MIN_SPEECH = Duration.ofMillis(90);
@@ -360,6 +366,7 @@ public final class ConfigLoader {
         chunkTimeout,
         env.bool("STT_ENABLE_VAD", true),
         env.integer("STT_VAD_AGGRESSIVENESS", DEFAULT_VAD_AGGRESSIVENESS, 0, 3),
+        env.integer("STT_ENDPOINT_VAD_AGGRESSIVENESS", DEFAULT_ENDPOINT_VAD_AGGRESSIVENESS, 0, 3),
         env.bool("STT_ENABLE_INTERRUPT_DETECTION", true),
         endpoint,
         env.millis("STT_PRE_ROLL_MS", DEFAULT_PRE_ROLL, 0, 2_000),

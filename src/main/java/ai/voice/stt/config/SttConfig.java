@@ -208,6 +208,8 @@ public record SttConfig(
   /**
    * Voice activity, end-pointing, interrupt and early-result parameters.
    *
+   * @param vadAggressiveness the WebRTC VAD mode that opens utterances and hears barge-in
+   * @param endpointVadAggressiveness the WebRTC VAD mode whose pauses count towards the end-point
    * @param sentenceEndSilence the end-point silence when the speculative transcript of the
    *     utterance ends a sentence ({@code .}, {@code ?}, {@code !}); equal to {@code
    *     endpointSilence} turns adaptive end-pointing off
@@ -221,6 +223,7 @@ public record SttConfig(
       Duration chunkTimeout,
       boolean vadEnabled,
       int vadAggressiveness,
+      int endpointVadAggressiveness,
       boolean interruptDetectionEnabled,
       Duration endpointSilence,
       Duration preRoll,

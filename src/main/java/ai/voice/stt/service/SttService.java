@@ -74,6 +74,10 @@ public final class SttService implements AutoCloseable {
           config.streaming().vadEnabled()
               ? new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness())
               : SpeechDetectorFactory.everythingIsSpeech();
+      SpeechDetectorFactory endpointDetectors =
+          config.streaming().vadEnabled()
+              ? new WebRtcSpeechDetectorFactory(config.streaming().endpointVadAggressiveness())
+              : SpeechDetectorFactory.everythingIsSpeech();
       this.inference = new InferenceScheduler(recognizer, config.recognition().queueCapacity());
       started.set(0, () -> inference.close(Duration.ofSeconds(5))); // frees the recognizer too
       ScheduledThreadPoolExecutor timerThread =
@@ -99,6 +103,7 @@ public final class SttService implements AutoCloseable {
               SessionEnvironment.of(
                   config,
                   detectors,
+                  endpointDetectors,
                   inference,
                   output,
                   new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
@@ -298,7 +303,13 @@ public final class SttService implements AutoCloseable {
         config.nats().outputPrefix(),
         config.nats().security().describe(),
         inference.describeRecognizer(),
-        s.vadEnabled() ? "webrtc mode " + s.vadAggressiveness() : "off",
+        s.vadEnabled()
+            ? "webrtc mode "
+                + s.vadAggressiveness()
+                + " (end-point mode "
+                + s.endpointVadAggressiveness()
+                + ")"
+            : "off",
         s.endpointSilence().toMillis(),
         s.sentenceEndSilence().toMillis(),
         s.speculative() ? s.speculateAfter().toMillis() + " ms into a pause" : "off",

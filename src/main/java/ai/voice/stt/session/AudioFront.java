@@ -12,12 +12,17 @@ import java.util.List;
  * No clock, no threads; the VAD is created with the first audio and freed by {@link #close}.
  */
 final class AudioFront implements AutoCloseable {
-  /** One 30 ms frame and whether the VAD heard speech in it. */
-  record Frame(short[] samples, boolean speech) {}
+  /**
+   * One 30 ms frame: whether the onset VAD heard speech in it, and whether the end-pointing VAD did
+   * (the utterance's speech goes on; a frame without it counts towards the end-point).
+   */
+  record Frame(short[] samples, boolean speech, boolean holds) {}
 
   private final SpeechDetectorFactory detectors;
+  private final SpeechDetectorFactory endpointDetectors;
   private final FrameAssembler frames = new FrameAssembler(SpeechDetector.FRAME_SAMPLES);
   private SpeechDetector detector;
+  private SpeechDetector endpointDetector;
   private AudioNormalizer normalizer;
   private int sampleRate;
   private int channels;
@@ -27,8 +32,14 @@ final class AudioFront implements AutoCloseable {
    * @param timeline where the session's 16 kHz timeline stands (non-zero for a session carried on
    *     from another replica)
    */
-  AudioFront(SpeechDetectorFactory detectors, int sampleRate, int channels, long timeline) {
+  AudioFront(
+      SpeechDetectorFactory detectors,
+      SpeechDetectorFactory endpointDetectors,
+      int sampleRate,
+      int channels,
+      long timeline) {
     this.detectors = detectors;
+    this.endpointDetectors = endpointDetectors;
     this.sampleRate = sampleRate;
     this.channels = channels;
     this.timeline = timeline;
@@ -58,13 +69,14 @@ final class AudioFront implements AutoCloseable {
     }
     if (detector == null) {
       detector = detectors.create();
+      endpointDetector = endpointDetectors.create();
     }
     short[] normalized = normalizer.normalize(pcm);
     timeline += normalized.length;
     List<short[]> whole = frames.add(normalized);
     List<Frame> classified = new ArrayList<>(whole.size());
     for (short[] frame : whole) {
-      classified.add(new Frame(frame, detector.isSpeech(frame)));
+      classified.add(new Frame(frame, detector.isSpeech(frame), endpointDetector.isSpeech(frame)));
     }
     return classified;
   }
@@ -88,6 +100,7 @@ final class AudioFront implements AutoCloseable {
   public void close() {
     if (detector != null) {
       detector.close();
+      endpointDetector.close();
     }
   }
 }

@@ -60,8 +60,12 @@ final class EarlyResults {
       boolean idle,
       boolean interim,
       Optional<String> language) {
-    if (frame.speech() && speculation.discard()) {
+    // Either VAD hearing speech again voids the answer: the segment that ends the utterance would
+    // hold audio it did not hear.
+    if (segmenter.speechGoesOn() && speculation.discard()) {
       metrics.speculative(false); // the pause was not the end
+    } else if (frame.speech()) {
+      speculation.heard(segmenter.position() - frame.samples().length);
     }
     if (idle) {
       segmenter.settled().ifPresent(candidate -> speculate(candidate, language));

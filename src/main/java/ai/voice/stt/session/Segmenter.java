@@ -20,7 +20,8 @@ public final class Segmenter {
   // How far back from the buffer limit a partial cut may move to land in a pause (1 s).
   private static final int CUT_SEARCH_FRAMES = 33;
 
-  private record Frame(short[] samples, boolean speech) {}
+  // speech: the onset VAD heard it; holds: the end-pointing VAD did (the utterance goes on).
+  private record Frame(short[] samples, boolean speech, boolean holds) {}
 
   private final SegmenterSettings settings;
   private final ArrayDeque<Frame> preRoll = new ArrayDeque<>();
@@ -35,6 +36,13 @@ public final class Segmenter {
   private boolean settledNow;
   // The end-point of the current pause when shorter than the configured one (0: none).
   private int shortEndpoint;
+  // The end-pointing VAD has heard the open utterance: from then on its pauses count, not the onset
+  // VAD's. A speaker it never hears (quiet, or far from the microphone) keeps the onset VAD's.
+  private boolean endpointHeard;
+  // After an utterance ends, the onset VAD's speech that runs on from it (its hang-over, a breath
+  // the end-pointing VAD did not hear) opens no new one: onsets re-arm at its first quiet frame, or
+  // when the end-pointing VAD hears speech.
+  private boolean onsetArmed = true;
 
   public Segmenter(SegmenterSettings settings) {
     this(settings, 0);
@@ -53,13 +61,18 @@ public final class Segmenter {
     return speaking;
   }
 
+  /** The open utterance's last frame was speech: its pause, if there was one, is over. */
+  public boolean speechGoesOn() {
+    return speaking && silenceRun == 0;
+  }
+
   /** Unvoiced samples heard since the last voiced frame of the open utterance (0 when none). */
   public long trailingSilenceSamples() {
     if (!speaking) {
       return 0;
     }
     long samples = 0;
-    for (int i = utterance.size() - 1; i >= 0 && !utterance.get(i).speech(); i--) {
+    for (int i = utterance.size() - 1; i >= 0 && !utterance.get(i).holds(); i--) {
       samples += utterance.get(i).samples().length;
     }
     return samples;
@@ -71,26 +84,44 @@ public final class Segmenter {
   }
 
   /**
-   * Accepts the next frame.
+   * Accepts the next frame, one VAD's opinion for both onset and end.
    *
    * @return a segment when this frame completed one
    */
   public Optional<Segment> accept(short[] samples, boolean speech) {
+    return accept(samples, speech, speech);
+  }
+
+  /**
+   * Accepts the next frame, classified by two VADs: {@code speech} (the onset VAD) opens an
+   * utterance; inside one that the end-pointing VAD (stricter by default) has heard, only its
+   * {@code holds} keeps a pause from counting towards the end-point, so the end is found where
+   * speech ends rather than where a lenient VAD's hang-over and breath noise stop. An utterance it
+   * has not heard is ended by the onset VAD alone, so a quiet speaker is not cut into pieces.
+   *
+   * @return a segment when this frame completed one
+   */
+  public Optional<Segment> accept(short[] samples, boolean speech, boolean holds) {
     position += samples.length;
     settledNow = false;
-    Frame frame = new Frame(samples, speech);
-    return speaking ? continueUtterance(frame) : listen(frame);
+    if (!speaking) {
+      return listen(new Frame(samples, speech, holds));
+    }
+    endpointHeard |= holds;
+    return continueUtterance(new Frame(samples, speech, endpointHeard ? holds : speech));
   }
 
   private Optional<Segment> listen(Frame frame) {
+    onsetArmed |= !frame.speech() || frame.holds();
     preRoll.addLast(frame);
     while (preRoll.size() > settings.preRollFrames() + settings.minSpeechFrames()) {
       preRoll.pollFirst();
     }
-    voicedRun = frame.speech() ? voicedRun + 1 : 0;
+    voicedRun = frame.speech() && onsetArmed ? voicedRun + 1 : 0;
     if (voicedRun >= settings.minSpeechFrames()) {
       speaking = true;
       silenceRun = 0;
+      endpointHeard = preRoll.stream().anyMatch(Frame::holds);
       utteranceStart = position;
       while (!preRoll.isEmpty()) {
         add(preRoll.pollFirst());
@@ -102,8 +133,8 @@ public final class Segmenter {
 
   private Optional<Segment> continueUtterance(Frame frame) {
     add(frame);
-    silenceRun = frame.speech() ? 0 : silenceRun + 1;
-    if (frame.speech()) {
+    silenceRun = frame.holds() ? 0 : silenceRun + 1;
+    if (frame.holds()) {
       shortEndpoint = 0;
     }
     int endpoint =
@@ -124,7 +155,7 @@ public final class Segmenter {
   private int partialCutIndex() {
     int earliest = Math.max(1, utterance.size() - CUT_SEARCH_FRAMES);
     for (int i = utterance.size() - 1; i >= earliest; i--) {
-      if (!utterance.get(i).speech()) {
+      if (!utterance.get(i).holds() && !utterance.get(i).speech()) {
         return i + 1;
       }
     }
@@ -187,7 +218,7 @@ public final class Segmenter {
       return Optional.empty();
     }
     if (tail.length > 0) {
-      add(new Frame(tail, false));
+      add(new Frame(tail, false, false));
     }
     return Optional.of(closeUtterance(0));
   }
@@ -216,7 +247,9 @@ public final class Segmenter {
     speaking = false;
     voicedRun = 0;
     silenceRun = 0;
+    onsetArmed = false;
     shortEndpoint = 0;
+    endpointHeard = false;
     return segment;
   }
 

@@ -28,14 +28,14 @@ public record SegmenterSettings(
     int sentenceEndFrames,
     int speculateFrames) {
   private static final Duration TRAILING_SILENCE = Duration.ofMillis(210);
-  private static final int DEFAULT_SPECULATE_FRAMES = 4;
+  private static final int DEFAULT_SPECULATE_FRAMES = 7;
 
   public SegmenterSettings {
     sentenceEndFrames = Math.min(endpointFrames, Math.max(trailingFrames, sentenceEndFrames));
     speculateFrames = Math.max(1, Math.min(trailingFrames, speculateFrames));
   }
 
-  /** Settings without adaptive end-pointing, speculating after the default 120 ms. */
+  /** Settings without adaptive end-pointing, speculating after the default 210 ms. */
   public SegmenterSettings(
       int minSpeechFrames,
       int endpointFrames,

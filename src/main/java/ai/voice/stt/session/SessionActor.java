@@ -112,6 +112,7 @@ public final class SessionActor {
     this.audio =
         new AudioFront(
             env.detectors(),
+            env.endpointDetectors(),
             from.settings().sampleRate(),
             from.settings().channels(),
             from.timeline());
@@ -285,7 +286,7 @@ public final class SessionActor {
     }
     for (AudioFront.Frame frame : audio.accept(pcm)) {
       detectInterrupt(frame.speech());
-      segmenter.accept(frame.samples(), frame.speech()).ifPresent(this::enqueue);
+      segmenter.accept(frame.samples(), frame.speech(), frame.holds()).ifPresent(this::enqueue);
       early.afterFrame(
           frame,
           segmenter,

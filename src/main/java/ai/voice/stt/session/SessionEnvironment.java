@@ -11,6 +11,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * What every session shares: settings, the inference scheduler, the output, and the threads. Built
  * once by the service; sessions never create threads or read configuration themselves.
  *
+ * @param detectors the VAD that opens utterances and hears barge-in ({@code
+ *     STT_VAD_AGGRESSIVENESS})
+ * @param endpointDetectors the VAD that decides where an utterance's speech ends: its pauses are
+ *     counted towards the end-point ({@code STT_ENDPOINT_VAD_AGGRESSIVENESS})
  * @param actorExecutor runs mailboxes (virtual threads)
  * @param timers the one scheduler for chunk and idle timeouts; its tasks only post to mailboxes
  * @param utterances traces and metrics of each utterance
@@ -21,6 +25,7 @@ public record SessionEnvironment(
     SttConfig.Limits limits,
     SegmenterSettings segmenter,
     SpeechDetectorFactory detectors,
+    SpeechDetectorFactory endpointDetectors,
     InferenceScheduler inference,
     OutputPublisher output,
     UtteranceRecorder utterances,
@@ -33,6 +38,7 @@ public record SessionEnvironment(
   public static SessionEnvironment of(
       SttConfig config,
       SpeechDetectorFactory detectors,
+      SpeechDetectorFactory endpointDetectors,
       InferenceScheduler inference,
       OutputPublisher output,
       UtteranceRecorder utterances,
@@ -45,6 +51,7 @@ public record SessionEnvironment(
         config.limits(),
         SegmenterSettings.from(config.streaming()),
         detectors,
+        endpointDetectors,
         inference,
         output,
         utterances,

@@ -13,11 +13,26 @@ import java.util.concurrent.CompletableFuture;
 final class Speculation {
   private Segment candidate;
   private CompletableFuture<Recognition.Returned> answer;
+  // Where the onset VAD first heard speech after the candidate's audio (-1: not yet). The
+  // end-pointing VAD may call it a pause; if the final segment reaches it, the answer missed it.
+  private long heardAfter = -1;
 
   /** {@code answer} is the recognition of {@code segment}, started now. */
   void start(Segment segment, CompletableFuture<Recognition.Returned> running) {
     candidate = segment;
     answer = running;
+    heardAfter = -1;
+  }
+
+  /**
+   * The onset VAD heard speech in a frame starting at {@code frameStart} on the timeline, which the
+   * end-pointing VAD counted as pause (a soft word ending, a breath): the answer is still good for
+   * a final that ends before it.
+   */
+  void heard(long frameStart) {
+    if (candidate != null && heardAfter < 0 && frameStart >= candidate.endSample()) {
+      heardAfter = frameStart;
+    }
   }
 
   /** A speculative recognition is running or waiting to be claimed. */
@@ -44,7 +59,8 @@ final class Speculation {
     boolean same =
         segment.isFinal()
             && segment.startSample() == candidate.startSample()
-            && segment.samples().length >= candidate.samples().length;
+            && segment.samples().length >= candidate.samples().length
+            && (heardAfter < 0 || segment.endSample() <= heardAfter);
     CompletableFuture<Recognition.Returned> claimed = answer;
     candidate = null;
     answer = null;

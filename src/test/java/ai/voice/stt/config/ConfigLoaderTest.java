@@ -42,6 +42,8 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(2), config.streaming().chunkTimeout());
     assertTrue(config.streaming().vadEnabled());
     assertEquals(2, config.streaming().vadAggressiveness());
+    assertEquals(
+        3, config.streaming().endpointVadAggressiveness(), "an extension, not the module's");
     assertTrue(config.streaming().interruptDetectionEnabled());
     assertTrue(config.operations().otelEnabled());
     assertFalse(config.operations().hyperdxEnabled());
@@ -148,10 +150,10 @@ class ConfigLoaderTest {
   @Test
   void speculationStartsSomeWayIntoAPauseShorterThanTheSilenceKeptWithASegment() {
     assertEquals(
-        4,
+        7,
         ai.voice.stt.session.SegmenterSettings.from(ConfigLoader.load(Map.of(), 2).streaming())
             .speculateFrames(),
-        "120 ms by default");
+        "210 ms by default: the trailing silence kept with a segment");
     assertEquals(
         2,
         ai.voice.stt.session.SegmenterSettings.from(

@@ -11,10 +11,19 @@ import org.junit.jupiter.api.Test;
 
 /** The audio front, chunk by chunk: format, frames, classification and the 16 kHz timeline. */
 class AudioFrontTest {
-  /** Speech wherever a frame is not silent; counts the detectors made and freed. */
+  /** Speech wherever a frame is louder than a threshold; counts the detectors made and freed. */
   private static final class Loudness implements SpeechDetectorFactory {
+    final int threshold;
     int made;
     int closed;
+
+    Loudness() {
+      this(0);
+    }
+
+    Loudness(int threshold) {
+      this.threshold = threshold;
+    }
 
     @Override
     public SpeechDetector create() {
@@ -22,7 +31,7 @@ class AudioFrontTest {
       return new SpeechDetector() {
         @Override
         public boolean isSpeech(short[] frame) {
-          return frame[0] != 0;
+          return Math.abs(frame[0]) > threshold;
         }
 
         @Override
@@ -45,7 +54,8 @@ class AudioFrontTest {
   @Test
   void chunksOfAnySizeBecomeWholeThirtyMillisecondFramesOnTheTimeline() {
     Loudness vad = new Loudness();
-    AudioFront front = new AudioFront(vad, 16_000, 1, 0);
+    Loudness endpointVad = new Loudness();
+    AudioFront front = new AudioFront(vad, endpointVad, 16_000, 1, 0);
     assertTrue(front.accept(pcm(320, 1, (short) 500)).isEmpty(), "20 ms: no whole frame yet");
     List<AudioFront.Frame> frames = front.accept(pcm(320, 1, (short) 500));
     assertEquals(1, frames.size());
@@ -56,11 +66,23 @@ class AudioFrontTest {
     front.close();
     assertEquals(1, vad.made);
     assertEquals(1, vad.closed);
+    assertEquals(1, endpointVad.made);
+    assertEquals(1, endpointVad.closed);
+  }
+
+  @Test
+  void eachFrameCarriesTheOnsetAndTheEndPointingVadsOpinions() {
+    AudioFront front = new AudioFront(new Loudness(0), new Loudness(1000), 16_000, 1, 0);
+    AudioFront.Frame soft = front.accept(pcm(480, 1, (short) 500)).getFirst();
+    assertTrue(soft.speech(), "the lenient VAD hears it");
+    assertFalse(soft.holds(), "the stricter one does not: it counts towards the end-point");
+    AudioFront.Frame loud = front.accept(pcm(480, 1, (short) 2000)).getFirst();
+    assertTrue(loud.speech() && loud.holds());
   }
 
   @Test
   void stereoAt48kHzIsDownMixedAndResampledToTheSixteenKilohertzTimeline() {
-    AudioFront front = new AudioFront(new Loudness(), 16_000, 1, 0);
+    AudioFront front = new AudioFront(new Loudness(), new Loudness(), 16_000, 1, 0);
     front.format(48_000, 2);
     assertEquals(4, front.frameBytes());
     List<AudioFront.Frame> frames = front.accept(pcm(4_800, 2, (short) 0)); // 100 ms
@@ -72,7 +94,8 @@ class AudioFrontTest {
 
   @Test
   void skippedAudioAndACarriedOnTimelineKeepPositionsTrue() {
-    AudioFront front = new AudioFront(new Loudness(), 16_000, 1, 32_000); // resumed at 2 s
+    AudioFront front =
+        new AudioFront(new Loudness(), new Loudness(), 16_000, 1, 32_000); // resumed at 2 s
     front.skip(8_000);
     front.accept(pcm(480, 1, (short) 1));
     assertEquals(32_000 + 8_000 + 480, front.timeline());

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The end-pointing policy, frame by frame. Frames are 480 samples (30 ms at 16 kHz); "S" is a
- * voiced frame and "." a silent one.
+ * voiced frame, "." a silent one, and "s" one that only the lenient onset VAD calls speech (the
+ * stricter end-pointing VAD does not: a hang-over, a breath, a soft word ending).
  */
 class SegmenterTest {
   private static final int FRAME = 480;
@@ -64,6 +65,53 @@ class SegmenterTest {
     feed(segmenter, ".....");
     assertFalse(segmenter.inUtterance());
     assertEquals(0, segmenter.trailingSilenceSamples(), "no open utterance");
+  }
+
+  @Test
+  void whatOnlyTheLenientVadHearsAfterTheWordsIsPause() {
+    // The utterance ends and is cut as if the lenient VAD's hang-over and breath were silence ...
+    List<Segment> soft = feed(new Segmenter(SETTINGS), ".....SSSSSSsssss");
+    List<Segment> silent = feed(new Segmenter(SETTINGS), ".....SSSSSS.....");
+    assertEquals(1, soft.size());
+    assertEquals(silent.getFirst().endSample(), soft.getFirst().endSample());
+  }
+
+  @Test
+  void lenientSpeechRunningOnFromAnEndedUtteranceOpensNoNewOne() {
+    Segmenter segmenter = new Segmenter(SETTINGS);
+    // ... and what the lenient VAD goes on hearing after the end is not a new utterance ...
+    assertEquals(1, feed(segmenter, ".....SSSSSSsssssssss").size());
+    assertFalse(segmenter.inUtterance());
+    // ... until it has been quiet once, or the end-pointing VAD hears speech.
+    feed(segmenter, ".sss");
+    assertTrue(segmenter.inUtterance());
+    Segmenter other = new Segmenter(SETTINGS);
+    feed(other, ".....SSSSSSsssssssssSSS");
+    assertTrue(other.inUtterance());
+  }
+
+  @Test
+  void theSpeculativeCandidateComesWithTheStricterVadsPauseAndHoldsTheSoftTail() {
+    SegmenterSettings settings = new SegmenterSettings(3, 20, 2, 7, 400 * FRAME, 20, 4);
+    Segmenter segmenter = new Segmenter(settings);
+    feed(segmenter, "SSSSSS");
+    boolean offered = false;
+    for (char c : "sss".toCharArray()) {
+      segmenter.accept(new short[FRAME], c == 's', false);
+      offered |= segmenter.settled().isPresent();
+    }
+    assertFalse(offered, "three frames into the pause");
+    segmenter.accept(new short[FRAME], true, false);
+    Segment candidate = segmenter.settled().orElseThrow();
+    assertEquals(10L * FRAME, candidate.endSample(), "every frame so far, the soft ones included");
+  }
+
+  @Test
+  void aSpeakerTheStricterVadNeverHearsIsEndedByTheOnsetVadAlone() {
+    // Quiet speech, all "s": it opens an utterance and is not cut while the onset VAD hears it.
+    assertTrue(feed(new Segmenter(SETTINGS), "..ssssssssssssssssssss").isEmpty());
+    List<Segment> ended = feed(new Segmenter(SETTINGS), "..ssssssssssssssssssss.....");
+    assertEquals(1, ended.size());
   }
 
   @Test
@@ -211,7 +259,7 @@ class SegmenterTest {
   private static List<Segment> feed(Segmenter segmenter, String pattern) {
     List<Segment> out = new ArrayList<>();
     for (char c : pattern.toCharArray()) {
-      segmenter.accept(new short[FRAME], c == 'S').ifPresent(out::add);
+      segmenter.accept(new short[FRAME], c == 'S' || c == 's', c == 'S').ifPresent(out::add);
     }
     return out;
   }

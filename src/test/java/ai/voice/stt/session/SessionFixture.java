@@ -59,6 +59,7 @@ final class SessionFixture implements AutoCloseable {
             SessionEnvironment.of(
                 config,
                 detectors,
+                detectors,
                 inference,
                 published::add,
                 UtteranceRecorder.noop(),

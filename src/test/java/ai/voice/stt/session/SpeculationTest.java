@@ -29,6 +29,24 @@ class SpeculationTest {
   }
 
   @Test
+  void aFinalReachingSpeechTheOnsetVadHeardAfterTheCandidateDoesNot() {
+    // CANDIDATE covers 8,000-24,000; a soft word ending heard at 24,480 that the end-pointing VAD
+    // called pause.
+    Speculation speculation = new Speculation();
+    speculation.start(CANDIDATE, answer);
+    speculation.heard(24_480);
+    assertTrue(
+        speculation.claim(new Segment(new short[20_000], 8_000, true, true)).isEmpty(),
+        "the final holds audio the answer never heard");
+    Speculation cutBefore = new Speculation();
+    cutBefore.start(CANDIDATE, answer);
+    cutBefore.heard(24_480);
+    assertTrue(
+        cutBefore.claim(new Segment(new short[16_480], 8_000, true, true)).isPresent(),
+        "a final cut before it still takes the answer");
+  }
+
+  @Test
   void aSegmentFromElsewhereOrACutAtTheBufferLimitDoesNot() {
     Speculation speculation = new Speculation();
     speculation.start(CANDIDATE, answer);

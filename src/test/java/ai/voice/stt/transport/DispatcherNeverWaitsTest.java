@@ -46,6 +46,7 @@ class DispatcherNeverWaitsTest {
               SessionEnvironment.of(
                   config,
                   SpeechDetectorFactory.everythingIsSpeech(),
+                  SpeechDetectorFactory.everythingIsSpeech(),
                   inference,
                   message -> {
                     try {

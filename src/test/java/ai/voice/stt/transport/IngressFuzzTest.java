@@ -83,6 +83,7 @@ class IngressFuzzTest {
             SessionEnvironment.of(
                 config,
                 new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness()),
+                new WebRtcSpeechDetectorFactory(config.streaming().endpointVadAggressiveness()),
                 inference,
                 published::add,
                 UtteranceRecorder.noop(),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -32,18 +33,15 @@ class SpeculationTest {
   void aFinalReachingSpeechTheOnsetVadHeardAfterTheCandidateDoesNot() {
     // CANDIDATE covers 8,000-24,000; a soft word ending heard at 24,480 that the end-pointing VAD
     // called pause.
+    assertTrue(claimAfterSoftEnding(20_000).isEmpty(), "the final holds audio never heard");
+    assertTrue(claimAfterSoftEnding(16_480).isPresent(), "a final cut before it takes the answer");
+  }
+
+  private Optional<CompletableFuture<Recognition.Returned>> claimAfterSoftEnding(int finalLength) {
     Speculation speculation = new Speculation();
     speculation.start(CANDIDATE, answer);
     speculation.heard(24_480);
-    assertTrue(
-        speculation.claim(new Segment(new short[20_000], 8_000, true, true)).isEmpty(),
-        "the final holds audio the answer never heard");
-    Speculation cutBefore = new Speculation();
-    cutBefore.start(CANDIDATE, answer);
-    cutBefore.heard(24_480);
-    assertTrue(
-        cutBefore.claim(new Segment(new short[16_480], 8_000, true, true)).isPresent(),
-        "a final cut before it still takes the answer");
+    return speculation.claim(new Segment(new short[finalLength], 8_000, true, true));
   }
 
   @Test

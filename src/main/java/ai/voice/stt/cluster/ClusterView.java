@@ -10,9 +10,11 @@ import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -126,29 +128,34 @@ final class ClusterView implements AutoCloseable {
    * included). Read in one pass, so a session is counted in {@code perReplica} exactly when it is
    * in {@code claimed}: a claim arriving meanwhile is seen in both or in neither.
    */
-  record Loads(Map<String, Integer> perReplica, java.util.Set<String> claimed) {}
+  record Loads(Map<String, Integer> perReplica, Set<String> claimed) {}
 
   Loads loads() {
     Map<String, Integer> loads = new TreeMap<>();
     replicas.values().stream()
         .filter(r -> !r.draining() && alive(r.id()))
         .forEach(r -> loads.put(r.id(), 0));
-    java.util.Set<String> claimed = new java.util.HashSet<>();
+    Set<String> claimed = new HashSet<>();
     sessions.forEach(
         (id, o) -> {
-          String owner = o.checkpoint().owner();
-          if (!owner.isEmpty() && alive(owner)) {
+          if (ownedByLiveReplica(o)) {
             claimed.add(id);
-            loads.computeIfPresent(owner, (k, n) -> n + 1);
+            loads.computeIfPresent(o.checkpoint().owner(), (k, n) -> n + 1);
           }
         });
     return new Loads(loads, claimed);
   }
 
+  /** The session's owner is a live replica (a released session has no owner). */
+  boolean ownedByLiveReplica(Owned owned) {
+    String owner = owned.checkpoint().owner();
+    return !owner.isEmpty() && alive(owner);
+  }
+
   /** Sessions whose checkpoint no live replica holds (released, or their owner crashed). */
-  List<String> orphans(java.util.function.Predicate<Owned> ownedByLiveReplica) {
+  List<String> orphans() {
     return sessions.entrySet().stream()
-        .filter(e -> !ownedByLiveReplica.test(e.getValue()))
+        .filter(e -> !ownedByLiveReplica(e.getValue()))
         .map(Map.Entry::getKey)
         .sorted()
         .toList();

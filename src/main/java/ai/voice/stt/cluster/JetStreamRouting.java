@@ -82,8 +82,7 @@ public final class JetStreamRouting implements AutoCloseable {
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
   // A session nobody took within this long is taken by whoever sees it, loaded or not. Claims land
   // in milliseconds; the grace only matters when the chosen replica is stalled but alive (a gone
-  // one
-  // is dropped from the placement as its heartbeat expires), so it is one lease TTL: a replica busy
+  // one leaves the placement as its heartbeat expires), so it is one lease TTL: a replica busy
   // warming up its JIT on a shared node once took over a second, and the others' early claims
   // skewed the spread (5/4/3 for 12 sessions).
   private final long claimGraceNanos;
@@ -263,7 +262,7 @@ public final class JetStreamRouting implements AutoCloseable {
       return;
     }
     Optional<ClusterView.Owned> owned = view.session(id);
-    if (owned.isPresent() && ownedByLiveReplica(owned.get())) {
+    if (owned.isPresent() && view.ownedByLiveReplica(owned.get())) {
       return;
     }
     long now = System.nanoTime();
@@ -311,11 +310,6 @@ public final class JetStreamRouting implements AutoCloseable {
       loads.perReplica().putIfAbsent(replicaId, sessions.activeSessions());
     }
     return loads;
-  }
-
-  private boolean ownedByLiveReplica(ClusterView.Owned owned) {
-    String owner = owned.checkpoint().owner();
-    return !owner.isEmpty() && view.alive(owner);
   }
 
   private void claim(String id, Optional<ClusterView.Owned> owned, String why) {
@@ -483,7 +477,7 @@ public final class JetStreamRouting implements AutoCloseable {
     if (draining) {
       return;
     }
-    view.orphans(this::ownedByLiveReplica).stream()
+    view.orphans().stream()
         .filter(id -> !sessions.holds(id) && replicaId.equals(chooseFor(id)))
         .findFirst()
         .ifPresent(id -> claim(id, view.session(id), "orphaned"));

@@ -15,6 +15,12 @@ public final class TranscriptCleaner {
 
   private TranscriptCleaner() {}
 
+  /** The text ends a sentence: its last character is {@code .}, {@code ?} or {@code !}. */
+  public static boolean endsSentence(String text) {
+    String t = text.strip();
+    return !t.isEmpty() && ".?!".indexOf(t.charAt(t.length() - 1)) >= 0;
+  }
+
   public static String clean(String text) {
     String stripped = NON_SPEECH.matcher(text).replaceAll(" ");
     String cleaned = SPACES.matcher(stripped).replaceAll(" ").strip();

@@ -70,14 +70,8 @@ public final class SttService implements AutoCloseable {
     List<AutoCloseable> started = new ArrayList<>();
     started.add(recognizer::close);
     try {
-      SpeechDetectorFactory detectors =
-          config.streaming().vadEnabled()
-              ? new WebRtcSpeechDetectorFactory(config.streaming().vadAggressiveness())
-              : SpeechDetectorFactory.everythingIsSpeech();
-      SpeechDetectorFactory endpointDetectors =
-          config.streaming().vadEnabled()
-              ? new WebRtcSpeechDetectorFactory(config.streaming().endpointVadAggressiveness())
-              : SpeechDetectorFactory.everythingIsSpeech();
+      SpeechDetectorFactory detectors = vad(config.streaming().vadAggressiveness());
+      SpeechDetectorFactory endpointDetectors = vad(config.streaming().endpointVadAggressiveness());
       this.inference = new InferenceScheduler(recognizer, config.recognition().queueCapacity());
       started.set(0, () -> inference.close(Duration.ofSeconds(5))); // frees the recognizer too
       ScheduledThreadPoolExecutor timerThread =
@@ -289,6 +283,13 @@ public final class SttService implements AutoCloseable {
    */
   public String metricsText() {
     return telemetry.prometheusText();
+  }
+
+  /** The WebRTC VAD in {@code mode}, or every frame speech when VAD is off. */
+  private SpeechDetectorFactory vad(int mode) {
+    return config.streaming().vadEnabled()
+        ? new WebRtcSpeechDetectorFactory(mode)
+        : SpeechDetectorFactory.everythingIsSpeech();
   }
 
   private String banner() {

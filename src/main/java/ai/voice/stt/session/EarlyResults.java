@@ -2,9 +2,12 @@ package ai.voice.stt.session;
 
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.recognizer.TranscriptCleaner;
 import ai.voice.stt.telemetry.SttMetrics;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A session's results before the end-point (docs/decisions/0018): the speculative recognition of an
@@ -16,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * mailbox.
  */
 final class EarlyResults {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EarlyResults.class);
+  private static final Logger log = LoggerFactory.getLogger(EarlyResults.class);
 
   /** What the session does with what comes back early. */
   interface Session {
@@ -60,8 +63,8 @@ final class EarlyResults {
       boolean idle,
       boolean interim,
       Optional<String> language) {
-    // Either VAD hearing speech again voids the answer: the segment that ends the utterance would
-    // hold audio it did not hear.
+    // Speech that ends the pause voids the answer; speech only the onset VAD hears inside it is
+    // noted, and voids the answer only for a final that reaches it (Speculation.claim).
     if (segmenter.speechGoesOn() && speculation.discard()) {
       metrics.speculative(false); // the pause was not the end
     } else if (frame.speech()) {
@@ -132,14 +135,9 @@ final class EarlyResults {
           .speculated(candidate.startSample(), text)
           .ifPresent(update -> session.interim(update, candidate.endSample()));
     }
-    if (endsSentence(text)) {
+    if (TranscriptCleaner.endsSentence(text)) {
       session.sentenceEnded();
     }
-  }
-
-  static boolean endsSentence(String text) {
-    String t = text.strip();
-    return !t.isEmpty() && ".?!".indexOf(t.charAt(t.length() - 1)) >= 0;
   }
 
   private void hypothesise(Segment soFar, Optional<String> language) {

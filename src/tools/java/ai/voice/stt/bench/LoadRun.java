@@ -3,6 +3,7 @@ package ai.voice.stt.bench;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.eval.WordErrorRate;
+import ai.voice.stt.recognizer.TranscriptCleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -199,15 +200,10 @@ final class LoadRun {
                               .orElse(Long.MAX_VALUE))
                       - sentAt(sentAt, u.speechEnd()))
                   / 1e9,
-              endsSentence(fin.transcript())));
+              TranscriptCleaner.endsSentence(fin.transcript())));
     }
     boolean complete = gapless && !results.isEmpty() && results.getLast().endOfStream();
     return new SessionOutcome(measures, lost, errors, complete);
-  }
-
-  private static boolean endsSentence(String text) {
-    String t = text.strip();
-    return !t.isEmpty() && ".?!".indexOf(t.charAt(t.length() - 1)) >= 0;
   }
 
   /** Mean over interims with stable words of: arrival − when the audio they reach was sent. */

@@ -27,6 +27,7 @@ final class CheckpointCodec {
     node.put("accepted_frames", c.acceptedFrames());
     node.put("covered", c.covered());
     node.put("sequence", c.sequence());
+    node.put("outputs", c.outputs());
     node.put("state", c.state().wireName());
     node.put("sample_rate", c.settings().sampleRate());
     node.put("channels", c.settings().channels());
@@ -61,6 +62,7 @@ final class CheckpointCodec {
         n.path("accepted_frames").asLong(),
         n.path("covered").asLong(),
         n.path("sequence").asLong(),
+        n.path("outputs").asLong(),
         settings.state(),
         settings,
         n.path("received_audio").asBoolean(),

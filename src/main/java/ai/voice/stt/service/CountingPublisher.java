@@ -25,6 +25,11 @@ final class CountingPublisher implements OutputPublisher {
 
   @Override
   public void publish(OutputMessage message) {
+    publish(message, 0);
+  }
+
+  @Override
+  public void publish(OutputMessage message, long output) {
     switch (message) {
       case OutputMessage.Transcription t -> {
         stats.resultPublished();
@@ -35,7 +40,7 @@ final class CountingPublisher implements OutputPublisher {
       case OutputMessage.Interrupt ignored -> metrics.interrupt();
     }
     try {
-      next.publish(message);
+      next.publish(message, output);
     } catch (IllegalStateException e) {
       long failures = stats.publishFailed();
       if (failures == 1 || failures % 1_000 == 0) {

@@ -6,4 +6,14 @@ import ai.voice.stt.protocol.OutputMessage;
 @FunctionalInterface
 public interface OutputPublisher {
   void publish(OutputMessage message);
+
+  /**
+   * A result or interrupt whose checkpoint was committed as the session's output number {@code
+   * output} (JetStream routing; 0 with one replica, where nothing is recorded). The transport
+   * stamps the number on the message so that a replica taking over after a crash can tell whether
+   * it left (docs/decisions/0012-replicas.md); clients see the same message either way.
+   */
+  default void publish(OutputMessage message, long output) {
+    publish(message);
+  }
 }

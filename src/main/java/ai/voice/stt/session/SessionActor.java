@@ -2,7 +2,6 @@ package ai.voice.stt.session;
 
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.protocol.ErrorCode;
-import ai.voice.stt.protocol.SessionState;
 import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.telemetry.UtteranceRecorder;
@@ -15,11 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One session: wires its stages to its mailbox. The stages are pure and tested on their own: {@link
- * AudioFront} (normalise, frame, classify), {@link Segmenter} and {@link InterruptDetector} (the
- * cutting and barge-in rules), {@link ResultSequencer} (waiting utterances, the one at the
- * recognizer, sequence numbers, coverage and the replay point) and {@link SessionDeadlines}
- * (duration, idle and chunk timeouts). The actor adds the session's lifecycle, its limits, the
- * hand-over between replicas and what it publishes.
+ * AudioFront} (normalise, frame, classify), {@link Segmenter} (the cutting rules), {@link
+ * Conversation} (settings, listening/responding and the barge-in rule), {@link ResultSequencer}
+ * (waiting utterances, the one at the recognizer, sequence numbers, coverage and the replay point),
+ * {@link InputLimits}, {@link SessionDeadlines} (duration, idle and chunk timeouts), {@link
+ * EarlyResults}, {@link SessionProgress} (the checkpoint shared with other replicas) and {@link
+ * SessionOutput} (the wording of what it publishes). The actor adds the session's lifecycle.
  *
  * <p>Every field is touched only by tasks of this session's {@link Mailbox}, one at a time, so
  * there are no locks. Recognition runs elsewhere; its completion comes back as a mailbox task.
@@ -29,8 +29,6 @@ public final class SessionActor {
   private static final double SAMPLE_RATE = AudioNormalizer.TARGET_RATE;
   // A gap of 300 ms forgets a voiced burst for the interrupt rule.
   private static final int INTERRUPT_RESET_FRAMES = 10;
-  // The owner field of checkpoints this actor commits; the lease fills in the replica's id.
-  private static final String OWNED = "*";
 
   /**
    * Lifecycle: open until end/expiry, then closing until the last result is out. A session handed
@@ -49,22 +47,18 @@ public final class SessionActor {
   private final Mailbox mailbox;
   private final Consumer<SessionActor> onClosed;
   private final Segmenter segmenter;
-  private final InterruptDetector interrupts;
+  private final Conversation conversation;
   private final ResultSequencer results;
   // Chunks refused at a full mailbox since the session last accounted for them (transport thread).
   private final RefusedChunks refused = new RefusedChunks();
-  private final SessionLease lease;
+  private final SessionProgress progress;
   private final SessionDeadlines deadlines;
-  private final long openedEpochMillis;
   private final StreamPosition stream;
   private final Recognition recognition;
   private boolean handingOver;
   private final AudioFront audio;
-  private StreamMessage.Start settings = StreamMessage.Start.defaults();
-  private SessionState state = SessionState.LISTENING;
   private Phase phase = Phase.OPEN;
   private String endReason = "end";
-  private boolean receivedAudio;
   private final InputLimits limits;
   private final SessionOutput out;
   private final SessionTimer timer;
@@ -89,13 +83,15 @@ public final class SessionActor {
     this.id = id;
     this.env = env;
     this.onClosed = onClosed;
-    this.lease = lease;
     this.mailbox = new Mailbox(env.actorExecutor(), env.mailboxCapacity(), id, this::failed);
     this.segmenter = new Segmenter(env.segmenter(), from.timeline());
-    this.interrupts =
-        new InterruptDetector(
-            SegmenterSettings.frames(env.streaming().interruptMinSpeech()), INTERRUPT_RESET_FRAMES);
-    this.openedEpochMillis = from.openedEpochMillis();
+    this.conversation =
+        new Conversation(
+            new InterruptDetector(
+                SegmenterSettings.frames(env.streaming().interruptMinSpeech()),
+                INTERRUPT_RESET_FRAMES),
+            env.streaming().interruptDetectionEnabled(),
+            from);
     this.deadlines =
         new SessionDeadlines(
             env.streaming().chunkTimeout(),
@@ -109,6 +105,7 @@ public final class SessionActor {
     this.recognition = new Recognition(env.inference(), mailbox);
     this.timer = new SessionTimer(env.timers(), mailbox, this::checkTimeouts);
     this.results = new ResultSequencer(env.backlog(), from);
+    this.progress = new SessionProgress(lease, from, results, stream, conversation);
     this.audio =
         new AudioFront(
             env.detectors(),
@@ -133,7 +130,7 @@ public final class SessionActor {
               @Override
               public void interim(InterimHypotheses.Update update, long end) {
                 if (phase == Phase.OPEN && !handingOver) {
-                  out.interim(update, end, settings, state);
+                  out.interim(update, end, conversation.settings(), conversation.state());
                 }
               }
             });
@@ -142,9 +139,6 @@ public final class SessionActor {
             env.limits().maxSessionAudio(),
             env.limits().maxSessionBacklog(),
             from.acceptedFrames());
-    this.state = from.state();
-    this.settings = from.settings();
-    this.receivedAudio = from.receivedAudio();
   }
 
   public String id() {
@@ -169,6 +163,7 @@ public final class SessionActor {
    */
   public boolean deliver(StreamMessage message, long seq) {
     if (mailbox.offer(() -> handle(message, seq))) {
+      refused.accepted(); // refusals from now on come after this message in the stream
       return true;
     }
     if (!(message instanceof StreamMessage.Chunk chunk)) {
@@ -235,7 +230,7 @@ public final class SessionActor {
     switch (message) {
       case StreamMessage.Start start -> start(start);
       case StreamMessage.Chunk chunk -> chunk(chunk);
-      case StreamMessage.StateChange change -> changeState(change.state());
+      case StreamMessage.StateChange change -> conversation.change(change.state());
       case StreamMessage.End ignored -> end("end");
     }
     if (phase == Phase.OPEN) {
@@ -244,16 +239,15 @@ public final class SessionActor {
   }
 
   private void start(StreamMessage.Start start) {
-    if (receivedAudio) {
+    if (!conversation.start(start)) {
       error(ErrorCode.ALREADY_STARTED, "start after audio; send end first to change the format");
       return;
     }
-    settings = start;
-    state = start.state();
     audio.format(start.sampleRate(), start.channels());
   }
 
   private void chunk(StreamMessage.Chunk chunk) {
+    StreamMessage.Start settings = conversation.settings();
     if (chunk.pcm().length % audio.frameBytes() != 0) {
       error(
           ErrorCode.INVALID_PCM_LENGTH,
@@ -278,7 +272,7 @@ public final class SessionActor {
     env.utterances()
         .metrics()
         .audioInput(admission.acceptFrames() / (double) settings.sampleRate());
-    receivedAudio = true;
+    conversation.audioAccepted();
     deadlines.audioAt(
         System.nanoTime(), admission.acceptFrames() * 1_000_000_000L / settings.sampleRate());
     if (stream.current() > 0) {
@@ -317,29 +311,20 @@ public final class SessionActor {
   /** Audio that will never arrive: the utterance in progress ends before it, the timeline moves. */
   private void skipAudio(long missing) {
     segmenter.skip(audio.takeRemainder(), missing).ifPresent(this::enqueue);
-    interrupts.reset();
+    conversation.gap();
     audio.skip(missing);
   }
 
   private void detectInterrupt(boolean speech) {
-    if (state != SessionState.RESPONDING || !env.streaming().interruptDetectionEnabled()) {
+    if (!conversation.frame(speech)) {
       return;
     }
-    if (interrupts.onFrame(speech)) {
-      state = SessionState.LISTENING;
-      if (!commitProgress()) {
-        return;
-      }
-      out.interrupt(settings);
-      log.debug("session {}: interrupt", id);
+    long output = commitProgress();
+    if (output == SessionProgress.FENCED) {
+      return;
     }
-  }
-
-  private void changeState(SessionState newState) {
-    if (newState != state) {
-      interrupts.reset();
-    }
-    state = newState;
+    out.interrupt(conversation.settings(), output);
+    log.debug("session {}: interrupt", id);
   }
 
   private void flushUtterance() {
@@ -372,7 +357,8 @@ public final class SessionActor {
         .ifPresent(
             next ->
                 recognition.whenBack(
-                    early.answerFor(next.segment(), settings.language()), this::recognized));
+                    early.answerFor(next.segment(), conversation.settings().language()),
+                    this::recognized));
   }
 
   private void recognized(Recognition.Returned back) {
@@ -380,7 +366,8 @@ public final class SessionActor {
       return; // handed over, or ended by a failure while this was at the recognizer
     }
     ResultSequencer.Pending pending = results.returned();
-    UtteranceRecorder.Utterance trace = Recognition.trace(id, settings.speakerId(), pending, back);
+    UtteranceRecorder.Utterance trace =
+        Recognition.trace(id, conversation.settings().speakerId(), pending, back);
     if (back.failed()) {
       env.utterances().failed(trace, back.errorCode().wireName(), back.cause());
       error(back.errorCode(), back.notTranscribed(pending.segment()));
@@ -412,10 +399,18 @@ public final class SessionActor {
   private void publishResult(
       Segment segment, InferenceScheduler.Outcome outcome, boolean endOfStream) {
     ResultSequencer.Slot slot = results.resultFor(segment, endOfStream, segmenter.position());
-    if (!commitProgress()) {
+    long output = commitProgress();
+    if (output == SessionProgress.FENCED) {
       return;
     }
-    out.result(slot, segment, outcome, settings, state, endOfStream ? endReason : null);
+    out.result(
+        slot,
+        segment,
+        outcome,
+        conversation.settings(),
+        conversation.state(),
+        endOfStream ? endReason : null,
+        output);
   }
 
   /** Once closing and nothing is left at the recognizer, publish the empty last result. */
@@ -457,16 +452,17 @@ public final class SessionActor {
 
   private void publishLast() {
     ResultSequencer.Slot slot = results.lastEmpty(segmenter.position());
-    if (!commitProgress()) {
+    long output = commitProgress();
+    if (output == SessionProgress.FENCED) {
       return;
     }
-    out.lastEmpty(slot, settings, state, endReason);
+    out.lastEmpty(slot, conversation.settings(), conversation.state(), endReason, output);
     close();
   }
 
   private void close() {
     phase = Phase.CLOSED;
-    lease.ended(stream.last());
+    progress.ended();
     stop();
   }
 
@@ -478,16 +474,16 @@ public final class SessionActor {
     onClosed.accept(this);
   }
 
-  /** Records progress before an output leaves; false (and the session is gone) when fenced. */
-  private boolean commitProgress() {
-    if (lease == SessionLease.LOCAL) {
-      return true;
+  /**
+   * Records progress before an output leaves: the output's number, or {@link
+   * SessionProgress#FENCED} (and the session is gone).
+   */
+  private long commitProgress() {
+    long output = progress.commit();
+    if (output == SessionProgress.FENCED) {
+      lost();
     }
-    if (lease.commit(checkpoint(OWNED))) {
-      return true;
-    }
-    lost();
-    return false;
+    return output;
   }
 
   /** Another replica owns the session now: stop without a word, it carries on from its record. */
@@ -502,30 +498,10 @@ public final class SessionActor {
     if (results.atRecognizer() || phase != Phase.OPEN) {
       return;
     }
-    lease.release(checkpoint(""));
+    progress.release();
     log.debug("session {}: handed over at sequence {}", id, results.nextSequence());
     phase = Phase.GONE;
     stop();
-  }
-
-  /**
-   * This session's progress: the next owner replays from the first chunk that is not yet covered by
-   * a published result, so nothing is lost and nothing published is published again.
-   */
-  private SessionCheckpoint checkpoint(String owner) {
-    ResultSequencer.Mark resumeFrom = results.replayPoint();
-    return new SessionCheckpoint(
-        owner,
-        resumeFrom.seq(),
-        stream.last(),
-        resumeFrom.timeline(),
-        resumeFrom.acceptedFrames(),
-        results.coveredUntil(),
-        results.nextSequence(),
-        state,
-        settings,
-        receivedAudio,
-        openedEpochMillis);
   }
 
   /** One timer per session: armed for the nearest deadline, re-armed when it fires. */

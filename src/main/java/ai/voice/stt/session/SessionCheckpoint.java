@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param acceptedFrames audio frames (of the session's format) accepted before {@code resumeSeq}
  * @param covered the timeline position up to which results were published
  * @param sequence the next result's sequence number
+ * @param outputs how many results and interrupts the session has committed: the output this
+ *     checkpoint was written for carries this number (a replica taking over after a crash compares
+ *     it with what reached the results stream, decisions/0012)
  * @param openedEpochMillis when the session opened (for its duration limit)
  */
 public record SessionCheckpoint(
@@ -28,6 +31,7 @@ public record SessionCheckpoint(
     long acceptedFrames,
     long covered,
     long sequence,
+    long outputs,
     SessionState state,
     StreamMessage.Start settings,
     boolean receivedAudio,
@@ -37,6 +41,7 @@ public record SessionCheckpoint(
   public static SessionCheckpoint fresh(String owner, long nowEpochMillis) {
     return new SessionCheckpoint(
         owner,
+        0,
         0,
         0,
         0,
@@ -58,6 +63,7 @@ public record SessionCheckpoint(
         acceptedFrames,
         covered,
         sequence,
+        outputs,
         state,
         settings,
         receivedAudio,

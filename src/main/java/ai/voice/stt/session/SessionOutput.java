@@ -20,7 +20,7 @@ final class SessionOutput {
   private static final double SAMPLE_RATE = AudioNormalizer.TARGET_RATE;
 
   private final String sessionId;
-  private final OutputPublisher output;
+  private final OutputPublisher publisher;
   private final boolean interimByDefault;
 
   /**
@@ -28,7 +28,7 @@ final class SessionOutput {
    */
   SessionOutput(String sessionId, OutputPublisher output, boolean interimByDefault) {
     this.sessionId = sessionId;
-    this.output = output;
+    this.publisher = output;
     this.interimByDefault = interimByDefault;
   }
 
@@ -44,7 +44,8 @@ final class SessionOutput {
 
   /**
    * The result of a recognised segment: a buffer cut, the final of its utterance, or (with an end
-   * reason) the session's last result.
+   * reason) the session's last result. {@code output} is its committed output number (0 when
+   * nothing is recorded), as for {@link #lastEmpty} and {@link #interrupt}.
    */
   void result(
       ResultSequencer.Slot slot,
@@ -52,7 +53,8 @@ final class SessionOutput {
       InferenceScheduler.Outcome outcome,
       StreamMessage.Start settings,
       SessionState state,
-      String endReasonOrNull) {
+      String endReasonOrNull,
+      long output) {
     Transcript transcript = outcome.transcript();
     double offset = segment.startSample() / SAMPLE_RATE;
     List<OutputMessage.TimedText> segments =
@@ -75,28 +77,34 @@ final class SessionOutput {
             transcript.processingSeconds(),
             outcome.queueSeconds(),
             segments);
-    output.publish(
+    publisher.publish(
         endReasonOrNull != null
             ? OutputMessage.Transcription.endOfStream(header, heard, endReasonOrNull)
             : segment.isFinal()
                 ? OutputMessage.Transcription.utteranceFinal(header, heard)
-                : OutputMessage.Transcription.bufferCut(header, heard));
+                : OutputMessage.Transcription.bufferCut(header, heard),
+        output);
   }
 
   /** The session's last result when nothing was left to recognise: an empty transcript. */
   void lastEmpty(
-      ResultSequencer.Slot slot, StreamMessage.Start settings, SessionState state, String reason) {
-    output.publish(
+      ResultSequencer.Slot slot,
+      StreamMessage.Start settings,
+      SessionState state,
+      String reason,
+      long output) {
+    publisher.publish(
         OutputMessage.Transcription.endOfStream(
             header(slot, settings, state, OptionalLong.empty()),
             OutputMessage.Transcription.Heard.nothing(settings.language()),
-            reason));
+            reason),
+        output);
   }
 
   /** An interim hypothesis of the open utterance, which covers its audio up to {@code end}. */
   void interim(
       InterimHypotheses.Update update, long end, StreamMessage.Start settings, SessionState state) {
-    output.publish(
+    publisher.publish(
         new OutputMessage.Interim(
             sessionId,
             utteranceId(update.utteranceStart()),
@@ -110,12 +118,12 @@ final class SessionOutput {
             end / SAMPLE_RATE));
   }
 
-  void interrupt(StreamMessage.Start settings) {
-    output.publish(new OutputMessage.Interrupt(sessionId, now(), settings.speakerId()));
+  void interrupt(StreamMessage.Start settings, long output) {
+    publisher.publish(new OutputMessage.Interrupt(sessionId, now(), settings.speakerId()), output);
   }
 
   void error(ErrorCode code, String message) {
-    output.publish(new OutputMessage.Error(sessionId, code, message, now()));
+    publisher.publish(new OutputMessage.Error(sessionId, code, message, now()));
   }
 
   private OutputMessage.Transcription.Header header(

@@ -79,6 +79,7 @@ class ResultSequencerTest {
             64_000,
             60_000,
             7,
+            9,
             SessionState.LISTENING,
             StreamMessage.Start.defaults(),
             true,

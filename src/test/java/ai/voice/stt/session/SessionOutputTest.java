@@ -42,7 +42,8 @@ class SessionOutputTest {
         heard,
         settings,
         SessionState.LISTENING,
-        null);
+        null,
+        0);
     OutputMessage.Transcription t = last();
     assertTrue(t.isFinal());
     assertFalse(t.isPartial() || t.endOfStream());
@@ -62,7 +63,8 @@ class SessionOutputTest {
         heard,
         settings,
         SessionState.RESPONDING,
-        null);
+        null,
+        0);
     assertTrue(last().isPartial());
     assertEquals(SessionState.RESPONDING, last().state());
   }
@@ -75,13 +77,15 @@ class SessionOutputTest {
         heard,
         settings,
         SessionState.LISTENING,
-        "end");
+        "end",
+        0);
     assertEquals(Optional.of("end"), last().endReason());
     out.lastEmpty(
         new ResultSequencer.Slot(6, 16_000, 20_000),
         settings,
         SessionState.LISTENING,
-        "idle_timeout");
+        "idle_timeout",
+        0);
     assertEquals(Optional.of("idle_timeout"), last().endReason());
     assertEquals("", last().transcript());
     assertTrue(last().isFinal());

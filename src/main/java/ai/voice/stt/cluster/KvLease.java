@@ -17,6 +17,15 @@ import org.slf4j.LoggerFactory;
 final class KvLease implements SessionLease {
   private static final Logger log = LoggerFactory.getLogger(KvLease.class);
 
+  /**
+   * Fault injection for the crash tests (ReplicasTest), off unless the JVM property is set: the
+   * process halts, as {@code kill -9} would, right after committing the checkpoint of this output
+   * number and before the output is published, the one moment a crash can lose an output that a
+   * replica taking over must then produce again (docs/decisions/0012-replicas.md).
+   */
+  private static final long HALT_AFTER_CHECKPOINT_OF =
+      Long.getLong("stt.fault.haltAfterCheckpointOfOutput", 0);
+
   /** What the router does when the session leaves this replica. */
   interface Finish {
     void finished(String sessionId, long purgeThrough);
@@ -49,6 +58,12 @@ final class KvLease implements SessionLease {
   @Override
   public synchronized boolean commit(SessionCheckpoint checkpoint) {
     if (write(checkpoint.withOwner(replicaId))) {
+      if (HALT_AFTER_CHECKPOINT_OF > 0 && checkpoint.outputs() == HALT_AFTER_CHECKPOINT_OF) {
+        System.err.printf(
+            "fault injection: session %s: halting after the checkpoint of output %d%n",
+            sessionId, checkpoint.outputs());
+        Runtime.getRuntime().halt(137);
+      }
       return true;
     }
     finish.finished(sessionId, 0);

@@ -66,6 +66,10 @@ class ReplicasTest {
   }
 
   private static ServiceProcess replica(String name) throws Exception {
+    return replica(name, List.of());
+  }
+
+  private static ServiceProcess replica(String name, List<String> jvmOptions) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("NATS_URL", nats.urls());
     env.put("STT_ROUTING", "jetstream");
@@ -76,7 +80,7 @@ class ReplicasTest {
     // Three or four replicas share this machine's cores; in a cluster each pod has its own. A
     // replica lending "idle" cores to its one call would take the other replicas' cores.
     env.put("STT_ELASTIC_THREADS", "false");
-    ServiceProcess p = ServiceProcess.servingOn(nats.node(0), env);
+    ServiceProcess p = ServiceProcess.servingOn(nats.node(0), env, jvmOptions);
     p.awaitReady(Duration.ofSeconds(120));
     return p;
   }
@@ -205,6 +209,40 @@ class ReplicasTest {
           id, (takenOverAt.get(id) - killedAt[0]) / 1_000_000, victimId);
     }
     replicas.set(1, replica("r1b"));
+  }
+
+  /**
+   * The one moment a crash can lose an output: after its checkpoint is committed, before it is
+   * published. A replica halts exactly there (fault injection, as kill -9 would); whoever takes the
+   * session over finds the output missing from the results stream and produces it again.
+   */
+  @Test
+  void aReplicaDyingBetweenACheckpointAndItsPublishLosesNoResult() throws Exception {
+    ServiceProcess faulty =
+        replica("r-fault", List.of("-Dstt.fault.haltAfterCheckpointOfOutput=2"));
+    try {
+      List<Case> cases = streams("halt", 8);
+      List<List<Received>> outs = runAll(cases, StreamOptions.realTime(), () -> {});
+      assertEquals(
+          137, faulty.process().waitFor(), "the faulty replica halted: " + faulty.output());
+      String halted =
+          faulty.output().stream()
+              .filter(l -> l.contains("fault injection"))
+              .findFirst()
+              .orElseThrow();
+      System.out.println(halted);
+      for (int i = 0; i < cases.size(); i++) {
+        assertExactlyOnce(cases.get(i), outs.get(i), false);
+      }
+      String session = halted.replaceAll(".*session (\\S+):.*", "$1");
+      assertTrue(
+          replicas.stream()
+              .flatMap(r -> r.output().stream())
+              .anyMatch(l -> l.contains("session " + session) && l.contains("never published")),
+          "the replica that took " + session + " over produced its lost output again");
+    } finally {
+      faulty.close();
+    }
   }
 
   record Ownership(String session, String owner, long nanos) {}

@@ -18,8 +18,14 @@ public final class ServiceProcess implements AutoCloseable {
   private final ChildOutput output;
 
   public ServiceProcess(Map<String, String> environment) throws IOException {
+    this(environment, List.of());
+  }
+
+  /** With extra JVM flags, e.g. a fault-injection property. */
+  public ServiceProcess(Map<String, String> environment, List<String> jvmOptions)
+      throws IOException {
     ProcessBuilder builder =
-        new ProcessBuilder(ChildJvm.command(List.of(), "serve")).redirectErrorStream(true);
+        new ProcessBuilder(ChildJvm.command(jvmOptions, "serve")).redirectErrorStream(true);
     // No collector beside the tests, and plain-text logs the assertions read line by line.
     builder.environment().put("OTEL_ENABLED", "false");
     builder.environment().put("STT_LOG_FORMAT", "text");
@@ -34,12 +40,18 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess servingOn(NatsProcess nats, Map<String, String> settings)
       throws IOException {
+    return servingOn(nats, settings, List.of());
+  }
+
+  /** The same, with extra JVM flags. */
+  public static ServiceProcess servingOn(
+      NatsProcess nats, Map<String, String> settings, List<String> jvmOptions) throws IOException {
     Map<String, String> environment = new HashMap<>();
     environment.put("NATS_URL", nats.url());
     environment.put("STT_MODEL_PATH", TestData.model().toString());
     environment.put("STT_HEALTH_PORT", "0");
     environment.putAll(settings);
-    return new ServiceProcess(environment);
+    return new ServiceProcess(environment, jvmOptions);
   }
 
   public void awaitReady(Duration timeout) throws IOException {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * (waiting utterances, the one at the recognizer, sequence numbers, coverage and the replay point),
  * {@link InputLimits}, {@link SessionDeadlines} (duration, idle and chunk timeouts), {@link
  * EarlyResults}, {@link SessionProgress} (the checkpoint shared with other replicas) and {@link
- * SessionOutput} (the wording of what it publishes). The actor adds the session's lifecycle.
+ * SessionOutput} (the wording of what it publishes), with {@link SessionLifecycle} saying what each
+ * phase allows. The actor only routes messages, frames and answers between them.
  *
  * <p>Every field is touched only by tasks of this session's {@link Mailbox}, one at a time, so
  * there are no locks. Recognition runs elsewhere; its completion comes back as a mailbox task.
@@ -29,18 +30,6 @@ public final class SessionActor {
   private static final double SAMPLE_RATE = AudioNormalizer.TARGET_RATE;
   // A gap of 300 ms forgets a voiced burst for the interrupt rule.
   private static final int INTERRUPT_RESET_FRAMES = 10;
-
-  /**
-   * Lifecycle: open until end/expiry, then closing until the last result is out. A session handed
-   * to another replica (or taken from this one) is {@code GONE}: its input is left to the new
-   * owner.
-   */
-  private enum Phase {
-    OPEN,
-    CLOSING,
-    CLOSED,
-    GONE
-  }
 
   private final String id;
   private final SessionEnvironment env;
@@ -55,10 +44,8 @@ public final class SessionActor {
   private final SessionDeadlines deadlines;
   private final StreamPosition stream;
   private final Recognition recognition;
-  private boolean handingOver;
   private final AudioFront audio;
-  private Phase phase = Phase.OPEN;
-  private String endReason = "end";
+  private final SessionLifecycle life = new SessionLifecycle();
   private final InputLimits limits;
   private final SessionOutput out;
   private final SessionTimer timer;
@@ -122,14 +109,14 @@ public final class SessionActor {
             new EarlyResults.Session() {
               @Override
               public void sentenceEnded() {
-                if (phase == Phase.OPEN) {
+                if (life.open()) {
                   segmenter.endSentence().ifPresent(SessionActor.this::enqueue);
                 }
               }
 
               @Override
               public void interim(InterimHypotheses.Update update, long end) {
-                if (phase == Phase.OPEN && !handingOver) {
+                if (life.open()) {
                   out.interim(update, end, conversation.settings(), conversation.state());
                 }
               }
@@ -181,7 +168,7 @@ public final class SessionActor {
   public boolean deliverInvalid(ErrorCode code, String reason, long seq) {
     return mailbox.offer(
         () -> {
-          if (phase == Phase.GONE || handingOver) {
+          if (!life.handlesInput()) {
             return;
           }
           stream.enter(seq);
@@ -196,10 +183,9 @@ public final class SessionActor {
   public void requestHandOver() {
     mailbox.post(
         () -> {
-          if (phase != Phase.OPEN) {
+          if (!life.handOver()) {
             return; // closing sessions finish here; their last result is nearly out
           }
-          handingOver = true;
           timer.cancel();
           releaseIfIdle();
         });
@@ -211,11 +197,11 @@ public final class SessionActor {
   }
 
   private void handle(StreamMessage message, long seq) {
-    if (phase == Phase.GONE || handingOver) {
+    if (!life.handlesInput()) {
       return; // the input is the next owner's now; it replays this message
     }
     boolean replayed = stream.enter(seq);
-    if (phase != Phase.OPEN) {
+    if (!life.open()) {
       error(ErrorCode.SESSION_CLOSING, "session is closing; start a new session id");
       return;
     }
@@ -233,7 +219,7 @@ public final class SessionActor {
       case StreamMessage.StateChange change -> conversation.change(change.state());
       case StreamMessage.End ignored -> end("end");
     }
-    if (phase == Phase.OPEN) {
+    if (life.open()) {
       armTimer();
     }
   }
@@ -282,11 +268,7 @@ public final class SessionActor {
       detectInterrupt(frame.speech());
       segmenter.accept(frame.samples(), frame.speech(), frame.holds()).ifPresent(this::enqueue);
       early.afterFrame(
-          frame,
-          segmenter,
-          results.idle() && !handingOver,
-          out.interimResults(settings),
-          settings.language());
+          frame, segmenter, results.idle(), out.interimResults(settings), settings.language());
     }
     if (admission.reachesLimit()) {
       error(ErrorCode.SESSION_AUDIO_LIMIT, limits.audioLimitReached(settings.sampleRate()));
@@ -300,7 +282,7 @@ public final class SessionActor {
    */
   private void accountRefused() {
     RefusedChunks.Count count = refused.take();
-    if (phase != Phase.OPEN || handingOver) {
+    if (!life.open()) {
       return;
     }
     long from = audio.timeline();
@@ -332,13 +314,12 @@ public final class SessionActor {
   }
 
   private void end(String reason) {
-    if (phase != Phase.OPEN) {
+    if (!life.open()) {
       return;
     }
     limits.endRefusedRun(audio.timeline()).ifPresent(m -> error(ErrorCode.OVERLOADED, m));
     flushUtterance();
-    phase = Phase.CLOSING;
-    endReason = reason;
+    life.end(reason);
     timer.cancel();
     finishIfDrained();
   }
@@ -349,7 +330,7 @@ public final class SessionActor {
   }
 
   private void recognizeNext() {
-    if (handingOver || phase == Phase.GONE) {
+    if (!life.recognizes()) {
       return;
     }
     results
@@ -362,7 +343,7 @@ public final class SessionActor {
   }
 
   private void recognized(Recognition.Returned back) {
-    if (phase == Phase.GONE || phase == Phase.CLOSED) {
+    if (!life.live()) {
       return; // handed over, or ended by a failure while this was at the recognizer
     }
     ResultSequencer.Pending pending = results.returned();
@@ -373,22 +354,22 @@ public final class SessionActor {
       error(back.errorCode(), back.notTranscribed(pending.segment()));
       log.warn("session {}: recognition failed: {}", id, back.cause().toString());
     } else {
-      boolean last = phase == Phase.CLOSING && results.idle();
+      boolean last = life.closing() && results.idle();
       UtteranceRecorder.Publishing publishing = env.utterances().publishing(trace);
       try {
         publishResult(pending.segment(), back.outcome(), last);
       } finally {
         publishing.end();
       }
-      if (phase == Phase.GONE) {
-        return;
+      if (!life.live()) {
+        return; // taken by another replica meanwhile
       }
       if (last) {
         close();
         return;
       }
     }
-    if (handingOver) {
+    if (life.handingOver()) {
       releaseIfIdle();
       return;
     }
@@ -409,13 +390,13 @@ public final class SessionActor {
         outcome,
         conversation.settings(),
         conversation.state(),
-        endOfStream ? endReason : null,
+        endOfStream ? life.endReason() : null,
         output);
   }
 
   /** Once closing and nothing is left at the recognizer, publish the empty last result. */
   private void finishIfDrained() {
-    if (phase != Phase.CLOSING || !results.idle()) {
+    if (!life.closing() || !results.idle()) {
       return;
     }
     publishLast();
@@ -427,7 +408,7 @@ public final class SessionActor {
    * ({@code end_reason: internal_error}); the session's slot and VAD are freed.
    */
   private void failed(Throwable cause) {
-    if (phase == Phase.CLOSED || phase == Phase.GONE) {
+    if (!life.live()) {
       return;
     }
     try {
@@ -439,12 +420,11 @@ public final class SessionActor {
                   + " ends; start a new session id",
               cause,
               results.coveredUntil() / SAMPLE_RATE));
-      phase = Phase.CLOSING;
-      endReason = "internal_error";
+      life.failed();
       results.dropAll();
       publishLast();
     } finally {
-      if (phase != Phase.CLOSED && phase != Phase.GONE) {
+      if (life.live()) {
         close();
       }
     }
@@ -456,12 +436,12 @@ public final class SessionActor {
     if (output == SessionProgress.FENCED) {
       return;
     }
-    out.lastEmpty(slot, conversation.settings(), conversation.state(), endReason, output);
+    out.lastEmpty(slot, conversation.settings(), conversation.state(), life.endReason(), output);
     close();
   }
 
   private void close() {
-    phase = Phase.CLOSED;
+    life.closed();
     progress.ended();
     stop();
   }
@@ -489,18 +469,18 @@ public final class SessionActor {
   /** Another replica owns the session now: stop without a word, it carries on from its record. */
   private void lost() {
     log.warn("session {}: taken over by another replica; this one stops", id);
-    phase = Phase.GONE;
+    life.gone();
     stop();
   }
 
   /** While handing over, once nothing is at the recognizer: release and close. */
   private void releaseIfIdle() {
-    if (results.atRecognizer() || phase != Phase.OPEN) {
+    if (results.atRecognizer() || !life.handingOver()) {
       return;
     }
     progress.release();
     log.debug("session {}: handed over at sequence {}", id, results.nextSequence());
-    phase = Phase.GONE;
+    life.gone();
     stop();
   }
 
@@ -511,7 +491,7 @@ public final class SessionActor {
 
   private void checkTimeouts() {
     timer.fired();
-    if (phase != Phase.OPEN) {
+    if (!life.open()) {
       return;
     }
     SessionDeadlines.Check check =

@@ -149,7 +149,7 @@ public final class JetStreamRouting implements AutoCloseable {
     this.placement = new Placement(2 * claimGraceNanos);
     this.replicaId = routing.replicaId() + "-" + UUID.randomUUID().toString().substring(0, 6);
     this.jsm = connection.jetStreamManagement();
-    ensureStream();
+    ensureInputStream();
     // Longer than any session may live, so a live session's key and outputs never age out.
     Duration sessionLifetime = config.limits().maxSessionDuration().plus(Duration.ofMinutes(10));
     this.results = ensureResultsStream(routing.stream() + "_RESULTS", sessionLifetime);
@@ -187,14 +187,55 @@ public final class JetStreamRouting implements AutoCloseable {
 
   // ------------------------------------------------------------------ set-up
 
-  private void ensureStream() throws IOException, JetStreamApiException {
-    SttConfig.Routing routing = config.routing();
-    String subjects = config.nats().inputSubscription();
+  /** The input stream, kept for replay when a session moves. */
+  private void ensureInputStream() throws IOException, JetStreamApiException {
+    ensureStream(
+        StreamConfiguration.builder()
+            .name(config.routing().stream())
+            .description("voice-stt input audio, kept for replay when a session moves")
+            .subjects(config.nats().inputSubscription())
+            .maxAge(config.routing().audioRetention())
+            .build());
+  }
+
+  /**
+   * The stream of what sessions published (every message on the output subjects, the numbered
+   * results and interrupts among them). Without it the service still runs, as before it existed.
+   *
+   * @return its name, or null when it cannot be had
+   */
+  private String ensureResultsStream(String name, Duration keep) {
     try {
-      StreamInfo info = jsm.getStreamInfo(routing.stream());
-      if (!info.getConfiguration().getSubjects().contains(subjects)) {
-        throw new IOException(
-            "stream " + routing.stream() + " exists but does not hold " + subjects);
+      ensureStream(
+          StreamConfiguration.builder()
+              .name(name)
+              .description("voice-stt results as published, read when a replica takes over")
+              .subjects(config.nats().outputSubject("*"))
+              .maxMessagesPerSubject(RESULTS_PER_SESSION)
+              .maxAge(keep)
+              .build());
+      return name;
+    } catch (IOException | JetStreamApiException e) {
+      log.warn(
+          "stream {}: {}; crash recovery is off: a replica dying between a checkpoint and its"
+              + " output loses that output",
+          name,
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Creates the stream {@code spec} describes (file storage, limits, oldest discarded) when
+   * missing, with three copies on a cluster and one on a single server unless configured; one that
+   * exists must hold the same subjects.
+   */
+  private void ensureStream(StreamConfiguration spec) throws IOException, JetStreamApiException {
+    String subjects = String.join(",", spec.getSubjects());
+    try {
+      StreamInfo info = jsm.getStreamInfo(spec.getName());
+      if (!info.getConfiguration().getSubjects().containsAll(spec.getSubjects())) {
+        throw new IOException("stream " + spec.getName() + " exists but does not hold " + subjects);
       }
       return;
     } catch (JetStreamApiException e) {
@@ -206,17 +247,13 @@ public final class JetStreamRouting implements AutoCloseable {
     for (int replicas : replicaChoices()) {
       try {
         jsm.addStream(
-            StreamConfiguration.builder()
-                .name(routing.stream())
-                .description("voice-stt input audio, kept for replay when a session moves")
-                .subjects(subjects)
+            StreamConfiguration.builder(spec)
                 .storageType(StorageType.File)
                 .retentionPolicy(RetentionPolicy.Limits)
                 .discardPolicy(DiscardPolicy.Old)
-                .maxAge(routing.audioRetention())
                 .replicas(replicas)
                 .build());
-        log.info("created stream {} over {} ({} replicas)", routing.stream(), subjects, replicas);
+        log.info("created stream {} over {} ({} replicas)", spec.getName(), subjects, replicas);
         return;
       } catch (JetStreamApiException e) {
         if (e.getApiErrorCode() == 10058) { // created by another replica meanwhile
@@ -226,64 +263,6 @@ public final class JetStreamRouting implements AutoCloseable {
       }
     }
     throw last;
-  }
-
-  /**
-   * The stream of what sessions published (every message on the output subjects, the numbered
-   * results and interrupts among them). Without it the service still runs, as before it existed.
-   */
-  private String ensureResultsStream(String name, Duration keep) {
-    String subjects = config.nats().outputSubject("*");
-    try {
-      StreamInfo info = jsm.getStreamInfo(name);
-      if (info.getConfiguration().getSubjects().contains(subjects)) {
-        return name;
-      }
-      log.warn("stream {} exists but does not hold {}; crash recovery is off", name, subjects);
-      return null;
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != 10059) { // stream not found
-        log.warn("stream {}: {}; crash recovery is off", name, e.getMessage());
-        return null;
-      }
-    } catch (IOException e) {
-      log.warn("stream {}: {}; crash recovery is off", name, e.getMessage());
-      return null;
-    }
-    Exception last = null;
-    for (int replicas : replicaChoices()) {
-      try {
-        jsm.addStream(
-            StreamConfiguration.builder()
-                .name(name)
-                .description(
-                    "voice-stt results as published, read when a replica takes over a session")
-                .subjects(subjects)
-                .storageType(StorageType.File)
-                .retentionPolicy(RetentionPolicy.Limits)
-                .discardPolicy(DiscardPolicy.Old)
-                .maxMessagesPerSubject(RESULTS_PER_SESSION)
-                .maxAge(keep)
-                .replicas(replicas)
-                .build());
-        log.info("created stream {} over {} ({} replicas)", name, subjects, replicas);
-        return name;
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() == 10058) { // created by another replica meanwhile
-          return name;
-        }
-        last = e;
-      } catch (IOException e) {
-        last = e;
-      }
-    }
-    log.warn(
-        "stream {} over {} could not be created ({}); crash recovery is off: a replica dying"
-            + " between a checkpoint and its output loses that output",
-        name,
-        subjects,
-        last == null ? "?" : last.getMessage());
-    return null;
   }
 
   private List<Integer> replicaChoices() {

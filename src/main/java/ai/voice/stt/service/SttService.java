@@ -320,7 +320,7 @@ public final class SttService implements AutoCloseable {
   private String banner() {
     SttConfig.Streaming s = config.streaming();
     return String.format(
-        "voice-stt ready: subscribe %s -> publish %s.{id} (NATS %s) | recognizer %s | VAD %s | endpoint %d"
+        "voice-stt ready: subscribe %s -> publish %s.{id} (NATS %s) | recognizer %s%s | VAD %s | endpoint %d"
             + " ms (%d ms after a sentence), speculative finals %s, interim results %s by default,"
             + " chunk timeout %.1f s, buffer %d bytes, interrupts %s (%d ms) | max sessions %d,"
             + " new sessions refused at %s queued recognitions (queue %d), per session %.0f s of"
@@ -329,6 +329,10 @@ public final class SttService implements AutoCloseable {
         config.nats().outputPrefix(),
         config.nats().security().describe(),
         inference.describeRecognizer(),
+        // The HTTP recognizer's concurrency takes the place of the workers.
+        config.recognition().kind() == SttConfig.RecognizerKind.LOCAL
+            ? ", " + config.recognition().describeWorkers()
+            : "",
         s.vadEnabled()
             ? "webrtc mode "
                 + s.vadAggressiveness()

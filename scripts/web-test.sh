@@ -3,9 +3,12 @@
 #
 #   bash scripts/web-test.sh
 #
-# 1. installs Debian's chromium (apt-get, when missing) and the pinned npm packages of
-#    web/package-lock.json (nats.ws, @msgpack/msgpack, and playwright-core, which drives Chromium
-#    over the DevTools protocol: no browser download);
+# 1. installs what it needs when missing, so it also runs alone on a fresh machine: Debian's
+#    chromium, nats-server and sox (scripts/install-system-deps.sh), node and npm (apt-get;
+#    playwright-core needs the node version its engines field in web/package-lock.json names,
+#    and an older node stops the script with a message saying so), and the pinned npm packages
+#    of web/package-lock.json (nats.ws, @msgpack/msgpack, and playwright-core, which drives
+#    Chromium over the DevTools protocol: no browser download);
 # 2. runs the page's unit tests (node --test: resampling, the transcript pane's rules);
 # 3. starts `bin/stt demo-web --port 0` (nats-server with a WebSocket listener, the service with
 #    tiny.en, the page) and runs web/test/chromium.js against it: Chromium captures
@@ -63,18 +66,56 @@ chromium_binary() {
   fi
 }
 
+# apt-get install PACKAGE...; a fresh machine may have no package lists yet
+apt_install() {
+  local sudo=
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2 \
+    || { $sudo apt-get update -qq >&2 \
+      && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2; }
+}
+
 CHROMIUM=${CHROMIUM:-$(chromium_binary)}
 if [ -z "$CHROMIUM" ]; then
   log "apt-get install chromium (and a font for the screenshot)"
-  sudo=
-  [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    chromium fonts-dejavu-core >&2 || fail "apt-get could not install chromium"
+  apt_install chromium fonts-dejavu-core || fail "apt-get could not install chromium"
   CHROMIUM=$(chromium_binary)
   [ -n "$CHROMIUM" ] || fail "chromium is installed but not found"
 fi
 log "$("$CHROMIUM" --version 2>/dev/null | head -n 1)"
+
+# bin/stt demo-web starts nats-server (STT_NATS_SERVER, else the one on the PATH); this script
+# runs sox. scripts/test.sh installs both before it gets here; run alone, this does.
+if { [ -z "${STT_NATS_SERVER:-}" ] && ! command -v nats-server >/dev/null 2>&1; } \
+  || ! command -v sox >/dev/null 2>&1; then
+  bash scripts/install-system-deps.sh || fail "scripts/install-system-deps.sh failed"
+fi
+
+# node runs the page's unit tests and drives Chromium through playwright-core; npm installs it.
+missing=()
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  apt_install "${missing[@]}" || fail "apt-get could not install ${missing[*]}"
+fi
+# The oldest node playwright-core supports: the major version of its "engines": {"node": ">=N"}
+# in web/package-lock.json. npm only warns about it, and an older node fails later, obscurely.
+playwright_entry=$(sed -n '/"node_modules\/playwright-core": {/,/^    }/p' web/package-lock.json)
+PLAYWRIGHT_VERSION=$(sed -n 's/^ *"version": "\([^"]*\)".*/\1/p' <<<"$playwright_entry" | head -n 1)
+NODE_NEEDED=$(sed -n 's/^ *"node": ">= *\([0-9][0-9]*\).*/\1/p' <<<"$playwright_entry" | head -n 1)
+[ -n "$NODE_NEEDED" ] \
+  || fail "no \"node\": \">=N\" for playwright-core in web/package-lock.json; update this check"
+NODE_VERSION=$(node --version)
+NODE_MAJOR=${NODE_VERSION#v}
+NODE_MAJOR=${NODE_MAJOR%%.*}
+case $NODE_MAJOR in
+  '' | *[!0-9]*) fail "node --version says '$NODE_VERSION', not vN.N.N" ;;
+esac
+if [ "$NODE_MAJOR" -lt "$NODE_NEEDED" ]; then
+  fail "node $NODE_VERSION is older than playwright-core $PLAYWRIGHT_VERSION needs (node >= $NODE_NEEDED, web/package-lock.json); install Node.js $NODE_NEEDED or later (Debian 12's nodejs is 18: use Debian 13, or NodeSource's packages) and run again"
+fi
+log "node $NODE_VERSION (playwright-core $PLAYWRIGHT_VERSION needs >= $NODE_NEEDED), npm $(npm --version)"
 
 NODE_MODULES=$(bash scripts/web-deps.sh --dev) || fail "scripts/web-deps.sh --dev failed"
 MODEL=$(bash scripts/ensure-model.sh tiny.en | tail -n 1) || fail "scripts/ensure-model.sh tiny.en failed"

@@ -200,6 +200,16 @@ public final class ConfigLoader {
     // Several single-threaded workers give ~2x the throughput of one wide worker on 2 cores
     // (ARCHITECTURE.md), so by default every core gets its own worker.
     int workers = env.integer("STT_INFERENCE_WORKERS", Math.max(1, cores / threads), 1, 256);
+    // The banner says which: a count derived from the processors changes with the pod's CPU limit
+    // (or a node's cores, without one), and nothing else would show that it did.
+    String workersSource =
+        env.string("STT_INFERENCE_WORKERS", null) != null
+            ? "STT_INFERENCE_WORKERS=" + workers
+            : "from "
+                + cores
+                + (cores == 1 ? " available processor" : " available processors")
+                + (threads == 1 ? "" : " / STT_WHISPER_THREADS=" + threads)
+                + "; STT_INFERENCE_WORKERS unset";
     // Each open session keeps at most one utterance in the queue (the rest wait in the session),
     // so a queue smaller than the session limit would refuse audio of sessions already admitted.
     int queue =
@@ -223,6 +233,7 @@ public final class ConfigLoader {
         threads,
         elasticCores,
         workers,
+        workersSource,
         queue,
         audioContext(env),
         env.string("STT_LANGUAGE", ""));

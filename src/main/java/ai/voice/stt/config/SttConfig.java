@@ -92,6 +92,8 @@ public record SttConfig(
    *
    * @param elasticCores cores idle workers lend to running calls; 0 keeps every call at {@code
    *     threadsPerWorker}
+   * @param workersSource where {@code workers} came from: {@code STT_INFERENCE_WORKERS}, or the
+   *     processors the JVM saw (a container's CPU limit decides those)
    */
   public record Recognition(
       RecognizerKind kind,
@@ -102,9 +104,19 @@ public record SttConfig(
       int threadsPerWorker,
       int elasticCores,
       int workers,
+      String workersSource,
       int queueCapacity,
       AudioContext audioContext,
-      String language) {}
+      String language) {
+
+    /**
+     * The worker count and where it came from, for the start-up banner: "2 workers (from 2
+     * available processors; STT_INFERENCE_WORKERS unset)".
+     */
+    public String describeWorkers() {
+      return workers + (workers == 1 ? " worker (" : " workers (") + workersSource + ")";
+    }
+  }
 
   /** The local recognizer or the HTTP Whisper service at WHISPER_URL. */
   public enum RecognizerKind {

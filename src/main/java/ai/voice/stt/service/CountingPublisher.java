@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts every result, error, interrupt and session end on its way out, then hands it on. A message
- * the transport refuses (jnats' reconnect buffer full after a very long outage) is counted and
- * logged rather than thrown into the session, which goes on.
+ * the transport refuses (jnats' outgoing queue full after a very long outage, refused after the
+ * short wait {@code NatsConnector} sets) is counted and logged rather than thrown into the session,
+ * which goes on.
  */
 final class CountingPublisher implements OutputPublisher {
   private static final Logger log = LoggerFactory.getLogger(CountingPublisher.class);

@@ -66,7 +66,11 @@ public final class SttService implements AutoCloseable {
     this.config = config;
     this.telemetry = telemetry;
     // What start-up has started so far, undone in reverse when a later step fails (a taken health
-    // port, say): a failed start leaves no subscription, connection or thread behind.
+    // port, say): a failed start leaves no subscription, connection or thread behind. Any
+    // Throwable undoes it, not only IOException and RuntimeException: an Error (a native
+    // library that fails to link, a class that fails to initialise) would otherwise leave the
+    // connection taking sessions and the timer and inference threads running in a process that
+    // goes on (the tests, demo-web).
     List<AutoCloseable> started = new ArrayList<>();
     started.add(recognizer::close);
     try {
@@ -139,22 +143,32 @@ public final class SttService implements AutoCloseable {
               ? new HealthServer(
                   config.operations().healthPort(), this::isAlive, this::isReady, this::metricsText)
               : null;
-    } catch (IOException | RuntimeException e) {
+      // The last step of start-up: it asks the recognizer to describe itself.
+      log.info(banner());
+    } catch (Throwable e) {
       undo(started, e);
       throw e;
     }
   }
 
-  private static void undo(List<AutoCloseable> started, Exception failure) {
+  /**
+   * Closes what {@code started} holds, newest first. An interrupt (pending when start-up failed, or
+   * raised by a close) is held back until every step has run, so that it cannot cut the wait for
+   * the inference threads short and leave the model unfreed, and is then restored.
+   */
+  private static void undo(List<AutoCloseable> started, Throwable failure) {
+    boolean interrupted = Thread.interrupted();
     for (AutoCloseable c : started.reversed()) {
       try {
         c.close();
-      } catch (Exception e) {
+      } catch (Throwable e) {
         failure.addSuppressed(e);
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
+        interrupted |= e instanceof InterruptedException;
       }
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -192,16 +206,27 @@ public final class SttService implements AutoCloseable {
    * #close()} closes it).
    */
   public static SttService start(SttConfig config, Recognizer recognizer) throws IOException {
-    Telemetry telemetry = Telemetry.create(config.operations().telemetry());
-    SttService service;
+    Telemetry telemetry;
     try {
-      service = new SttService(config, recognizer, telemetry);
-    } catch (IOException | RuntimeException e) {
-      telemetry.close(); // the constructor closed everything it had started, the recognizer too
+      telemetry = Telemetry.create(config.operations().telemetry());
+    } catch (Throwable e) {
+      try {
+        recognizer.close(); // handed over: nothing else will free it
+      } catch (Throwable closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
-    log.info(service.banner());
-    return service;
+    try {
+      return new SttService(config, recognizer, telemetry);
+    } catch (Throwable e) {
+      try {
+        telemetry.close(); // the constructor closed everything it had started, the recognizer too
+      } catch (Throwable closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -295,7 +320,7 @@ public final class SttService implements AutoCloseable {
   private String banner() {
     SttConfig.Streaming s = config.streaming();
     return String.format(
-        "voice-stt ready: subscribe %s -> publish %s.{id} (NATS %s) | recognizer %s | VAD %s | endpoint %d"
+        "voice-stt ready: subscribe %s -> publish %s.{id} (NATS %s) | recognizer %s%s | VAD %s | endpoint %d"
             + " ms (%d ms after a sentence), speculative finals %s, interim results %s by default,"
             + " chunk timeout %.1f s, buffer %d bytes, interrupts %s (%d ms) | max sessions %d,"
             + " new sessions refused at %s queued recognitions (queue %d), per session %.0f s of"
@@ -304,6 +329,10 @@ public final class SttService implements AutoCloseable {
         config.nats().outputPrefix(),
         config.nats().security().describe(),
         inference.describeRecognizer(),
+        // The HTTP recognizer's concurrency takes the place of the workers.
+        config.recognition().kind() == SttConfig.RecognizerKind.LOCAL
+            ? ", " + config.recognition().describeWorkers()
+            : "",
         s.vadEnabled()
             ? "webrtc mode "
                 + s.vadAggressiveness()

@@ -26,6 +26,14 @@ public final class NatsConnector {
   // 3 MiB. 100,000 messages of ~0.6 KB match the byte bound: at 256 sessions that is about ten
   // minutes of results (OutageBufferTest publishes 20,000 during an outage and finds all).
   private static final int OUTGOING_QUEUE_MESSAGES = 100_000;
+  // A publish into that queue when it is full waits for room up to this long, then fails; the
+  // session's mailbox thread waits with it, and CountingPublisher counts the message as lost.
+  // jnats' default is 2 s (measured: 2.002 s, OutageBufferTest): a session blocked 2 s per
+  // result stops taking its audio, and its 1,000-task mailbox (20 s of chunks) overflows. A full
+  // queue during an outage does not drain however long one waits; while connected the writer
+  // takes a batch off in milliseconds. 100 ms covers the second and costs a session little in
+  // the first (jnats' floor is 50 ms).
+  private static final Duration WRITE_QUEUE_PUSH_TIMEOUT = Duration.ofMillis(100);
 
   private NatsConnector() {}
 
@@ -46,6 +54,7 @@ public final class NatsConnector {
             .reconnectWait(Duration.ofMillis(500))
             .reconnectBufferSize(RECONNECT_BUFFER_BYTES)
             .maxMessagesInOutgoingQueue(OUTGOING_QUEUE_MESSAGES)
+            .writeQueuePushTimeout(WRITE_QUEUE_PUSH_TIMEOUT)
             .connectionListener(new LoggingListener(observer))
             .errorListener(logErrors());
     Options options = secure(builder, nats.security()).build();

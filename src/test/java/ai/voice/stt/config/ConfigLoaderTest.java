@@ -69,6 +69,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theWorkerCountSaysWhereItCameFrom() {
+    assertEquals(
+        "2 workers (from 2 available processors; STT_INFERENCE_WORKERS unset)",
+        ConfigLoader.load(Map.of(), 2).recognition().describeWorkers());
+    assertEquals(
+        "4 workers (from 8 available processors / STT_WHISPER_THREADS=2;"
+            + " STT_INFERENCE_WORKERS unset)",
+        ConfigLoader.load(Map.of("STT_WHISPER_THREADS", "2"), 8).recognition().describeWorkers());
+    assertEquals(
+        "1 worker (from 1 available processor; STT_INFERENCE_WORKERS unset)",
+        ConfigLoader.load(Map.of(), 1).recognition().describeWorkers());
+    assertEquals(
+        "4 workers (STT_INFERENCE_WORKERS=4)",
+        ConfigLoader.load(Map.of("STT_INFERENCE_WORKERS", "4"), 2).recognition().describeWorkers());
+  }
+
+  @Test
   void modelSizeSelectsTheModelFileInTheModelDirectory() {
     SttConfig config =
         ConfigLoader.load(Map.of("WHISPER_MODEL_SIZE", "tiny.en", "STT_MODEL_DIR", "/m"), 2);

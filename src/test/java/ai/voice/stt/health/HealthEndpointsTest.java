@@ -78,6 +78,57 @@ class HealthEndpointsTest {
     }
   }
 
+  /**
+   * The backlog gauges are what an operator sees of utterances waiting inside sessions (the shared
+   * queue holds one per session). With the one worker held at the gate and a recording of four
+   * utterances sent at once, the later ones wait in the session: /metrics shows them and their
+   * audio, and both gauges fall back to 0 once the worker is let go.
+   */
+  @Test
+  void metricsPageShowsTheBacklogWhileASessionsUtterancesWait() throws Exception {
+    int port = NatsProcess.freePort();
+    Map<String, String> env =
+        Map.of(
+            "STT_HEALTH_PORT", "" + port,
+            "STT_INFERENCE_WORKERS", "1",
+            // Every utterance goes to the worker as a final, none as a speculative run that the
+            // test would have to tell apart.
+            "STT_SPECULATIVE", "false");
+    try (ServiceUnderTest stt = ServiceUnderTest.gated(env)) {
+      String id = "backlogged";
+      stt.gate().shut();
+      try (StreamClient.Session session = stt.client().listen(id, r -> {})) {
+        stt.client().stream(
+            id,
+            TestData.stream("multi_utterance").clip(),
+            StreamOptions.realTime().withSpeed(0),
+            session);
+        stt.gate().awaitWaiting(1, WAIT);
+        Await.until(
+            () -> scrape(port).value("stt_backlog_utterances", Map.of()) >= 1,
+            WAIT,
+            () ->
+                "utterances waiting on /metrics: " + scrape(port).named("stt_backlog_utterances"));
+        PrometheusScrape held = scrape(port);
+        assertEquals("gauge", held.types().get("stt_backlog_utterances"));
+        assertEquals("gauge", held.types().get("stt_backlog_audio_seconds"));
+        double audio = held.value("stt_backlog_audio_seconds", Map.of());
+        assertTrue(audio > 1, "seconds of audio waiting: " + audio);
+        assertEquals(0, held.value("stt_inference_queue_depth", Map.of()), "all in the session");
+
+        stt.gate().open();
+        List<Received> out = session.awaitEnd(WAIT);
+        assertTrue(out.stream().filter(r -> !r.transcript().isBlank()).count() >= 2, "" + out);
+      }
+      Await.until(
+          () ->
+              scrape(port).value("stt_backlog_utterances", Map.of()) == 0
+                  && scrape(port).value("stt_backlog_audio_seconds", Map.of()) == 0,
+          WAIT,
+          "the backlog drained on /metrics");
+    }
+  }
+
   @Test
   void readinessFollowsTheNatsConnectionWhileLivenessStaysUp() throws Exception {
     int port = NatsProcess.freePort();

@@ -1,6 +1,8 @@
 package ai.voice.stt.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.config.SttConfig;
@@ -73,6 +75,49 @@ class OutageBufferTest {
         assertEquals(MESSAGES, messages(jsm));
       } finally {
         check.close();
+      }
+    }
+  }
+
+  /**
+   * Once the outgoing queue holds its 100,000 messages, a further publish fails; jnats first waits
+   * for room up to its write-queue push timeout (2 s by default), and the session thread that
+   * publishes waits with it. The service sets a short timeout: the refused message is counted as
+   * lost (CountingPublisher) and the session goes on instead of stalling 2 s per result.
+   */
+  @Test
+  void aPublishIntoTheFullOutgoingQueueFailsWithinAShortWait() throws Exception {
+    try (NatsProcess nats = NatsProcess.start()) {
+      SttConfig config = ConfigLoader.load(Map.of("NATS_URL", nats.url()), 2);
+      Connection service = NatsConnector.connect(config.nats(), "full-queue-test", quiet());
+      try {
+        nats.kill(); // nothing drains the queue during an outage
+        Await.until(
+            () -> service.getStatus() != Connection.Status.CONNECTED,
+            Duration.ofSeconds(10),
+            "disconnected");
+        byte[] small = new byte[16]; // far from the reconnect buffer's 64 MiB
+        int accepted = 0;
+        try {
+          for (; accepted < 200_000; accepted++) {
+            service.publish("ai.voice.transcription.s" + (accepted % 50), small);
+          }
+        } catch (IllegalStateException full) {
+          // the count bound, reached first
+        }
+        assertEquals(100_000, accepted, "messages the outgoing queue held");
+
+        long began = System.nanoTime();
+        assertThrows(
+            IllegalStateException.class,
+            () -> service.publish("ai.voice.transcription.s0", small),
+            "a publish into the full queue fails");
+        Duration waited = Duration.ofNanos(System.nanoTime() - began);
+        assertTrue(
+            waited.compareTo(Duration.ofMillis(750)) < 0,
+            "the publish failed after " + waited + ", not after jnats' default 2 s");
+      } finally {
+        service.close();
       }
     }
   }

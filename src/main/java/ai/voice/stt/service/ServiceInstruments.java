@@ -71,7 +71,9 @@ final class ServiceInstruments {
     meter
         .counterBuilder("stt.publish.failures")
         .setUnit("{message}")
-        .setDescription("output messages NATS refused (reconnect buffer full); each is also logged")
+        .setDescription(
+            "output messages NATS refused (outgoing queue or reconnect buffer full); the first and"
+                + " every 1,000th are logged")
         .buildWithCallback(m -> m.record(stats.publishFailures()));
     meter
         .counterBuilder("stt.sessions.ended")

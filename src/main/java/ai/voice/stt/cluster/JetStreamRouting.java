@@ -8,37 +8,22 @@ import ai.voice.stt.protocol.ProtocolException;
 import ai.voice.stt.session.SessionActor;
 import ai.voice.stt.session.SessionCheckpoint;
 import ai.voice.stt.session.SessionRegistry;
-import ai.voice.stt.transport.NatsPublisher;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.nats.client.PurgeOptions;
 import io.nats.client.StreamContext;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.DiscardPolicy;
-import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueStatus;
-import io.nats.client.api.MessageInfo;
 import io.nats.client.api.OrderedConsumerConfiguration;
-import io.nats.client.api.RetentionPolicy;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
-import io.nats.client.api.StreamInfo;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,26 +56,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class JetStreamRouting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JetStreamRouting.class);
-  // Checkpoints kept per session key: the one before a lost output must still be there after a
-  // few claims of the same checkpoint (each claim is a revision too).
-  private static final int CHECKPOINT_HISTORY = 8;
-  // Messages kept per session in the results stream: the newest numbered output must still be
-  // among them when interims and errors came after it.
-  private static final long RESULTS_PER_SESSION = 256;
-  private static final int NO_MESSAGE = 10037;
-
   private final Connection connection;
   private final SttConfig config;
   private final SessionRegistry sessions;
   private final MessageDecoder decoder;
   private final String replicaId;
   private final JetStreamManagement jsm;
+  private final RoutingStore store;
   private final KeyValue sessionBucket;
   private final KeyValue replicaBucket;
   private final StreamContext stream;
-  // The stream of published outputs; null when it could not be set up (then a crash between a
-  // checkpoint and its output can lose that output, as it was before the stream existed).
-  private final String results;
+  private final DeadOwnerRecord deadOwners;
   private final ClusterView view;
   private final Dispatcher inputs;
   private final Dispatcher triggers;
@@ -149,14 +125,11 @@ public final class JetStreamRouting implements AutoCloseable {
     this.placement = new Placement(2 * claimGraceNanos);
     this.replicaId = routing.replicaId() + "-" + UUID.randomUUID().toString().substring(0, 6);
     this.jsm = connection.jetStreamManagement();
-    ensureInputStream();
-    // Longer than any session may live, so a live session's key and outputs never age out.
-    Duration sessionLifetime = config.limits().maxSessionDuration().plus(Duration.ofMinutes(10));
-    this.results = ensureResultsStream(routing.stream() + "_RESULTS", sessionLifetime);
-    KeyValueManagement kvm = connection.keyValueManagement();
-    this.sessionBucket = bucket(kvm, routing.bucket(), CHECKPOINT_HISTORY, sessionLifetime, null);
-    this.replicaBucket =
-        bucket(kvm, routing.bucket() + "-replicas", 1, routing.leaseTtl(), routing.leaseTtl());
+    this.store = RoutingStore.ensure(connection, config);
+    this.sessionBucket = store.sessions();
+    this.replicaBucket = store.replicas();
+    this.deadOwners =
+        new DeadOwnerRecord(jsm, sessionBucket, store.results().orElse(null), config.nats());
     this.stream = connection.getStreamContext(routing.stream());
     this.view = ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl());
     heartbeat();
@@ -183,136 +156,6 @@ public final class JetStreamRouting implements AutoCloseable {
 
   public String replicaId() {
     return replicaId;
-  }
-
-  // ------------------------------------------------------------------ set-up
-
-  /** The input stream, kept for replay when a session moves. */
-  private void ensureInputStream() throws IOException, JetStreamApiException {
-    ensureStream(
-        StreamConfiguration.builder()
-            .name(config.routing().stream())
-            .description("voice-stt input audio, kept for replay when a session moves")
-            .subjects(config.nats().inputSubscription())
-            .maxAge(config.routing().audioRetention())
-            .build());
-  }
-
-  /**
-   * The stream of what sessions published (every message on the output subjects, the numbered
-   * results and interrupts among them). Without it the service still runs, as before it existed.
-   *
-   * @return its name, or null when it cannot be had
-   */
-  private String ensureResultsStream(String name, Duration keep) {
-    try {
-      ensureStream(
-          StreamConfiguration.builder()
-              .name(name)
-              .description("voice-stt results as published, read when a replica takes over")
-              .subjects(config.nats().outputSubject("*"))
-              .maxMessagesPerSubject(RESULTS_PER_SESSION)
-              .maxAge(keep)
-              .build());
-      return name;
-    } catch (IOException | JetStreamApiException e) {
-      log.warn(
-          "stream {}: {}; crash recovery is off: a replica dying between a checkpoint and its"
-              + " output loses that output",
-          name,
-          e.getMessage());
-      return null;
-    }
-  }
-
-  /**
-   * Creates the stream {@code spec} describes (file storage, limits, oldest discarded) when
-   * missing, with three copies on a cluster and one on a single server unless configured; one that
-   * exists must hold the same subjects.
-   */
-  private void ensureStream(StreamConfiguration spec) throws IOException, JetStreamApiException {
-    String subjects = String.join(",", spec.getSubjects());
-    try {
-      StreamInfo info = jsm.getStreamInfo(spec.getName());
-      if (!info.getConfiguration().getSubjects().containsAll(spec.getSubjects())) {
-        throw new IOException("stream " + spec.getName() + " exists but does not hold " + subjects);
-      }
-      return;
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != 10059) { // stream not found
-        throw e;
-      }
-    }
-    JetStreamApiException last = null;
-    for (int replicas : replicaChoices()) {
-      try {
-        jsm.addStream(
-            StreamConfiguration.builder(spec)
-                .storageType(StorageType.File)
-                .retentionPolicy(RetentionPolicy.Limits)
-                .discardPolicy(DiscardPolicy.Old)
-                .replicas(replicas)
-                .build());
-        log.info("created stream {} over {} ({} replicas)", spec.getName(), subjects, replicas);
-        return;
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() == 10058) { // created by another replica meanwhile
-          return;
-        }
-        last = e;
-      }
-    }
-    throw last;
-  }
-
-  private List<Integer> replicaChoices() {
-    int configured = config.routing().storageReplicas();
-    return configured > 0 ? List.of(configured) : List.of(3, 1);
-  }
-
-  private KeyValue bucket(
-      KeyValueManagement kvm, String name, int history, Duration ttl, Duration marker)
-      throws IOException, JetStreamApiException {
-    try {
-      KeyValueStatus status = kvm.getStatus(name);
-      if (status.getMaxHistoryPerKey() < history) {
-        // A bucket made by an earlier version keeps fewer checkpoints than crash recovery reads.
-        kvm.update(
-            KeyValueConfiguration.builder(status.getConfiguration())
-                .maxHistoryPerKey(history)
-                .build());
-        log.info("bucket {}: keeps {} revisions per key now", name, history);
-      }
-      return connection.keyValue(name);
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != 10059) {
-        throw e;
-      }
-    }
-    JetStreamApiException last = null;
-    for (int replicas : replicaChoices()) {
-      KeyValueConfiguration.Builder b =
-          KeyValueConfiguration.builder()
-              .name(name)
-              .maxHistoryPerKey(history)
-              .ttl(ttl)
-              .storageType(StorageType.File)
-              .replicas(replicas);
-      if (marker != null) {
-        b.limitMarker(marker);
-      }
-      try {
-        kvm.create(b.build());
-        log.info("created bucket {} ({} replicas)", name, replicas);
-        return connection.keyValue(name);
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() == 10058) {
-          return connection.keyValue(name);
-        }
-        last = e;
-      }
-    }
-    throw last;
   }
 
   // -------------------------------------------------------------- claiming
@@ -399,7 +242,7 @@ public final class JetStreamRouting implements AutoCloseable {
         from = SessionCheckpoint.fresh(replicaId, System.currentTimeMillis());
         revision = sessionBucket.create(key, CheckpointCodec.encode(from));
       } else {
-        CrashRecovery.Resume resume = resumePoint(id, owned.get());
+        CrashRecovery.Resume resume = deadOwners.resumePoint(id, owned.get());
         last = resume.last();
         from = resume.from().withOwner(replicaId);
         revision = sessionBucket.update(key, CheckpointCodec.encode(from), owned.get().revision());
@@ -472,97 +315,6 @@ public final class JetStreamRouting implements AutoCloseable {
     }
   }
 
-  /**
-   * Where a session taken from a replica resumes: a released one where it was left; one whose owner
-   * died where the outputs that reached the results stream say (docs/decisions/0012).
-   */
-  private CrashRecovery.Resume resumePoint(String id, ClusterView.Owned owned) {
-    SessionCheckpoint current = owned.checkpoint();
-    if (current.released() || results == null) {
-      return new CrashRecovery.Resume(current, CrashRecovery.Last.DELIVERED);
-    }
-    return CrashRecovery.resume(checkpoints(id, owned), delivered(id));
-  }
-
-  /** The session's checkpoints up to {@code owned}, oldest first (just it if none can be read). */
-  private List<SessionCheckpoint> checkpoints(String id, ClusterView.Owned owned) {
-    List<SessionCheckpoint> history = new ArrayList<>();
-    try {
-      for (KeyValueEntry e : sessionBucket.history(SessionKeys.key(id))) {
-        if (e.getOperation() == KeyValueOperation.PUT && e.getRevision() < owned.revision()) {
-          history.add(CheckpointCodec.decode(e.getValue()));
-        }
-      }
-    } catch (IOException | JetStreamApiException | InterruptedException e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      log.warn("session {}: its earlier checkpoints cannot be read: {}", id, e.toString());
-      history.clear();
-    }
-    history.add(owned.checkpoint());
-    return history;
-  }
-
-  /**
-   * The highest output number of the session in the results stream: 0 when it has none, empty when
-   * the stream cannot be read. The newest message is nearly always a numbered output; when an
-   * interim or an error came after it, the session's kept messages are read in order.
-   */
-  private OptionalLong delivered(String id) {
-    String subject = config.nats().outputSubject(id);
-    try {
-      Optional<MessageInfo> newest = message(() -> jsm.getLastMessage(results, subject));
-      if (newest.isEmpty()) {
-        return OptionalLong.of(0);
-      }
-      OptionalLong number = outputNumber(newest.get());
-      if (number.isPresent()) {
-        return number;
-      }
-      long highest = 0;
-      long seq = 1;
-      while (true) {
-        long from = seq;
-        Optional<MessageInfo> m = message(() -> jsm.getNextMessage(results, from, subject));
-        if (m.isEmpty() || m.get().getSeq() >= newest.get().getSeq()) {
-          return OptionalLong.of(highest);
-        }
-        highest = Math.max(highest, outputNumber(m.get()).orElse(0));
-        seq = m.get().getSeq() + 1;
-      }
-    } catch (IOException | JetStreamApiException e) {
-      log.warn("session {}: the results stream cannot be read: {}", id, e.getMessage());
-      return OptionalLong.empty();
-    }
-  }
-
-  private interface Get {
-    MessageInfo get() throws IOException, JetStreamApiException;
-  }
-
-  /** The message, or empty when the stream has none there. */
-  private static Optional<MessageInfo> message(Get get) throws IOException, JetStreamApiException {
-    try {
-      return Optional.of(get.get());
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == NO_MESSAGE) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
-
-  /** The committed output number a published message carries, if it is one. */
-  private static OptionalLong outputNumber(MessageInfo m) {
-    String n = m.getHeaders() == null ? null : m.getHeaders().getFirst(NatsPublisher.OUTPUT_HEADER);
-    try {
-      return n == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(n.trim()));
-    } catch (NumberFormatException e) {
-      return OptionalLong.empty();
-    }
-  }
-
   /** After a takeover from a replica that died: what became of its last output. */
   private void reportCrashLoss(
       String id,
@@ -628,12 +380,13 @@ public final class JetStreamRouting implements AutoCloseable {
       } catch (IOException | JetStreamApiException e) {
         log.debug("session {}: purge of its input failed: {}", id, e.getMessage());
       }
-      if (results != null) {
+      if (store.results().isPresent()) {
         try {
           // Its outputs are not needed once it ended, and a later session of the same id starts
           // its numbering anew.
           jsm.purgeStream(
-              results, PurgeOptions.builder().subject(config.nats().outputSubject(id)).build());
+              store.results().get(),
+              PurgeOptions.builder().subject(config.nats().outputSubject(id)).build());
         } catch (IOException | JetStreamApiException e) {
           log.debug("session {}: purge of its outputs failed: {}", id, e.getMessage());
         }

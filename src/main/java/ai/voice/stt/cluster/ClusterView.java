@@ -39,6 +39,9 @@ final class ClusterView implements AutoCloseable {
   record Replica(String id, boolean draining, long seenNanos) {}
 
   private final ConcurrentMap<String, Owned> sessions = new ConcurrentHashMap<>();
+  // Sessions this view has seen claimed, with when (this process's clock): one claimed and since
+  // ended has no key any more, but must not look like one nobody has taken yet.
+  private final ConcurrentMap<String, Long> claimedOnce = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Replica> replicas = new ConcurrentHashMap<>();
   private final long leaseNanos;
   private final List<NatsKeyValueWatchSubscription> watches = new ArrayList<>();
@@ -73,6 +76,7 @@ final class ClusterView implements AutoCloseable {
           sessions.remove(id);
           return;
         }
+        claimedOnce.putIfAbsent(id, System.nanoTime());
         try {
           sessions.put(
               id, new Owned(CheckpointCodec.decode(entry.getValue()), entry.getRevision()));
@@ -114,6 +118,16 @@ final class ClusterView implements AutoCloseable {
 
   Optional<Owned> session(String sessionId) {
     return Optional.ofNullable(sessions.get(sessionId));
+  }
+
+  /** Whether this view has seen the session claimed (it may have ended since). */
+  boolean everClaimed(String sessionId) {
+    return claimedOnce.containsKey(sessionId);
+  }
+
+  /** Forgets claims first seen before {@code nanos} whose session has ended. */
+  void forgetEndedBefore(long nanos) {
+    claimedOnce.entrySet().removeIf(e -> e.getValue() < nanos && !sessions.containsKey(e.getKey()));
   }
 
   /** A replica is alive while its heartbeat key exists and was renewed within the lease TTL. */

@@ -82,9 +82,12 @@ public final class JetStreamRouting implements AutoCloseable {
   // warming up its JIT on a shared node once took over a second, and the others' early claims
   // skewed the spread (5/4/3 for 12 sessions).
   private final long claimGraceNanos;
-  // An unclaimed decision counts as load on its replica for twice the grace, so every replica still
-  // counts it while the chosen one may claim, however late each replica read the session's first
-  // message; it is dropped the moment the view shows the claim.
+  // A session's decision stands for one grace; still unclaimed then (replicas that decided on
+  // different views each wait for another), it is decided again by the loads every replica has
+  // seen settle, and only after a second grace may anyone take it. An unclaimed decision counts as
+  // load on its replica for three graces, so every replica still counts it while the chosen one may
+  // claim, however late each replica read the session's first message; it is dropped the moment
+  // the view shows the claim.
   private final Placement placement;
   private volatile boolean draining;
 
@@ -122,7 +125,7 @@ public final class JetStreamRouting implements AutoCloseable {
     SttConfig.Routing routing = config.routing();
     // Unique per process: a restarted pod keeps its name but is a new claimant.
     this.claimGraceNanos = routing.leaseTtl().toNanos();
-    this.placement = new Placement(2 * claimGraceNanos);
+    this.placement = new Placement(claimGraceNanos, 3 * claimGraceNanos);
     this.replicaId = routing.replicaId() + "-" + UUID.randomUUID().toString().substring(0, 6);
     this.jsm = connection.jetStreamManagement();
     this.store = RoutingStore.ensure(connection, config);
@@ -163,7 +166,18 @@ public final class JetStreamRouting implements AutoCloseable {
   /** On the trigger dispatcher: decides without waiting; a claim runs on its own thread. */
   private void onTrigger(Message message) {
     String subject = message.getSubject();
-    String id = subject.substring(subject.lastIndexOf('.') + 1);
+    consider(subject.substring(subject.lastIndexOf('.') + 1), true);
+  }
+
+  /**
+   * Whether this replica takes the session, decided without waiting (a claim runs on its own
+   * thread). Called for each of its input messages, and by the heartbeat tick for a session seen
+   * but not claimed after one grace: its client may have sent everything by then, and a session
+   * nobody takes must not wait for a message that never comes.
+   *
+   * @param message whether a message of the session prompted it (only then is a refusal answered)
+   */
+  private void consider(String id, boolean message) {
     if (draining || sessions.holds(id) || claiming.contains(id)) {
       return;
     }
@@ -172,17 +186,18 @@ public final class JetStreamRouting implements AutoCloseable {
       return;
     }
     long now = System.nanoTime();
-    boolean overdue = now - firstSeen.computeIfAbsent(id, k -> now) > claimGraceNanos;
+    long unclaimedNanos = now - firstSeen.computeIfAbsent(id, k -> now);
+    boolean overdue = unclaimedNanos > 2 * claimGraceNanos;
     ClusterView.Loads loads = currentLoads();
     boolean chosen = replicaId.equals(chooseFor(id, loads));
     if (!chosen && !overdue) {
-      return; // the chosen replica takes it; if it does not within the grace, anyone may
+      return; // the chosen replica takes it; if nobody does within two graces, anyone may
     }
     SessionRegistry.Refusal refusal = sessions.refusal();
     if (refusal != null && (owned.isEmpty() || refusal.code() != ErrorCode.SERVICE_BUSY)) {
       // A new session is refused by the chosen replica alone (one answer, not one per replica);
       // a session in progress is never refused for load, only when this replica is full.
-      if (chosen && owned.isEmpty()) {
+      if (chosen && owned.isEmpty() && message) {
         sessions.reject(id, refusal.code(), refusal.message());
       }
       return;
@@ -194,7 +209,10 @@ public final class JetStreamRouting implements AutoCloseable {
                 + " + "
                 + placement.pending()
                 + " decided, unclaimed"
-            : "unclaimed for " + (now - firstSeen.get(id)) / 1_000_000 + " ms";
+                + (unclaimedNanos > claimGraceNanos
+                    ? " (decided again after " + unclaimedNanos / 1_000_000 + " ms unclaimed)"
+                    : "")
+            : "unclaimed for " + unclaimedNanos / 1_000_000 + " ms";
     claim(id, owned, why);
   }
 
@@ -400,8 +418,10 @@ public final class JetStreamRouting implements AutoCloseable {
     try {
       heartbeat();
       adoptOrphans();
+      takeUnclaimed();
       long stale = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
       firstSeen.values().removeIf(t -> t < stale);
+      view.forgetEndedBefore(System.nanoTime() - TimeUnit.MINUTES.toNanos(10));
     } catch (RuntimeException e) {
       log.warn("replica heartbeat: {}", e.toString());
     }
@@ -430,6 +450,22 @@ public final class JetStreamRouting implements AutoCloseable {
         .filter(id -> !sessions.holds(id) && replicaId.equals(chooseFor(id)))
         .findFirst()
         .ifPresent(id -> claim(id, view.session(id), "orphaned"));
+  }
+
+  /**
+   * Sessions heard of more than a grace ago that nobody has claimed (replicas that decided on
+   * different views each left them to another): decided again now that the loads have settled. One
+   * claimed once is left alone even if it has ended since.
+   */
+  private void takeUnclaimed() {
+    long before = System.nanoTime() - claimGraceNanos;
+    for (Map.Entry<String, Long> e : List.copyOf(firstSeen.entrySet())) {
+      if (view.everClaimed(e.getKey())) {
+        firstSeen.remove(e.getKey());
+      } else if (e.getValue() < before) {
+        consider(e.getKey(), false);
+      }
+    }
   }
 
   // ------------------------------------------------------------ shutdown

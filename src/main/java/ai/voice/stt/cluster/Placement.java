@@ -18,17 +18,27 @@ import java.util.function.Predicate;
  * shows the session claimed (or the decision is older than the claim grace and anyone may take the
  * session). The claim itself is still a compare-and-set in the bucket: the placement only spreads
  * work, it never decides ownership.
+ *
+ * <p>Replicas can still disagree when their views differ at the moment they decide (one replica
+ * that lags behind the others' claims, say): each then waits for another to claim, and nobody does.
+ * So a session's own decision is kept only for {@code reconsiderNanos}; a session still unclaimed
+ * after that is decided again, by the loads of that moment, which every replica has seen settle by
+ * then, and so lands on the least loaded replica rather than on whoever notices first (measured
+ * once: 12 sessions spread 5/4/3 instead of 4/4/4).
  */
 final class Placement {
   private record Decision(String replica, long atNanos) {}
 
+  private final long reconsiderNanos;
   private final long holdNanos;
   private final Map<String, Decision> decided = new HashMap<>();
 
   /**
+   * @param reconsiderNanos how long a session's decision stands while nobody claims it
    * @param holdNanos how long an unclaimed decision counts as load on its replica
    */
-  Placement(long holdNanos) {
+  Placement(long reconsiderNanos, long holdNanos) {
+    this.reconsiderNanos = reconsiderNanos;
     this.holdNanos = holdNanos;
   }
 
@@ -43,8 +53,11 @@ final class Placement {
       String sessionId, Map<String, Integer> loads, Predicate<String> claimed, long nowNanos) {
     forgetOld(claimed, nowNanos);
     Decision known = decided.get(sessionId);
-    if (known != null && loads.containsKey(known.replica())) {
-      return known.replica();
+    if (known != null) {
+      if (loads.containsKey(known.replica()) && nowNanos - known.atNanos() <= reconsiderNanos) {
+        return known.replica();
+      }
+      decided.remove(sessionId); // its replica left, or did not claim: decide it again
     }
     Map<String, Integer> load = new TreeMap<>(loads);
     decided.forEach((id, d) -> load.computeIfPresent(d.replica(), (k, n) -> n + 1));

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class PlacementTest {
+  private static final long RECONSIDER = 500;
   private static final long HOLD = 1_000;
   private static final List<String> REPLICAS = List.of("a", "b", "c");
 
@@ -23,7 +24,7 @@ class PlacementTest {
 
   @Test
   void sessionsStartingTogetherAreSpreadEvenlyBeforeAnyClaimIsVisible() {
-    Placement placement = new Placement(HOLD);
+    Placement placement = new Placement(RECONSIDER, HOLD);
     Map<String, Integer> counts = new TreeMap<>();
     for (int i = 0; i < 12; i++) {
       counts.merge(placement.choose("s" + i, idle(), id -> false, i), 1, Integer::sum);
@@ -33,8 +34,8 @@ class PlacementTest {
 
   @Test
   void everyReplicaReachesTheSameAnswersOnTheSameMessages() {
-    Placement one = new Placement(HOLD);
-    Placement other = new Placement(HOLD);
+    Placement one = new Placement(RECONSIDER, HOLD);
+    Placement other = new Placement(RECONSIDER, HOLD);
     for (int i = 0; i < 30; i++) {
       assertEquals(
           one.choose("s" + i, idle(), id -> false, i),
@@ -44,7 +45,7 @@ class PlacementTest {
 
   @Test
   void aClaimSeenInTheViewReplacesTheDecisionWithoutCountingItTwice() {
-    Placement placement = new Placement(HOLD);
+    Placement placement = new Placement(RECONSIDER, HOLD);
     String first = placement.choose("s0", idle(), id -> false, 0);
     // The view now shows s0 claimed by its replica: it counts there once, as a claim.
     Map<String, Integer> loads = idle();
@@ -60,7 +61,7 @@ class PlacementTest {
 
   @Test
   void aDecisionIsKeptForTheSessionsLaterMessages() {
-    Placement placement = new Placement(HOLD);
+    Placement placement = new Placement(RECONSIDER, HOLD);
     String chosen = placement.choose("s", idle(), id -> false, 0);
     Map<String, Integer> busier = idle();
     busier.put(chosen, 9);
@@ -69,7 +70,7 @@ class PlacementTest {
 
   @Test
   void aDecisionNobodyActedOnStopsCountingAfterTheHold() {
-    Placement placement = new Placement(HOLD);
+    Placement placement = new Placement(RECONSIDER, HOLD);
     String first = placement.choose("s0", idle(), id -> false, 0);
     String second = placement.choose("s1", idle(), id -> false, 1);
     assertNotEquals(first, second);
@@ -80,7 +81,7 @@ class PlacementTest {
 
   @Test
   void aChosenReplicaThatLeftIsReplacedByALiveOne() {
-    Placement placement = new Placement(HOLD);
+    Placement placement = new Placement(RECONSIDER, HOLD);
     String chosen = placement.choose("s", idle(), id -> false, 0);
     Map<String, Integer> without = idle();
     without.remove(chosen);
@@ -88,5 +89,25 @@ class PlacementTest {
     assertNotEquals(chosen, again);
     Set<String> live = new HashSet<>(without.keySet());
     assertEquals(true, live.contains(again));
+  }
+
+  @Test
+  void aSessionNobodyClaimedIsDecidedAgainByTheLoadsOfThatMoment() {
+    // This replica once decided the session for "a"; "a" decided otherwise and never claimed it.
+    // Once the decision is older than the reconsider time, the settled loads decide: "b", the
+    // least loaded, which every replica's view agrees on by then.
+    Placement placement = new Placement(RECONSIDER, HOLD);
+    Map<String, Integer> early = idle();
+    early.put("b", 1);
+    early.put("c", 1);
+    assertEquals("a", placement.choose("s", early, id -> false, 0));
+    Map<String, Integer> settled = idle();
+    settled.put("a", 4);
+    settled.put("b", 3);
+    settled.put("c", 4);
+    assertEquals("a", placement.choose("s", settled, id -> false, RECONSIDER), "still stands");
+    assertEquals("b", placement.choose("s", settled, id -> false, RECONSIDER + 1));
+    assertEquals(
+        "b", placement.choose("s", settled, id -> false, RECONSIDER + 2), "and is kept again");
   }
 }

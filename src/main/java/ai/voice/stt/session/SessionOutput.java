@@ -26,9 +26,9 @@ final class SessionOutput {
   /**
    * @param interimByDefault whether a session that does not say asked for interim results
    */
-  SessionOutput(String sessionId, OutputPublisher output, boolean interimByDefault) {
+  SessionOutput(String sessionId, OutputPublisher publisher, boolean interimByDefault) {
     this.sessionId = sessionId;
-    this.publisher = output;
+    this.publisher = publisher;
     this.interimByDefault = interimByDefault;
   }
 

@@ -50,10 +50,20 @@ final class ClusterView implements AutoCloseable {
     this.leaseNanos = leaseTtl.toNanos();
   }
 
-  /** Starts both watchers and returns once each has delivered what the bucket holds now. */
-  static ClusterView watch(KeyValue sessionBucket, KeyValue replicaBucket, Duration leaseTtl)
+  /**
+   * Starts both watchers and returns once each has delivered what the bucket holds now.
+   *
+   * @param previous the view this one replaces after a reconnection (what it saw claimed, and the
+   *     replicas it saw, are carried over), or null
+   */
+  static ClusterView watch(
+      KeyValue sessionBucket, KeyValue replicaBucket, Duration leaseTtl, ClusterView previous)
       throws IOException, InterruptedException {
     ClusterView view = new ClusterView(leaseTtl);
+    if (previous != null) {
+      view.claimedOnce.putAll(previous.claimedOnce);
+      view.replicas.putAll(previous.replicas);
+    }
     CountDownLatch ready = new CountDownLatch(2);
     try {
       view.watches.add(sessionBucket.watchAll(view.sessionWatcher(ready)));
@@ -164,6 +174,14 @@ final class ClusterView implements AutoCloseable {
   boolean ownedByLiveReplica(Owned owned) {
     String owner = owned.checkpoint().owner();
     return !owner.isEmpty() && alive(owner);
+  }
+
+  /** Sessions whose record names {@code replicaId} as owner. */
+  List<String> ownedBy(String replicaId) {
+    return sessions.entrySet().stream()
+        .filter(e -> e.getValue().checkpoint().owner().equals(replicaId))
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   /** Sessions whose checkpoint no live replica holds (released, or their owner crashed). */

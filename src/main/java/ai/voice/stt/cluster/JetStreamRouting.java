@@ -9,23 +9,20 @@ import ai.voice.stt.session.SessionActor;
 import ai.voice.stt.session.SessionCheckpoint;
 import ai.voice.stt.session.SessionRegistry;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
 import io.nats.client.Message;
-import io.nats.client.MessageConsumer;
 import io.nats.client.PurgeOptions;
 import io.nats.client.StreamContext;
-import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
@@ -67,13 +64,13 @@ public final class JetStreamRouting implements AutoCloseable {
   private final KeyValue replicaBucket;
   private final StreamContext stream;
   private final DeadOwnerRecord deadOwners;
-  private final ClusterView view;
+  private volatile ClusterView view;
   private final Dispatcher inputs;
   private final Dispatcher triggers;
   private final ScheduledExecutorService ticker;
   private final ExecutorService claimers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("claim-", 0).factory());
-  private final ConcurrentMap<String, MessageConsumer> consumers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, SessionInput> consumers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
   // A session nobody took within this long is taken by whoever sees it, loaded or not. Claims land
@@ -89,7 +86,12 @@ public final class JetStreamRouting implements AutoCloseable {
   // claim, however late each replica read the session's first message; it is dropped the moment
   // the view shows the claim.
   private final Placement placement;
+  private final ReplicaLiveness liveness;
+  // Sessions recorded as this replica's that it does not hold, with when first seen so (a safety
+  // net: a record left behind must not strand its session while this replica lives).
+  private final ConcurrentMap<String, Long> strandedSince = new ConcurrentHashMap<>();
   private volatile boolean draining;
+  private volatile boolean closed;
 
   /** Whether the server (and this account) has JetStream. */
   public static boolean available(Connection connection) {
@@ -101,12 +103,20 @@ public final class JetStreamRouting implements AutoCloseable {
     }
   }
 
-  /** Sets up the stream and buckets when missing, joins the replicas and starts taking sessions. */
+  /**
+   * Sets up the stream and buckets when missing, joins the replicas and starts taking sessions.
+   *
+   * @param replicaId this process's id among the replicas (unique per process)
+   */
   public static JetStreamRouting start(
-      Connection connection, SttConfig config, SessionRegistry sessions, MessageDecoder decoder)
+      Connection connection,
+      SttConfig config,
+      SessionRegistry sessions,
+      MessageDecoder decoder,
+      String replicaId)
       throws IOException {
     try {
-      return new JetStreamRouting(connection, config, sessions, decoder);
+      return new JetStreamRouting(connection, config, sessions, decoder, replicaId);
     } catch (JetStreamApiException e) {
       throw new IOException("JetStream set-up failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -116,17 +126,21 @@ public final class JetStreamRouting implements AutoCloseable {
   }
 
   private JetStreamRouting(
-      Connection connection, SttConfig config, SessionRegistry sessions, MessageDecoder decoder)
+      Connection connection,
+      SttConfig config,
+      SessionRegistry sessions,
+      MessageDecoder decoder,
+      String replicaId)
       throws IOException, JetStreamApiException, InterruptedException {
     this.connection = connection;
     this.config = config;
     this.sessions = sessions;
     this.decoder = decoder;
     SttConfig.Routing routing = config.routing();
-    // Unique per process: a restarted pod keeps its name but is a new claimant.
     this.claimGraceNanos = routing.leaseTtl().toNanos();
     this.placement = new Placement(claimGraceNanos, 3 * claimGraceNanos);
-    this.replicaId = routing.replicaId() + "-" + UUID.randomUUID().toString().substring(0, 6);
+    this.liveness = new ReplicaLiveness(claimGraceNanos);
+    this.replicaId = replicaId;
     this.jsm = connection.jetStreamManagement();
     this.store = RoutingStore.ensure(connection, config);
     this.sessionBucket = store.sessions();
@@ -134,7 +148,7 @@ public final class JetStreamRouting implements AutoCloseable {
     this.deadOwners =
         new DeadOwnerRecord(jsm, sessionBucket, store.results().orElse(null), config.nats());
     this.stream = connection.getStreamContext(routing.stream());
-    this.view = ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl());
+    this.view = ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl(), null);
     heartbeat();
     this.inputs = connection.createDispatcher();
     this.ticker =
@@ -146,6 +160,12 @@ public final class JetStreamRouting implements AutoCloseable {
     // Not a queue group: NATS prefers queue members on the publisher's server, which would skew
     // who hears of new sessions. Every replica sees each message and the choice is by load.
     triggers.subscribe(config.nats().inputSubscription());
+    connection.addConnectionListener(
+        (conn, event) -> {
+          if (event == ConnectionListener.Events.RESUBSCRIBED && !closed) {
+            claimers.execute(this::afterReconnect);
+          }
+        });
     log.info(
         "replica {}: sessions shared through JetStream (stream {}, buckets {} and {}-replicas,"
             + " lease {} s); {} replicas alive",
@@ -273,12 +293,19 @@ public final class JetStreamRouting implements AutoCloseable {
       return;
     }
     firstSeen.remove(id);
-    KvLease lease =
-        new KvLease(
-            sessionBucket, id, replicaId, revision, config.routing().leaseTtl(), this::finished);
-    SessionActor actor = sessions.adopt(id, from, lease, owned.isPresent());
+    KvClaim claim =
+        new KvClaim(
+            sessionBucket,
+            id,
+            replicaId,
+            revision,
+            liveness,
+            () -> closed,
+            () -> connection.getStatus() == Connection.Status.CONNECTED,
+            this::finished);
+    SessionActor actor = sessions.adopt(id, from, claim, owned.isPresent());
     if (actor == null) {
-      lease.release(from); // full after all: give it back at once
+      claim.release(from); // full after all: give it back at once
       return;
     }
     if (owned.isEmpty()) {
@@ -303,16 +330,53 @@ public final class JetStreamRouting implements AutoCloseable {
     }
   }
 
-  private MessageConsumer consume(String id, long fromSeq, SessionActor actor)
+  private SessionInput consume(String id, long fromSeq, SessionActor actor)
       throws IOException, JetStreamApiException {
-    OrderedConsumerConfiguration c =
-        new OrderedConsumerConfiguration().filterSubject(config.nats().inputSubject(id));
-    if (fromSeq > 0) {
-      c.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(fromSeq);
-    } else {
-      c.deliverPolicy(DeliverPolicy.All);
+    return new SessionInput(
+            stream, config.nats().inputSubject(id), inputs, fromSeq, msg -> deliver(id, actor, msg))
+        .start();
+  }
+
+  /**
+   * After a reconnection (a restarted server, another node of the cluster): the cluster view and
+   * every held session's input are read afresh, each from where it stood, since the watchers and
+   * ordered consumers of a server that restarted may be gone with it.
+   */
+  private void afterReconnect() {
+    log.info("replica {}: reconnected; watching the buckets and reading inputs afresh", replicaId);
+    while (!closed) {
+      try {
+        ClusterView old = view;
+        view = ClusterView.watch(sessionBucket, replicaBucket, config.routing().leaseTtl(), old);
+        old.close();
+        break;
+      } catch (IOException e) {
+        log.warn("replica {}: cannot watch the buckets yet: {}", replicaId, e.getMessage());
+        pause(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
-    return stream.createOrderedConsumer(c).consume(inputs, msg -> deliver(id, actor, msg));
+    for (Map.Entry<String, SessionInput> e : consumers.entrySet()) {
+      while (!closed && consumers.get(e.getKey()) == e.getValue()) {
+        try {
+          e.getValue().restart();
+          break;
+        } catch (IOException | JetStreamApiException | RuntimeException ex) {
+          log.warn("session {}: cannot read its input yet: {}", e.getKey(), ex.getMessage());
+          pause(500);
+        }
+      }
+    }
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void deliver(String id, SessionActor actor, Message msg) {
@@ -352,7 +416,7 @@ public final class JetStreamRouting implements AutoCloseable {
       case LOST ->
           sessions.reject(
               id,
-              ErrorCode.OVERLOADED,
+              ErrorCode.AUDIO_LOST,
               String.format(
                   java.util.Locale.ROOT,
                   "a result covering audio before %.2f s was lost when the replica holding the"
@@ -371,7 +435,7 @@ public final class JetStreamRouting implements AutoCloseable {
     if (first > from.resumeSeq()) {
       sessions.reject(
           id,
-          ErrorCode.OVERLOADED,
+          ErrorCode.AUDIO_LOST,
           String.format(
               java.util.Locale.ROOT,
               "audio after %.2f s was lost while the session moved between replicas (older than"
@@ -383,7 +447,7 @@ public final class JetStreamRouting implements AutoCloseable {
 
   /** The session left this replica: stop reading its input, and forget it once it ended. */
   private void finished(String id, long purgeThrough) {
-    MessageConsumer c = consumers.remove(id);
+    SessionInput c = consumers.remove(id);
     if (c != null) {
       c.stop();
     }
@@ -418,6 +482,7 @@ public final class JetStreamRouting implements AutoCloseable {
     try {
       heartbeat();
       adoptOrphans();
+      takeStranded();
       takeUnclaimed();
       long stale = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
       firstSeen.values().removeIf(t -> t < stale);
@@ -432,7 +497,9 @@ public final class JetStreamRouting implements AutoCloseable {
         CheckpointCodec.encode(
             new CheckpointCodec.Heartbeat(replicaId, sessions.activeSessions(), draining));
     try {
+      long began = System.nanoTime();
       replicaBucket.put(replicaId, value);
+      liveness.beat(began, System.nanoTime());
     } catch (IOException | JetStreamApiException e) {
       log.warn("replica {}: heartbeat not written: {}", replicaId, e.getMessage());
     }
@@ -450,6 +517,30 @@ public final class JetStreamRouting implements AutoCloseable {
         .filter(id -> !sessions.holds(id) && replicaId.equals(chooseFor(id)))
         .findFirst()
         .ifPresent(id -> claim(id, view.session(id), "orphaned"));
+  }
+
+  /**
+   * Sessions the bucket records as this replica's that it does not hold, for two ticks running:
+   * taken back (resumed from their record) rather than left to a replica that counts as alive and
+   * so would never be replaced.
+   */
+  private void takeStranded() {
+    if (draining) {
+      strandedSince.clear();
+      return;
+    }
+    long now = System.nanoTime();
+    Set<String> stranded = new java.util.HashSet<>();
+    for (String id : view.ownedBy(replicaId)) {
+      if (!sessions.holds(id) && !claiming.contains(id)) {
+        stranded.add(id);
+        long since = strandedSince.computeIfAbsent(id, k -> now);
+        if (now - since > claimGraceNanos / 2) {
+          claim(id, view.session(id), "recorded as this replica's but not held here");
+        }
+      }
+    }
+    strandedSince.keySet().retainAll(stranded);
   }
 
   /**
@@ -499,9 +590,10 @@ public final class JetStreamRouting implements AutoCloseable {
   @Override
   public void close() {
     draining = true;
+    closed = true;
     ticker.shutdownNow();
     claimers.shutdown();
-    consumers.values().forEach(MessageConsumer::stop);
+    consumers.values().forEach(SessionInput::stop);
     consumers.clear();
     view.close();
     try {

@@ -41,7 +41,13 @@ public enum ErrorCode {
    * transcribed.
    */
   RECOGNIZER_UNAVAILABLE("recognizer_unavailable"),
-  INTERNAL("internal_error");
+  INTERNAL("internal_error"),
+  /**
+   * Audio the client sent, or a result of it, was lost to a fault (a replica that died, audio older
+   * than the input stream keeps when its session moved, a NATS outage): the message names the
+   * stretch of the session's audio; the session goes on with later audio.
+   */
+  AUDIO_LOST("audio_lost");
 
   private final String wireName;
 

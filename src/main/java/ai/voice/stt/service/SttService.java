@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,9 +94,15 @@ public final class SttService implements AutoCloseable {
           NatsConnector.connect(config.nats(), "voice-stt", new NatsOutageRecorder(stats));
       started.add(connection::close); // its dispatcher and subscription go with it
       Backlog backlog = new Backlog();
+      boolean jetStream = useJetStream();
+      // Unique per process: a restarted pod keeps its name but is a new claimant.
+      String replicaId =
+          config.routing().replicaId() + "-" + UUID.randomUUID().toString().substring(0, 6);
       OutputPublisher output =
           new CountingPublisher(
-              new NatsPublisher(connection, config.nats()), stats, telemetry.metrics());
+              new NatsPublisher(connection, config.nats(), jetStream ? replicaId : null),
+              stats,
+              telemetry.metrics());
       this.sessions =
           new SessionRegistry(
               SessionEnvironment.of(
@@ -111,8 +118,8 @@ public final class SttService implements AutoCloseable {
                   backlog));
       telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth, backlog);
       MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());
-      if (useJetStream()) {
-        this.routing = JetStreamRouting.start(connection, config, sessions, decoder);
+      if (jetStream) {
+        this.routing = JetStreamRouting.start(connection, config, sessions, decoder, replicaId);
         started.add(routing::close);
         this.dispatcher = null;
       } else {

@@ -57,16 +57,16 @@ public final class SessionActor {
         env,
         onClosed,
         SessionCheckpoint.fresh("", System.currentTimeMillis()),
-        SessionLease.LOCAL);
+        SessionClaim.LOCAL);
   }
 
-  /** A session that carries on from {@code from}, recording its progress through {@code lease}. */
+  /** A session that carries on from {@code from}, recording its progress through {@code claim}. */
   SessionActor(
       String id,
       SessionEnvironment env,
       Consumer<SessionActor> onClosed,
       SessionCheckpoint from,
-      SessionLease lease) {
+      SessionClaim claim) {
     this.id = id;
     this.env = env;
     this.onClosed = onClosed;
@@ -92,7 +92,7 @@ public final class SessionActor {
     this.recognition = new Recognition(env.inference(), mailbox);
     this.timer = new SessionTimer(env.timers(), mailbox, this::checkTimeouts);
     this.results = new ResultSequencer(env.backlog(), from);
-    this.progress = new SessionProgress(lease, from, results, stream, conversation);
+    this.progress = new SessionProgress(claim, from, results, stream, conversation);
     this.audio =
         new AudioFront(
             env.detectors(),
@@ -116,7 +116,7 @@ public final class SessionActor {
 
               @Override
               public void interim(InterimHypotheses.Update update, long end) {
-                if (life.open()) {
+                if (life.open() && speaks()) {
                   out.interim(update, end, conversation.settings(), conversation.state());
                 }
               }
@@ -302,7 +302,7 @@ public final class SessionActor {
       return;
     }
     long output = commitProgress();
-    if (output == SessionProgress.FENCED) {
+    if (output == SessionProgress.NOT_OURS) {
       return;
     }
     out.interrupt(conversation.settings(), output);
@@ -381,7 +381,7 @@ public final class SessionActor {
       Segment segment, InferenceScheduler.Outcome outcome, boolean endOfStream) {
     ResultSequencer.Slot slot = results.resultFor(segment, endOfStream, segmenter.position());
     long output = commitProgress();
-    if (output == SessionProgress.FENCED) {
+    if (output == SessionProgress.NOT_OURS) {
       return;
     }
     out.result(
@@ -433,7 +433,7 @@ public final class SessionActor {
   private void publishLast() {
     ResultSequencer.Slot slot = results.lastEmpty(segmenter.position());
     long output = commitProgress();
-    if (output == SessionProgress.FENCED) {
+    if (output == SessionProgress.NOT_OURS) {
       return;
     }
     out.lastEmpty(slot, conversation.settings(), conversation.state(), life.endReason(), output);
@@ -460,17 +460,34 @@ public final class SessionActor {
    */
   private long commitProgress() {
     long output = progress.commit();
-    if (output == SessionProgress.FENCED) {
+    if (output == SessionProgress.NOT_OURS) {
       lost();
     }
     return output;
   }
 
-  /** Another replica owns the session now: stop without a word, it carries on from its record. */
+  /**
+   * This replica no longer speaks for the session (another took it over, or this one is leaving):
+   * stop without a word; the session carries on from its record elsewhere.
+   */
   private void lost() {
-    log.warn("session {}: taken over by another replica; this one stops", id);
+    log.warn("session {}: no longer held by this replica; it stops without publishing", id);
     life.gone();
     stop();
+  }
+
+  /**
+   * Whether something that needs no record (an interim, an error) may be published: after a
+   * heartbeat lapse this replica first confirms it still holds the session, and stops if not.
+   */
+  private boolean speaks() {
+    if (progress.speaks()) {
+      return true;
+    }
+    if (life.live()) {
+      lost();
+    }
+    return false;
   }
 
   /** While handing over, once nothing is at the recognizer: release and close. */
@@ -519,6 +536,8 @@ public final class SessionActor {
     if (stream.replaying()) {
       return; // answered by the previous owner when it first handled this message
     }
-    out.error(code, message);
+    if (speaks()) {
+      out.error(code, message);
+    }
   }
 }

@@ -4,18 +4,22 @@ package ai.voice.stt.session;
  * What a session shares with the other replicas (JetStream routing, docs/decisions/0012): its
  * checkpoint, written before every result or interrupt leaves and numbered, so that a replica
  * taking over after a crash can tell whether that output reached the results stream; the release at
- * a hand-over; the fence when another replica took the session. With one replica the lease is
- * {@link SessionLease#LOCAL} and nothing is written. No clock, no threads: the lease is the only
+ * a hand-over; the fence when another replica took the session. With one replica the claim is
+ * {@link SessionClaim#LOCAL} and nothing is written. No clock, no threads: the claim is the only
  * side effect.
  */
 final class SessionProgress {
-  /** {@link #commit()}'s answer when another replica holds the session now. */
-  static final long FENCED = -1;
+  /**
+   * {@link #commit()}'s answer when this replica no longer speaks for the session: another replica
+   * took it over, or this one is leaving before it could record anything. Either way it publishes
+   * nothing more, and the session goes on from its last record elsewhere.
+   */
+  static final long NOT_OURS = -1;
 
-  // The owner field of checkpoints this session commits; the lease fills in the replica's id.
+  // The owner field of checkpoints this session commits; the claim fills in the replica's id.
   private static final String OWNED = "*";
 
-  private final SessionLease lease;
+  private final SessionClaim claim;
   private final ResultSequencer results;
   private final StreamPosition stream;
   private final Conversation conversation;
@@ -23,12 +27,12 @@ final class SessionProgress {
   private long outputs;
 
   SessionProgress(
-      SessionLease lease,
+      SessionClaim claim,
       SessionCheckpoint from,
       ResultSequencer results,
       StreamPosition stream,
       Conversation conversation) {
-    this.lease = lease;
+    this.claim = claim;
     this.results = results;
     this.stream = stream;
     this.conversation = conversation;
@@ -40,26 +44,48 @@ final class SessionProgress {
    * Records the session's progress as it will be once the next result or interrupt is out.
    *
    * @return that output's number (1, 2, …), 0 when nothing is shared (one replica), or {@link
-   *     #FENCED}: another replica owns the session and nothing may be published
+   *     #NOT_OURS}: nothing may be published
    */
   long commit() {
-    if (lease == SessionLease.LOCAL) {
+    if (claim == SessionClaim.LOCAL) {
       return 0;
     }
-    if (!lease.commit(checkpoint(OWNED, outputs + 1))) {
-      return FENCED;
+    if (claim.commit(checkpoint(OWNED, outputs + 1)) != SessionClaim.Commit.RECORDED) {
+      return NOT_OURS;
     }
     return ++outputs;
   }
 
+  /**
+   * Whether something that needs no record of its own (an interim, an error) may be published now:
+   * the claim has held since its last write, or a write of the session's progress as it stands
+   * confirms it.
+   *
+   * @return false when this replica no longer speaks for the session
+   */
+  boolean speaks() {
+    return claim.current() || record();
+  }
+
+  /**
+   * Writes the session's progress without an output (its settings, state and replay point), so a
+   * next owner finds them even when the messages that set them are no longer in the stream.
+   *
+   * @return false when this replica no longer speaks for the session
+   */
+  boolean record() {
+    return claim == SessionClaim.LOCAL
+        || claim.commit(checkpoint(OWNED, outputs)) == SessionClaim.Commit.RECORDED;
+  }
+
   /** Gives the session to the next replica, which resumes where this one stands. */
   void release() {
-    lease.release(checkpoint("", outputs));
+    claim.release(checkpoint("", outputs));
   }
 
   /** The session published its last result: nothing of it needs keeping. */
   void ended() {
-    lease.ended(stream.last());
+    claim.ended(stream.last());
   }
 
   long openedEpochMillis() {

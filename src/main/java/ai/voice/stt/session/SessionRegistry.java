@@ -69,7 +69,7 @@ public final class SessionRegistry {
    * routing); null when it may not open here now ({@link #refusal()} says why).
    */
   public SessionActor adopt(
-      String sessionId, SessionCheckpoint from, SessionLease lease, boolean inProgress) {
+      String sessionId, SessionCheckpoint from, SessionClaim claim, boolean inProgress) {
     admission.lock();
     try {
       Refusal refusal = refusal();
@@ -80,7 +80,7 @@ public final class SessionRegistry {
         return null;
       }
       count.incrementAndGet();
-      SessionActor created = new SessionActor(sessionId, env, this::closed, from, lease);
+      SessionActor created = new SessionActor(sessionId, env, this::closed, from, claim);
       sessions.put(sessionId, created);
       return created;
     } finally {

@@ -10,36 +10,51 @@ import io.nats.client.impl.Headers;
 /**
  * Publishes output messages on {@code {prefix}.{session_id}}. jnats buffers outgoing messages while
  * reconnecting (see the reconnect buffer in {@link NatsConnector}), so a short outage does not lose
- * results. A committed output (JetStream routing) carries its number in the {@value #OUTPUT_HEADER}
- * header.
+ * results. With JetStream routing every message names the replica that published it in the {@value
+ * #REPLICA_HEADER} header, and a committed output carries its number in the {@value #OUTPUT_HEADER}
+ * header (clients that do not read headers see the same messages).
  */
 public final class NatsPublisher implements OutputPublisher {
   /** The header naming a committed output's number in its session (decisions/0012). */
   public static final String OUTPUT_HEADER = "Stt-Output";
 
+  /** The header naming the replica that published a message (JetStream routing). */
+  public static final String REPLICA_HEADER = "Stt-Replica";
+
   private final Connection connection;
   private final SttConfig.Nats nats;
+  private final String replicaId;
   private final OutputEncoder encoder = new OutputEncoder();
 
-  public NatsPublisher(Connection connection, SttConfig.Nats nats) {
+  /**
+   * @param replicaId this replica's id, stamped on every message; null with one replica (plain
+   *     routing), whose messages carry no headers
+   */
+  public NatsPublisher(Connection connection, SttConfig.Nats nats, String replicaId) {
     this.connection = connection;
     this.nats = nats;
+    this.replicaId = replicaId;
   }
 
   @Override
   public void publish(OutputMessage message) {
-    connection.publish(nats.outputSubject(message.sessionId()), encoder.encode(message));
+    publish(message, 0);
   }
 
   @Override
   public void publish(OutputMessage message, long output) {
-    if (output <= 0) {
-      publish(message);
+    String subject = nats.outputSubject(message.sessionId());
+    if (replicaId == null && output <= 0) {
+      connection.publish(subject, encoder.encode(message));
       return;
     }
-    connection.publish(
-        nats.outputSubject(message.sessionId()),
-        new Headers().put(OUTPUT_HEADER, Long.toString(output)),
-        encoder.encode(message));
+    Headers headers = new Headers();
+    if (replicaId != null) {
+      headers.put(REPLICA_HEADER, replicaId);
+    }
+    if (output > 0) {
+      headers.put(OUTPUT_HEADER, Long.toString(output));
+    }
+    connection.publish(subject, headers, encoder.encode(message));
   }
 }

@@ -269,7 +269,7 @@ class ReplicasTest {
     };
   }
 
-  private static String replicaIdOf(ServiceProcess replica) {
+  static String replicaIdOf(ServiceProcess replica) {
     Pattern joined = Pattern.compile("replica (\\S+): sessions shared through JetStream");
     for (String line : replica.output()) {
       Matcher m = joined.matcher(line);

@@ -1,6 +1,7 @@
 package ai.voice.stt.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -12,20 +13,25 @@ import org.junit.jupiter.api.Test;
  * release at a hand-over, and the fence when another replica took it.
  */
 class SessionProgressTest {
-  /** A lease that keeps what was written and refuses commits once told to. */
-  private static final class RecordingLease implements SessionLease {
+  /** A claim that keeps what was written and refuses commits once told to. */
+  private static final class RecordingLease implements SessionClaim {
     final List<SessionCheckpoint> commits = new ArrayList<>();
     final List<SessionCheckpoint> releases = new ArrayList<>();
-    boolean takenOver;
+    Commit answer = Commit.RECORDED;
+    boolean current = true;
     long endedAt = -1;
 
     @Override
-    public boolean commit(SessionCheckpoint checkpoint) {
-      if (takenOver) {
-        return false;
+    public Commit commit(SessionCheckpoint checkpoint) {
+      if (answer == Commit.RECORDED) {
+        commits.add(checkpoint);
       }
-      commits.add(checkpoint);
-      return true;
+      return answer;
+    }
+
+    @Override
+    public boolean current() {
+      return current;
     }
 
     @Override
@@ -45,7 +51,7 @@ class SessionProgressTest {
   private final Conversation conversation =
       new Conversation(new InterruptDetector(3, 2), true, from);
 
-  private SessionProgress progress(SessionLease lease) {
+  private SessionProgress progress(SessionClaim lease) {
     return new SessionProgress(lease, from, results, stream, conversation);
   }
 
@@ -66,14 +72,37 @@ class SessionProgressTest {
   }
 
   @Test
-  void aFencedCommitPublishesNothingAndKeepsTheCount() {
+  void aCommitThatFindsTheSessionTakenOverPublishesNothingAndKeepsTheCount() {
     RecordingLease lease = new RecordingLease();
     SessionProgress progress = progress(lease);
     assertEquals(1, progress.commit());
-    lease.takenOver = true;
-    assertEquals(SessionProgress.FENCED, progress.commit());
-    lease.takenOver = false;
-    assertEquals(2, progress.commit(), "a failed commit used no number");
+    lease.answer = SessionClaim.Commit.TAKEN_OVER;
+    assertEquals(SessionProgress.NOT_OURS, progress.commit());
+    lease.answer = SessionClaim.Commit.REPLICA_LEAVING;
+    assertEquals(SessionProgress.NOT_OURS, progress.commit());
+    lease.answer = SessionClaim.Commit.RECORDED;
+    assertEquals(2, progress.commit(), "a commit that was not recorded used no number");
+  }
+
+  @Test
+  void anUnrecordedMessageNeedsNoWriteWhileTheClaimHolds() {
+    RecordingLease lease = new RecordingLease();
+    SessionProgress progress = progress(lease);
+    assertTrue(progress.speaks());
+    assertEquals(0, lease.commits.size());
+  }
+
+  @Test
+  void afterAHeartbeatLapseAWriteConfirmsTheClaimBeforeAnythingIsSaid() {
+    RecordingLease lease = new RecordingLease();
+    SessionProgress progress = progress(lease);
+    progress.commit();
+    lease.current = false;
+    assertTrue(progress.speaks());
+    assertEquals(2, lease.commits.size(), "the progress was written again");
+    assertEquals(1, lease.commits.getLast().outputs(), "without using an output number");
+    lease.answer = SessionClaim.Commit.TAKEN_OVER;
+    assertFalse(progress.speaks(), "taken over meanwhile: nothing may be said");
   }
 
   @Test
@@ -99,7 +128,7 @@ class SessionProgressTest {
 
   @Test
   void withOneReplicaNothingIsWrittenAndOutputsAreUnnumbered() {
-    SessionProgress progress = progress(SessionLease.LOCAL);
+    SessionProgress progress = progress(SessionClaim.LOCAL);
     assertEquals(0, progress.commit());
     assertEquals(0, progress.commit());
   }

@@ -123,6 +123,26 @@ public final class NatsCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The node that leads the JetStream metadata now: the one whose latest word on the metadata
+   * leader is that it is the leader itself.
+   */
+  public int metaLeader() {
+    for (int i = 0; i < nodes.size(); i++) {
+      List<String> said =
+          nodes.get(i).log().lines().filter(l -> l.contains("metadata leader")).toList();
+      if (!said.isEmpty() && said.getLast().contains("Self is new JetStream cluster metadata")) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no node says it leads the JetStream metadata:\n" + log());
+  }
+
+  /** Waits until JetStream answers on every node again (after a node was restarted). */
+  public void awaitHealthy() throws IOException, InterruptedException {
+    awaitJetStream();
+  }
+
   /** The client URLs of every node, comma-separated ({@code nats://127.0.0.1:port,...}). */
   public String urls() {
     return nodes.stream().map(NatsProcess::url).collect(Collectors.joining(","));

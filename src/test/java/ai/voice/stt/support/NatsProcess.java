@@ -112,6 +112,11 @@ public final class NatsProcess implements AutoCloseable {
     }
   }
 
+  /** The server process (to stop and continue it, see {@link Signals}). */
+  public Process process() {
+    return process;
+  }
+
   /** Whether the server process is running. */
   public boolean isAlive() {
     return process != null && process.isAlive();

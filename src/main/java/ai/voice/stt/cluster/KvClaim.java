@@ -1,0 +1,242 @@
+package ai.voice.stt.cluster;
+
+import ai.voice.stt.session.SessionCheckpoint;
+import ai.voice.stt.session.SessionClaim;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session's claim: its checkpoint key, written only with the revision this replica last wrote.
+ * A write that finds another replica's record means that replica took the session over, so this one
+ * stops before publishing anything (fencing). Anything else that fails (NATS unreachable, a
+ * JetStream leader election, a timed-out write) is retried until it succeeds or this replica
+ * leaves: an outage is not a takeover. A timed-out write that the server applied is recognised by
+ * its owner field on the next try.
+ *
+ * <p>Used by one session's mailbox tasks, one at a time: no lock, and none held across the network
+ * calls and sleeps (they run on virtual threads).
+ */
+final class KvClaim implements SessionClaim {
+  private static final Logger log = LoggerFactory.getLogger(KvClaim.class);
+  // JetStream's "wrong last sequence": the key has a newer revision than the one written against.
+  private static final int WRONG_LAST_SEQUENCE = 10071;
+  private static final Duration FIRST_RETRY = Duration.ofMillis(50);
+  private static final Duration LAST_RETRY = Duration.ofSeconds(1);
+  private static final Duration WARN_EVERY = Duration.ofSeconds(10);
+
+  /**
+   * Fault injection for the crash tests (ReplicasTest), off unless the JVM property is set: the
+   * process halts, as {@code kill -9} would, right after committing the checkpoint of this output
+   * number and before the output is published, the one moment a crash can lose an output that a
+   * replica taking over must then produce again (docs/decisions/0012-replicas.md).
+   */
+  private static final long HALT_AFTER_CHECKPOINT_OF =
+      Long.getLong("stt.fault.haltAfterCheckpointOfOutput", 0);
+
+  /** What the router does when the session leaves this replica. */
+  interface Finish {
+    void finished(String sessionId, long purgeThrough);
+  }
+
+  private final KeyValue bucket;
+  private final String sessionId;
+  private final String key;
+  private final String replicaId;
+  private final ReplicaLiveness liveness;
+  private final BooleanSupplier leaving;
+  private final BooleanSupplier connected;
+  private final Finish finish;
+  private long revision;
+  private long epoch;
+
+  /**
+   * @param revision the revision this replica's claim wrote
+   * @param leaving whether this replica is shutting down (ends the retries of a write)
+   * @param connected whether the NATS connection is up (no write is tried while it is not: it would
+   *     only wait in jnats' reconnect buffer)
+   */
+  KvClaim(
+      KeyValue bucket,
+      String sessionId,
+      String replicaId,
+      long revision,
+      ReplicaLiveness liveness,
+      BooleanSupplier leaving,
+      BooleanSupplier connected,
+      Finish finish) {
+    this.bucket = bucket;
+    this.sessionId = sessionId;
+    this.key = SessionKeys.key(sessionId);
+    this.replicaId = replicaId;
+    this.revision = revision;
+    this.liveness = liveness;
+    this.epoch = liveness.epoch();
+    this.leaving = leaving;
+    this.connected = connected;
+    this.finish = finish;
+  }
+
+  @Override
+  public Commit commit(SessionCheckpoint checkpoint) {
+    Commit commit = write(checkpoint.withOwner(replicaId));
+    if (commit == Commit.RECORDED) {
+      if (HALT_AFTER_CHECKPOINT_OF > 0 && checkpoint.outputs() == HALT_AFTER_CHECKPOINT_OF) {
+        System.err.printf(
+            "fault injection: session %s: halting after the checkpoint of output %d%n",
+            sessionId, checkpoint.outputs());
+        Runtime.getRuntime().halt(137);
+      }
+      return commit;
+    }
+    finish.finished(sessionId, 0);
+    return commit;
+  }
+
+  @Override
+  public boolean current() {
+    return liveness.heldSince(epoch, System.nanoTime());
+  }
+
+  @Override
+  public void release(SessionCheckpoint checkpoint) {
+    write(checkpoint.withOwner(""));
+    finish.finished(sessionId, 0);
+  }
+
+  @Override
+  public void ended(long lastSeq) {
+    Retry retry = new Retry();
+    while (retry.mayTry()) {
+      try {
+        bucket.delete(key, revision);
+        break;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+          retry.after("delete its checkpoint", e);
+        } else if (!recordIsOurs()) {
+          break; // someone else's record now, or already gone: nothing of ours to delete
+        }
+      } catch (IOException e) {
+        retry.after("delete its checkpoint", e);
+      }
+    }
+    finish.finished(sessionId, lastSeq);
+  }
+
+  /** A compare-and-set write, retried until it lands, another replica is found owning, or leave. */
+  private Commit write(SessionCheckpoint checkpoint) {
+    byte[] value = CheckpointCodec.encode(checkpoint);
+    Retry retry = new Retry();
+    while (retry.mayTry()) {
+      try {
+        long since = liveness.epoch();
+        revision = bucket.update(key, value, revision);
+        epoch = since;
+        retry.recovered();
+        return Commit.RECORDED;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+          retry.after("record its progress", e);
+        } else if (!recordIsOurs()) {
+          return Commit.TAKEN_OVER;
+        }
+      } catch (IOException e) {
+        retry.after("record its progress", e);
+      }
+    }
+    log.warn(
+        "session {}: its progress could not be recorded before this replica left; whoever adopts"
+            + " it replays from its last record",
+        sessionId);
+    return Commit.REPLICA_LEAVING;
+  }
+
+  /**
+   * After a write was refused for a newer revision: whether the record is still this replica's (an
+   * earlier try of ours that timed out was applied; its revision is taken up and the write tried
+   * again), or another replica's. A read that fails counts as ours: the write is tried again.
+   */
+  private boolean recordIsOurs() {
+    KeyValueEntry entry;
+    try {
+      entry = bucket.get(key);
+    } catch (IOException | JetStreamApiException e) {
+      return true;
+    }
+    if (entry == null || entry.getValue() == null) {
+      log.warn("session {}: its record was removed by another replica; this one stops", sessionId);
+      return false;
+    }
+    String owner;
+    try {
+      owner = CheckpointCodec.decode(entry.getValue()).owner();
+    } catch (IOException e) {
+      owner = "?";
+    }
+    if (owner.equals(replicaId)) {
+      revision = entry.getRevision();
+      return true;
+    }
+    log.warn(
+        "session {}: taken over by {} (record revision {}); this replica stops without publishing",
+        sessionId,
+        owner.isEmpty() ? "a hand-over" : owner,
+        entry.getRevision());
+    return false;
+  }
+
+  /** Backs off between tries, and says in the log how long the session has waited. */
+  private final class Retry {
+    private final long began = System.nanoTime();
+    private long pause = FIRST_RETRY.toNanos();
+    private long warned;
+
+    /**
+     * Whether to try now: false once this replica leaves (or its thread is interrupted); waits
+     * while NATS is unreachable.
+     */
+    boolean mayTry() {
+      while (!leaving.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+        if (connected.getAsBoolean()) {
+          return true;
+        }
+        after("reach NATS", null);
+      }
+      return false;
+    }
+
+    void after(String what, Exception e) {
+      long now = System.nanoTime();
+      if (warned == 0 || now - warned > WARN_EVERY.toNanos()) {
+        warned = now;
+        log.warn(
+            "session {}: cannot {} yet ({}), trying again; waiting {} ms so far",
+            sessionId,
+            what,
+            e == null ? "disconnected" : e.getMessage(),
+            (now - began) / 1_000_000);
+      }
+      try {
+        Thread.sleep(Duration.ofNanos(pause));
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      pause = Math.min(2 * pause, LAST_RETRY.toNanos());
+    }
+
+    void recovered() {
+      if (warned != 0) {
+        log.info(
+            "session {}: progress recorded after {} ms",
+            sessionId,
+            (System.nanoTime() - began) / 1_000_000);
+      }
+    }
+  }
+}

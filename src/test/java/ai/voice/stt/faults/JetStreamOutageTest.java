@@ -1,0 +1,74 @@
+package ai.voice.stt.faults;
+
+import ai.voice.stt.client.StreamClient;
+import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.support.NatsProcess;
+import ai.voice.stt.support.ReplicatedRun;
+import ai.voice.stt.support.ServiceProcess;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The only NATS server of a replicated (JetStream) deployment goes away under live sessions and
+ * comes back with its store, as a pod restart or an upgrade does: no session goes silent. Each goes
+ * on where it was, the utterances spoken after the server is back are transcribed, nothing is
+ * published twice, and each session ends with one {@code end_of_stream}.
+ */
+class JetStreamOutageTest {
+
+  @Test
+  void sessionsCarryOnThroughAnEightSecondOutage() throws Exception {
+    outage(Duration.ofSeconds(8));
+  }
+
+  @Test
+  void sessionsCarryOnThroughAThirtySecondOutage() throws Exception {
+    outage(Duration.ofSeconds(30));
+  }
+
+  private static void outage(Duration down) throws Exception {
+    try (NatsProcess nats = NatsProcess.startJetStream();
+        ServiceProcess stt =
+            ServiceProcess.servingOn(
+                nats,
+                Map.of(
+                    "STT_ROUTING", "jetstream",
+                    "STT_REPLICA_ID", "solo",
+                    "STT_INFERENCE_WORKERS", "1",
+                    "STT_ELASTIC_THREADS", "false"))) {
+      stt.awaitReady(Duration.ofSeconds(120));
+      Connection connection = ReplicatedRun.clientOf(nats.url());
+      try {
+        StreamClient client =
+            new StreamClient(connection, "ai.voice.stream", "ai.voice.transcription");
+        double restartedAt = 6 + down.toSeconds();
+        // Long enough that a whole repetition is spoken after the server is back.
+        List<ReplicatedRun.Case> cases =
+            ReplicatedRun.streams("outage" + down.toSeconds(), 2, restartedAt + 1);
+        List<ReplicatedRun.Outcome> outcomes =
+            ReplicatedRun.runAll(
+                client,
+                cases,
+                StreamOptions.realTime(),
+                () -> {
+                  ReplicatedRun.sleep(6_000);
+                  try {
+                    nats.kill();
+                    ReplicatedRun.sleep(down.toMillis());
+                    nats.restart();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        for (ReplicatedRun.Outcome o : outcomes) {
+          o.assertContinuedThroughTheFault(restartedAt + 1, stt.output());
+        }
+      } finally {
+        connection.close();
+      }
+    }
+  }
+}

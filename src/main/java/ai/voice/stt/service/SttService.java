@@ -8,6 +8,7 @@ import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.session.Backlog;
+import ai.voice.stt.session.MailboxBounds;
 import ai.voice.stt.session.OutputPublisher;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
@@ -42,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SttService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SttService.class);
-  // Mailboxes hold ~20 s of 20 ms chunks; beyond that the client sends faster than real time.
-  private static final int MAILBOX_CAPACITY = 1_000;
 
   private final SttConfig config;
   private final InferenceScheduler inference;
@@ -107,7 +106,7 @@ public final class SttService implements AutoCloseable {
                   new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
                   actors,
                   timers,
-                  MAILBOX_CAPACITY,
+                  MailboxBounds.DEFAULT,
                   backlog));
       telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth, backlog);
       MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());

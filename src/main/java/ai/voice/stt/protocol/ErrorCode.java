@@ -41,7 +41,13 @@ public enum ErrorCode {
    * transcribed.
    */
   RECOGNIZER_UNAVAILABLE("recognizer_unavailable"),
-  INTERNAL("internal_error");
+  INTERNAL("internal_error"),
+  /**
+   * The recognition of the named stretch of audio ran past its deadline ({@code
+   * STT_RECOGNITION_TIMEOUT_BASE} + {@code STT_RECOGNITION_TIMEOUT_FACTOR} x its length) and was
+   * given up: that stretch was not transcribed; the session goes on.
+   */
+  RECOGNITION_TIMEOUT("recognition_timeout");
 
   private final String wireName;
 

@@ -6,6 +6,7 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.health.HealthServer;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.RecognitionDeadline;
 import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.session.Backlog;
 import ai.voice.stt.session.MailboxBounds;
@@ -75,7 +76,12 @@ public final class SttService implements AutoCloseable {
     try {
       SpeechDetectorFactory detectors = vad(config.streaming().vadAggressiveness());
       SpeechDetectorFactory endpointDetectors = vad(config.streaming().endpointVadAggressiveness());
-      this.inference = new InferenceScheduler(recognizer, config.recognition().queueCapacity());
+      this.inference =
+          new InferenceScheduler(
+              recognizer,
+              config.recognition().queueCapacity(),
+              new RecognitionDeadline(
+                  config.recognition().timeoutBase(), config.recognition().timeoutFactor()));
       started.set(0, () -> inference.close(Duration.ofSeconds(5))); // frees the recognizer too
       ScheduledThreadPoolExecutor timerThread =
           new ScheduledThreadPoolExecutor(
@@ -124,6 +130,7 @@ public final class SttService implements AutoCloseable {
           stats,
           () -> connection.getStatus() == Connection.Status.CONNECTED,
           () -> input == null ? 0 : input.getDroppedCount());
+      ServiceInstruments.registerStuckWorkers(telemetry.meter(), inference::stuckWorkers);
       this.controlPlane =
           new ControlPlane(
               connection,
@@ -264,11 +271,15 @@ public final class SttService implements AutoCloseable {
     return shuttingDown.get() || connection.getStatus() != Connection.Status.CLOSED;
   }
 
-  /** Connected to NATS and taking new sessions (false from the start of a shutdown). */
+  /**
+   * Connected to NATS and taking new sessions (false from the start of a shutdown), with fewer
+   * recognizer workers stuck past their deadline than there are workers.
+   */
   public boolean isReady() {
     return !shuttingDown.get()
         && connection.getStatus() == Connection.Status.CONNECTED
-        && guard.problem().isEmpty();
+        && guard.problem().isEmpty()
+        && inference.healthy();
   }
 
   /** Waits until the subscription is registered with the server (tests publish right after). */

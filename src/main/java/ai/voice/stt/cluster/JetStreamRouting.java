@@ -389,11 +389,7 @@ public final class JetStreamRouting implements AutoCloseable {
       accepted = actor.deliverInvalid(e.code(), e.getMessage(), seq);
     }
     if (!accepted) {
-      sessions.reject(
-          id,
-          ErrorCode.OVERLOADED,
-          "session mailbox is full; the message was not accepted (send audio no faster than real"
-              + " time)");
+      sessions.reject(id, ErrorCode.OVERLOADED, SessionActor.CONTROL_FLOOD);
     }
   }
 

@@ -62,6 +62,8 @@ public final class ConfigLoader {
   public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofHours(4);
   private static final Duration LONGEST_SESSION_LIMIT = Duration.ofDays(7);
   public static final int DEFAULT_QUEUE_CAPACITY = 256;
+  public static final Duration DEFAULT_RECOGNITION_TIMEOUT_BASE = Duration.ofSeconds(30);
+  public static final double DEFAULT_RECOGNITION_TIMEOUT_FACTOR = 10;
   // Two utterances at the 16 s buffer limit: beyond this a session's results are half a minute
   // late, and its new audio is refused (with an error naming it) until the recognizer catches up.
   public static final Duration DEFAULT_SESSION_BACKLOG = Duration.ofSeconds(32);
@@ -236,7 +238,16 @@ public final class ConfigLoader {
         workersSource,
         queue,
         audioContext(env),
-        env.string("STT_LANGUAGE", ""));
+        env.string("STT_LANGUAGE", ""),
+        // A deadline only a hung call reaches (decisions/0020): large-v3 on one core runs at
+        // about 2-3 x real time, well inside 30 s + 10 x the audio.
+        env.seconds(
+            "STT_RECOGNITION_TIMEOUT_BASE",
+            DEFAULT_RECOGNITION_TIMEOUT_BASE,
+            Duration.ofMillis(100),
+            Duration.ofHours(1)),
+        env.decimal(
+            "STT_RECOGNITION_TIMEOUT_FACTOR", DEFAULT_RECOGNITION_TIMEOUT_FACTOR, 0, 1_000));
   }
 
   private static HttpWhisper httpWhisper(EnvReader env) {

@@ -61,6 +61,25 @@ final class EnvReader {
     return parsed;
   }
 
+  /** A decimal number between {@code min} and {@code max}. */
+  double decimal(String name, double defaultValue, double min, double max) {
+    String value = string(name, null);
+    if (value == null) {
+      return defaultValue;
+    }
+    String expected = "a number between " + min + " and " + max;
+    double parsed;
+    try {
+      parsed = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw invalid(name, value, expected);
+    }
+    if (!(parsed >= min && parsed <= max)) { // NaN fails too
+      throw invalid(name, value, expected);
+    }
+    return parsed;
+  }
+
   /** Seconds as a decimal number, the unit the original module used (e.g. "2.0"). */
   Duration seconds(String name, Duration defaultValue, Duration min, Duration max) {
     String value = string(name, null);

@@ -94,6 +94,10 @@ public record SttConfig(
    *     threadsPerWorker}
    * @param workersSource where {@code workers} came from: {@code STT_INFERENCE_WORKERS}, or the
    *     processors the JVM saw (a container's CPU limit decides those)
+   * @param timeoutBase what any one recognition may take before it is given up ({@code
+   *     STT_RECOGNITION_TIMEOUT_BASE})
+   * @param timeoutFactor seconds a recognition may take per second of its audio, on top of {@code
+   *     timeoutBase} ({@code STT_RECOGNITION_TIMEOUT_FACTOR})
    */
   public record Recognition(
       RecognizerKind kind,
@@ -107,7 +111,9 @@ public record SttConfig(
       String workersSource,
       int queueCapacity,
       AudioContext audioContext,
-      String language) {
+      String language,
+      Duration timeoutBase,
+      double timeoutFactor) {
 
     /**
      * The worker count and where it came from, for the start-up banner: "2 workers (from 2

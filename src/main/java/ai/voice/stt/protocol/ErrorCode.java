@@ -47,7 +47,13 @@ public enum ErrorCode {
    * than the input stream keeps when its session moved, a NATS outage): the message names the
    * stretch of the session's audio; the session goes on with later audio.
    */
-  AUDIO_LOST("audio_lost");
+  AUDIO_LOST("audio_lost"),
+  /**
+   * The recognition of the named stretch of audio ran past its deadline ({@code
+   * STT_RECOGNITION_TIMEOUT_BASE} + {@code STT_RECOGNITION_TIMEOUT_FACTOR} x its length) and was
+   * given up: that stretch was not transcribed; the session goes on.
+   */
+  RECOGNITION_TIMEOUT("recognition_timeout");
 
   private final String wireName;
 

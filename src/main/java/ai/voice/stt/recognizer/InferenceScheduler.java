@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +18,15 @@ import org.slf4j.LoggerFactory;
  * bounded FIFO queue. Platform threads because JNI calls pin virtual threads for their whole
  * duration. Fairness across sessions comes from the sessions themselves: each has at most one job
  * queued or running, so FIFO order is round-robin order.
+ *
+ * <p>Each job has a deadline ({@link RecognitionDeadline}, from when a worker starts it): past it
+ * the job fails with {@link RecognitionException.Kind#TIMED_OUT} and its worker is abandoned, as a
+ * native call cannot be interrupted. Where the recognizer's calls share nothing ({@link
+ * Recognizer#independentCalls()}) a replacement worker is started, so capacity is kept; otherwise
+ * the stuck call keeps its worker's place until it returns. Either way, once as many workers are
+ * stuck as there are workers, {@link #healthy()} turns false (the pod reports unready). A stuck
+ * call that returns after all frees its place again. The deadline is watched by one timer thread; a
+ * job that finishes in time only schedules and cancels its timer (no lock of its own).
  */
 public final class InferenceScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InferenceScheduler.class);
@@ -28,9 +39,22 @@ public final class InferenceScheduler implements AutoCloseable {
   // until the worker wakes to take it, so a bounded queue alone refused a job submitted right
   // after another while a worker stood idle.
   private final AtomicInteger outstanding = new AtomicInteger();
+  private final RecognitionDeadline deadline;
+  private final ScheduledThreadPoolExecutor watchdog;
+  // Workers abandoned at a deadline whose call has not returned. Changed (and the pool resized)
+  // only under resizing, which a job that finishes in time never takes.
+  private final AtomicInteger stuck = new AtomicInteger();
+  private final Object resizing = new Object();
 
+  /** A scheduler with the default deadline ({@link RecognitionDeadline#DEFAULT}). */
   public InferenceScheduler(Recognizer recognizer, int queueCapacity) {
+    this(recognizer, queueCapacity, RecognitionDeadline.DEFAULT);
+  }
+
+  public InferenceScheduler(
+      Recognizer recognizer, int queueCapacity, RecognitionDeadline deadline) {
     this.recognizer = recognizer;
+    this.deadline = deadline;
     this.workers = recognizer.maxConcurrency();
     this.capacity = workers + queueCapacity;
     AtomicInteger ids = new AtomicInteger();
@@ -48,6 +72,29 @@ public final class InferenceScheduler implements AutoCloseable {
             },
             new ThreadPoolExecutor.AbortPolicy());
     executor.prestartAllCoreThreads();
+    this.watchdog =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("recognition-deadlines").daemon().factory());
+    // A job done in time cancels its timer; without this it would stay queued until its deadline.
+    watchdog.setRemoveOnCancelPolicy(true);
+  }
+
+  /** One running job as its deadline sees it: still running, finished, or abandoned. */
+  private static final class Watch {
+    private static final int RUNNING = 0;
+    private static final int FINISHED = 1;
+    private static final int ABANDONED = 2;
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    // Written under resizing by the deadline, read under it by the call that returns late.
+    private boolean replaced;
+
+    boolean finish() {
+      return state.compareAndSet(RUNNING, FINISHED);
+    }
+
+    boolean abandon() {
+      return state.compareAndSet(RUNNING, ABANDONED);
+    }
   }
 
   /** What came back from one job, with the time it waited for a worker. */
@@ -122,6 +169,8 @@ public final class InferenceScheduler implements AutoCloseable {
       executor.execute(
           () -> {
             double queued = (System.nanoTime() - enqueued) / 1e9;
+            Watch watch = new Watch();
+            ScheduledFuture<?> timer = watchDeadline(watch, result, samples.length);
             Outcome outcome = null;
             RecognitionException failure = null;
             try {
@@ -148,9 +197,17 @@ public final class InferenceScheduler implements AutoCloseable {
                   new RecognitionException(
                       RecognitionException.Kind.FAILED, "recognizer failed: " + e, e);
             } finally {
-              // The worker is free before its caller hears the outcome (and may submit again).
-              outstanding.decrementAndGet();
+              if (timer != null) {
+                timer.cancel(false);
+              }
+              if (watch.finish()) {
+                // The worker is free before its caller hears the outcome (and may submit again).
+                outstanding.decrementAndGet();
+              } else {
+                returnedLate(watch, enqueued);
+              }
             }
+            // After a deadline the future is already failed, and what came late is dropped here.
             if (failure == null) {
               result.complete(outcome);
             } else {
@@ -164,6 +221,86 @@ public final class InferenceScheduler implements AutoCloseable {
           new RecognitionException(RecognitionException.Kind.BUSY, "inference is shutting down"));
     }
     return result;
+  }
+
+  /** Fails {@code result} and abandons its worker if the job is still running at its deadline. */
+  private ScheduledFuture<?> watchDeadline(
+      Watch watch, CompletableFuture<Outcome> result, int samples) {
+    try {
+      return watchdog.schedule(
+          () -> expired(watch, result, samples),
+          deadline.forSamples(samples).toNanos(),
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null; // closed: a job still running at close has no deadline left to keep
+    }
+  }
+
+  /**
+   * The job's deadline passed while it ran: its caller hears {@code TIMED_OUT} now, and its worker
+   * is abandoned. Replaced when the recognizer's calls share nothing and fewer than {@link
+   * #stuckLimit()} workers are stuck; otherwise the stuck call keeps its place, so admission sees
+   * the capacity that is really left.
+   */
+  private void expired(Watch watch, CompletableFuture<Outcome> result, int samples) {
+    int nowStuck;
+    boolean replaced;
+    synchronized (resizing) {
+      if (!watch.abandon()) {
+        return; // finished just in time
+      }
+      nowStuck = stuck.incrementAndGet();
+      replaced = recognizer.independentCalls() && nowStuck <= workers;
+      watch.replaced = replaced;
+      if (replaced) {
+        executor.setMaximumPoolSize(executor.getMaximumPoolSize() + 1);
+        executor.setCorePoolSize(executor.getCorePoolSize() + 1);
+        executor.prestartCoreThread();
+        outstanding.decrementAndGet(); // the replacement takes the abandoned job's place
+      }
+    }
+    log.error(
+        "a recognition ran past its deadline of {}; its worker is abandoned ({} stuck of {}{})",
+        deadline.explain(samples),
+        nowStuck,
+        workers,
+        replaced ? ", a replacement started" : ", not replaced: one worker fewer");
+    result.completeExceptionally(
+        new RecognitionException(
+            RecognitionException.Kind.TIMED_OUT,
+            "recognition took longer than its deadline of " + deadline.explain(samples)));
+  }
+
+  /** A call abandoned at its deadline returned after all: its place is given back. */
+  private void returnedLate(Watch watch, long enqueued) {
+    synchronized (resizing) {
+      stuck.decrementAndGet();
+      if (watch.replaced) {
+        executor.setCorePoolSize(executor.getCorePoolSize() - 1);
+        executor.setMaximumPoolSize(executor.getMaximumPoolSize() - 1);
+      } else {
+        outstanding.decrementAndGet();
+      }
+    }
+    log.warn(
+        "a recognition abandoned at its deadline returned {} s after it was queued; its worker is"
+            + " free again",
+        String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - enqueued) / 1e9));
+  }
+
+  /** Workers abandoned at a deadline whose call has not returned. */
+  public int stuckWorkers() {
+    return stuck.get();
+  }
+
+  /** How many stuck workers make the scheduler unhealthy: as many as it has workers. */
+  public int stuckLimit() {
+    return workers;
+  }
+
+  /** False once {@link #stuckLimit()} workers are stuck: the pod should take no new work. */
+  public boolean healthy() {
+    return stuck.get() < workers;
   }
 
   /** Jobs admitted and waiting for a worker. */
@@ -188,6 +325,7 @@ public final class InferenceScheduler implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    watchdog.shutdownNow();
     if (finished) {
       recognizer.close();
     } else {

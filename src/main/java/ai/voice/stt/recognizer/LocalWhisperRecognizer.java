@@ -290,6 +290,17 @@ public final class LocalWhisperRecognizer implements Recognizer {
     return frames >= FULL_CONTEXT ? 0 : (int) frames;
   }
 
+  /**
+   * False: a hung call keeps its decoder state, and no other can be allocated in its place while it
+   * hangs (allocating takes {@link #NATIVE_MAPS}' write lock, and the hung call holds a read lock
+   * for ever). A replacement worker would only wait for another call's state, its deadline running
+   * meanwhile; instead the scheduler counts the stuck call as a busy worker until it returns.
+   */
+  @Override
+  public boolean independentCalls() {
+    return false;
+  }
+
   @Override
   public int maxConcurrency() {
     return allStates.size();

@@ -13,7 +13,9 @@ public final class RecognitionException extends Exception {
     /** A remote recognizer stayed unreachable. */
     UNAVAILABLE,
     /** The wait for a result was interrupted (shutting down). */
-    INTERRUPTED
+    INTERRUPTED,
+    /** The recognition ran past its deadline ({@link RecognitionDeadline}) and was abandoned. */
+    TIMED_OUT
   }
 
   private final Kind kind;

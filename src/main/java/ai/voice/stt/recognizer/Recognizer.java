@@ -23,6 +23,15 @@ public interface Recognizer extends AutoCloseable {
     return transcribe(samples, language);
   }
 
+  /**
+   * Whether a call abandoned at its deadline (it hangs) leaves the others all they need, so that a
+   * worker started in its place restores the capacity. False where each call holds a share of a
+   * fixed pool that the stuck call keeps (a decoder state).
+   */
+  default boolean independentCalls() {
+    return true;
+  }
+
   /** How many calls may run at the same time. */
   int maxConcurrency();
 

@@ -7,6 +7,7 @@ import io.opentelemetry.api.metrics.Meter;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -94,5 +95,18 @@ final class ServiceInstruments {
         .setDescription("error messages published, by code")
         // Every code is present from the start, so a rate() over it is defined before the first.
         .buildWithCallback(m -> byCode.forEach((code, a) -> m.record(stats.errors(code), a)));
+  }
+
+  /**
+   * {@code stt_recognizer_stuck_workers}: recognizer workers abandoned at a recognition deadline
+   * whose call has not returned; at the worker count the pod reports unready.
+   */
+  static void registerStuckWorkers(Meter meter, IntSupplier stuckWorkers) {
+    meter
+        .gaugeBuilder("stt.recognizer.stuck_workers")
+        .ofLongs()
+        .setDescription(
+            "recognizer workers abandoned at a recognition deadline whose call has not returned")
+        .buildWithCallback(m -> m.record(stuckWorkers.getAsInt()));
   }
 }

@@ -6,8 +6,10 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.health.HealthServer;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.RecognitionDeadline;
 import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.session.Backlog;
+import ai.voice.stt.session.MailboxBounds;
 import ai.voice.stt.session.OutputPublisher;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
@@ -43,8 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SttService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SttService.class);
-  // Mailboxes hold ~20 s of 20 ms chunks; beyond that the client sends faster than real time.
-  private static final int MAILBOX_CAPACITY = 1_000;
 
   private final SttConfig config;
   private final InferenceScheduler inference;
@@ -77,7 +77,12 @@ public final class SttService implements AutoCloseable {
     try {
       SpeechDetectorFactory detectors = vad(config.streaming().vadAggressiveness());
       SpeechDetectorFactory endpointDetectors = vad(config.streaming().endpointVadAggressiveness());
-      this.inference = new InferenceScheduler(recognizer, config.recognition().queueCapacity());
+      this.inference =
+          new InferenceScheduler(
+              recognizer,
+              config.recognition().queueCapacity(),
+              new RecognitionDeadline(
+                  config.recognition().timeoutBase(), config.recognition().timeoutFactor()));
       started.set(0, () -> inference.close(Duration.ofSeconds(5))); // frees the recognizer too
       ScheduledThreadPoolExecutor timerThread =
           new ScheduledThreadPoolExecutor(
@@ -114,7 +119,7 @@ public final class SttService implements AutoCloseable {
                   new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
                   actors,
                   timers,
-                  MAILBOX_CAPACITY,
+                  MailboxBounds.DEFAULT,
                   backlog));
       telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth, backlog);
       MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());
@@ -132,6 +137,7 @@ public final class SttService implements AutoCloseable {
           stats,
           () -> connection.getStatus() == Connection.Status.CONNECTED,
           () -> input == null ? 0 : input.getDroppedCount());
+      ServiceInstruments.registerStuckWorkers(telemetry.meter(), inference::stuckWorkers);
       this.controlPlane =
           new ControlPlane(
               connection,
@@ -272,11 +278,15 @@ public final class SttService implements AutoCloseable {
     return shuttingDown.get() || connection.getStatus() != Connection.Status.CLOSED;
   }
 
-  /** Connected to NATS and taking new sessions (false from the start of a shutdown). */
+  /**
+   * Connected to NATS and taking new sessions (false from the start of a shutdown), with fewer
+   * recognizer workers stuck past their deadline than there are workers.
+   */
   public boolean isReady() {
     return !shuttingDown.get()
         && connection.getStatus() == Connection.Status.CONNECTED
-        && guard.problem().isEmpty();
+        && guard.problem().isEmpty()
+        && inference.healthy();
   }
 
   /** Waits until the subscription is registered with the server (tests publish right after). */

@@ -50,6 +50,7 @@ final class Recognition {
         case FAILED -> ErrorCode.RECOGNIZER_ERROR;
         case UNAVAILABLE -> ErrorCode.RECOGNIZER_UNAVAILABLE;
         case INTERRUPTED -> ErrorCode.INTERNAL;
+        case TIMED_OUT -> ErrorCode.RECOGNITION_TIMEOUT;
       };
     }
 

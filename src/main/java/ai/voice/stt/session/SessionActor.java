@@ -31,6 +31,13 @@ public final class SessionActor {
   // A gap of 300 ms forgets a voiced burst for the interrupt rule.
   private static final int INTERRUPT_RESET_FRAMES = 10;
 
+  /** The answer to a control message refused by {@link #deliver}: only a flood of them is. */
+  public static final String CONTROL_FLOOD =
+      "session mailbox holds "
+          + MailboxBounds.CONTROL_MESSAGES
+          + " control messages; the message was not accepted (send start, state_change and end"
+          + " only when they change something)";
+
   private final String id;
   private final SessionEnvironment env;
   private final Mailbox mailbox;
@@ -70,7 +77,7 @@ public final class SessionActor {
     this.id = id;
     this.env = env;
     this.onClosed = onClosed;
-    this.mailbox = new Mailbox(env.actorExecutor(), env.mailboxCapacity(), id, this::failed);
+    this.mailbox = new Mailbox(env.actorExecutor(), env.mailbox(), id, this::failed);
     this.segmenter = new Segmenter(env.segmenter(), from.timeline());
     this.conversation =
         new Conversation(
@@ -135,7 +142,7 @@ public final class SessionActor {
   /**
    * Hands a message to the session. Called by the transport thread; never blocks.
    *
-   * @return false when the mailbox is full (the caller reports it)
+   * @return false when a control message was refused (the caller reports it)
    */
   boolean deliver(StreamMessage message) {
     return deliver(message, 0);
@@ -143,18 +150,20 @@ public final class SessionActor {
 
   /**
    * Hands over a message read from the input stream at {@code seq} (JetStream routing). A chunk
-   * that does not fit in the full mailbox is refused here and accounted by the session in its place
-   * in the stream: it names the missing audio and counts it in the timeline.
+   * that does not fit beside the audio already queued is refused here and accounted by the session
+   * in its place in the stream: it names the missing audio and counts it in the timeline. A control
+   * message is always taken, unless a flood of them fills the mailbox's control bound.
    *
-   * @return false when the mailbox is full and the message is not a chunk (the caller reports it)
+   * @return false when a control message was refused (the caller reports it with {@link
+   *     #CONTROL_FLOOD})
    */
   public boolean deliver(StreamMessage message, long seq) {
-    if (mailbox.offer(() -> handle(message, seq))) {
-      refused.accepted(); // refusals from now on come after this message in the stream
-      return true;
-    }
+    Runnable task = () -> handle(message, seq);
     if (!(message instanceof StreamMessage.Chunk chunk)) {
-      return false;
+      return accepted(mailbox.offerControl(task));
+    }
+    if (accepted(mailbox.offerAudio(task, chunk.pcm().length))) {
+      return true;
     }
     if (refused.add(chunk.pcm().length)) {
       // One small task however many chunks are refused meanwhile; it runs after the chunks that
@@ -166,14 +175,23 @@ public final class SessionActor {
 
   /** A message of the input stream that did not decode: answered once, not again on replay. */
   public boolean deliverInvalid(ErrorCode code, String reason, long seq) {
-    return mailbox.offer(
-        () -> {
-          if (!life.handlesInput()) {
-            return;
-          }
-          stream.enter(seq);
-          error(code, reason);
-        });
+    return accepted(
+        mailbox.offerControl(
+            () -> {
+              if (!life.handlesInput()) {
+                return;
+              }
+              stream.enter(seq);
+              error(code, reason);
+            }));
+  }
+
+  /** Refusals from now on come after an accepted message in the stream. */
+  private boolean accepted(boolean queued) {
+    if (queued) {
+      refused.accepted();
+    }
+    return queued;
   }
 
   /**

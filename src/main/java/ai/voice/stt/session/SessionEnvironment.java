@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param actorExecutor runs mailboxes (virtual threads)
  * @param timers the one scheduler for chunk and idle timeouts; its tasks only post to mailboxes
  * @param utterances traces and metrics of each utterance
+ * @param mailbox what each session's mailbox admits from its client
  * @param backlog the audio every session has waiting for the recognizer
  */
 public record SessionEnvironment(
@@ -31,7 +32,7 @@ public record SessionEnvironment(
     UtteranceRecorder utterances,
     Executor actorExecutor,
     ScheduledExecutorService timers,
-    int mailboxCapacity,
+    MailboxBounds mailbox,
     Backlog backlog) {
 
   /** The environment for {@code config}: its streaming settings, limits and segmenter policy. */
@@ -44,7 +45,7 @@ public record SessionEnvironment(
       UtteranceRecorder utterances,
       Executor actorExecutor,
       ScheduledExecutorService timers,
-      int mailboxCapacity,
+      MailboxBounds mailbox,
       Backlog backlog) {
     return new SessionEnvironment(
         config.streaming(),
@@ -57,7 +58,7 @@ public record SessionEnvironment(
         utterances,
         actorExecutor,
         timers,
-        mailboxCapacity,
+        mailbox,
         backlog);
   }
 }

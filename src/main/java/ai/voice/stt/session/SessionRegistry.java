@@ -39,7 +39,7 @@ public final class SessionRegistry {
     this.replies =
         new Mailbox(
             env.actorExecutor(),
-            REPLY_BACKLOG,
+            new MailboxBounds(0, REPLY_BACKLOG),
             "(replies)",
             failure -> log.warn("an error reply was not published: {}", failure.toString()));
   }
@@ -53,11 +53,7 @@ public final class SessionRegistry {
       }
     }
     if (!actor.deliver(message)) {
-      reject(
-          sessionId,
-          ErrorCode.OVERLOADED,
-          "session mailbox is full; the message was not accepted (send audio no faster than real"
-              + " time)");
+      reject(sessionId, ErrorCode.OVERLOADED, SessionActor.CONTROL_FLOOD);
     }
   }
 
@@ -191,7 +187,7 @@ public final class SessionRegistry {
   public void reject(String sessionId, ErrorCode code, String message) {
     OutputMessage.Error error =
         new OutputMessage.Error(sessionId, code, message, System.currentTimeMillis() / 1000.0);
-    if (!replies.offer(() -> env.output().publish(error))) {
+    if (!replies.offerControl(() -> env.output().publish(error))) {
       if (repliesDropped.incrementAndGet() % 1_000 == 1) {
         log.warn(
             "{} error replies dropped: NATS is not taking output ({} waiting)",

@@ -237,6 +237,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aRecognitionMayTakeThirtySecondsPlusTenTimesItsAudioUnlessConfigured() {
+    SttConfig.Recognition defaults = ConfigLoader.load(Map.of(), 2).recognition();
+    assertEquals(Duration.ofSeconds(30), defaults.timeoutBase());
+    assertEquals(10.0, defaults.timeoutFactor());
+    SttConfig.Recognition set =
+        ConfigLoader.load(
+                Map.of(
+                    "STT_RECOGNITION_TIMEOUT_BASE", "2.5",
+                    "STT_RECOGNITION_TIMEOUT_FACTOR", "0"),
+                2)
+            .recognition();
+    assertEquals(Duration.ofMillis(2_500), set.timeoutBase());
+    assertEquals(0.0, set.timeoutFactor());
+    for (String bad : new String[] {"0", "-1", "soon", "7200"}) {
+      assertMessageNames(
+          "STT_RECOGNITION_TIMEOUT_BASE", Map.of("STT_RECOGNITION_TIMEOUT_BASE", bad));
+    }
+    for (String bad : new String[] {"-0.5", "NaN", "x", "1e9"}) {
+      assertMessageNames(
+          "STT_RECOGNITION_TIMEOUT_FACTOR", Map.of("STT_RECOGNITION_TIMEOUT_FACTOR", bad));
+    }
+  }
+
+  @Test
   void invalidHttpRecognizerValuesFailWithAMessageNamingTheVariable() {
     assertMessageNames("WHISPER_URL", Map.of("WHISPER_URL", "whisper-predictor:80"));
     assertMessageNames("WHISPER_URL", Map.of("WHISPER_URL", "ftp://host/x"));

@@ -43,7 +43,7 @@ final class SessionFixture implements AutoCloseable {
 
   SessionFixture(
       Map<String, String> settings, Recognizer recognizer, SpeechDetectorFactory detectors) {
-    this(settings, recognizer, detectors, 16, 256);
+    this(settings, recognizer, detectors, 16, MailboxBounds.DEFAULT);
   }
 
   SessionFixture(
@@ -51,7 +51,7 @@ final class SessionFixture implements AutoCloseable {
       Recognizer recognizer,
       SpeechDetectorFactory detectors,
       int queueCapacity,
-      int mailboxCapacity) {
+      MailboxBounds mailbox) {
     config = ConfigLoader.load(settings, 2);
     inference = new InferenceScheduler(recognizer, queueCapacity);
     registry =
@@ -65,7 +65,7 @@ final class SessionFixture implements AutoCloseable {
                 UtteranceRecorder.noop(),
                 actors,
                 timers,
-                mailboxCapacity,
+                mailbox,
                 backlog));
   }
 

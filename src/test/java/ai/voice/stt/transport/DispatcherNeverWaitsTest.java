@@ -9,6 +9,7 @@ import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.session.Backlog;
+import ai.voice.stt.session.MailboxBounds;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
 import ai.voice.stt.support.Await;
@@ -59,7 +60,7 @@ class DispatcherNeverWaitsTest {
                   UtteranceRecorder.noop(),
                   actors,
                   timers,
-                  16,
+                  MailboxBounds.DEFAULT,
                   new Backlog()));
       IngressHandler ingress = new IngressHandler(new MessageDecoder(64_000), registry);
       Thread dispatcher =

@@ -10,6 +10,7 @@ import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.session.MailboxBounds;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
 import ai.voice.stt.support.StandInRecognizer;
@@ -89,7 +90,7 @@ class IngressFuzzTest {
                 UtteranceRecorder.noop(),
                 actors,
                 timers,
-                16,
+                MailboxBounds.DEFAULT,
                 new ai.voice.stt.session.Backlog()));
     IngressHandler ingress = new IngressHandler(new MessageDecoder(MAX_CHUNK_BYTES), registry);
 

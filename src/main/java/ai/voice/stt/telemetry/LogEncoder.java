@@ -81,15 +81,8 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   private static boolean onTerminal() {
-    Console console = System.console();
-    if (console == null) {
-      return false;
-    }
     // Since JDK 22 System.console() exists when redirected too; isTerminal() tells them apart.
-    try {
-      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-    } catch (ReflectiveOperationException e) {
-      return true; // JDK 21: a console means a terminal
-    }
+    Console console = System.console();
+    return console != null && console.isTerminal();
   }
 }

@@ -21,6 +21,13 @@ import java.util.function.Supplier;
 public final class ControlPlane implements AutoCloseable {
   public static final String SERVICE_NAME = "voice-stt";
   public static final String STATUS_SUBJECT = "stt.status";
+
+  /** Metadata key: the input subscription (e.g. {@code ai.voice.stream.*}). */
+  public static final String METADATA_INPUT = "input";
+
+  /** Metadata key: how this replica routes sessions ({@code plain} or {@code jetstream}). */
+  public static final String METADATA_ROUTING = "routing";
+
   private static final Duration DRAIN = Duration.ofSeconds(1);
 
   /** What {@code stt.status} answers, as JSON with snake_case names. */

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,16 +66,72 @@ class PlainReplicasTest {
     }
   }
 
+  /**
+   * A staging deployment on its own subject prefix in the same account shares no session with
+   * production, so it must not make production unready (nor production it); a second replica on
+   * production's prefix still does.
+   */
+  @Test
+  void aReplicaOnAnotherInputPrefixIsLeftOutWhileOneOnTheSameInputIsReported() throws Exception {
+    try (NatsProcess nats = NatsProcess.start()) {
+      int prodPort = NatsProcess.freePort();
+      int stagingPort = NatsProcess.freePort();
+      try (ServiceProcess prod = replica(nats, prodPort);
+          ServiceProcess staging = replica(nats, stagingPort, "staging.voice")) {
+        // Each guard logs what it counts after it has set readiness from the same view.
+        awaitSeen(prod, "0 other voice-stt instance(s) on this input", "1 on other inputs");
+        awaitSeen(staging, "0 other voice-stt instance(s) on this input", "1 on other inputs");
+        assertEquals(200, status(prodPort), "production is ready beside staging");
+        assertEquals(200, status(stagingPort), "staging is ready beside production");
+
+        int secondPort = NatsProcess.freePort();
+        try (ServiceProcess second = replica(nats, secondPort)) {
+          Await.until(() -> status(prodPort) == 503, WAIT, "production /readyz 503");
+          Await.until(() -> status(secondPort) == 503, WAIT, "second production /readyz 503");
+          awaitSeen(staging, "0 other voice-stt instance(s) on this input", "2 on other inputs");
+          assertEquals(200, status(stagingPort), "staging stays ready");
+          second.terminate();
+          second.awaitOutputEnd(WAIT);
+        }
+        assertTrue(
+            staging.output().stream().noneMatch(l -> l.contains("transcribed once per")),
+            "staging never reported production's replicas");
+      }
+    }
+  }
+
+  private static void awaitSeen(ServiceProcess p, String sameInput, String otherInputs)
+      throws TimeoutException {
+    Await.until(
+        () -> p.output().stream().anyMatch(l -> l.contains(sameInput) && l.contains(otherInputs)),
+        WAIT,
+        "the guard counts: " + sameInput + ", " + otherInputs);
+  }
+
   private static ServiceProcess replica(NatsProcess nats, int healthPort) throws IOException {
+    return replica(nats, healthPort, "ai.voice");
+  }
+
+  /** A replica on {@code <prefix>.stream.*}, answering on {@code <prefix>.transcription.*}. */
+  private static ServiceProcess replica(NatsProcess nats, int healthPort, String prefix)
+      throws IOException {
     ServiceProcess p =
         ServiceProcess.servingOn(
             nats,
             Map.of(
-                "STT_ROUTING", "auto",
-                "STT_HEALTH_PORT", Integer.toString(healthPort),
-                "STT_INFERENCE_WORKERS", "1",
-                // Two replicas share this machine's cores: none lends them to its own calls.
-                "STT_ELASTIC_THREADS", "false"));
+                "STT_ROUTING",
+                "auto",
+                "STT_HEALTH_PORT",
+                Integer.toString(healthPort),
+                "STT_INPUT_SUBJECT_PREFIX",
+                prefix + ".stream",
+                "STT_OUTPUT_SUBJECT_PREFIX",
+                prefix + ".transcription",
+                "STT_INFERENCE_WORKERS",
+                "1",
+                // Replicas share this machine's cores: none lends them to its own calls.
+                "STT_ELASTIC_THREADS",
+                "false"));
     p.awaitReady(Duration.ofSeconds(120));
     return p;
   }

@@ -173,7 +173,7 @@ public final class JetStreamRouting implements AutoCloseable {
   private void onTrigger(Message message) {
     String subject = message.getSubject();
     String id = subject.substring(subject.lastIndexOf('.') + 1);
-    Optional<ClusterView.Refused> refused = view.refused(id);
+    Optional<ClusterView.Refused> refused = refusals.current(id);
     if (refused.isPresent()) {
       boolean restartWasPending = refusals.restartPending(id);
       if (!refusals.heard(id, refused.get(), message.getData())) {
@@ -198,7 +198,7 @@ public final class JetStreamRouting implements AutoCloseable {
     if (draining || sessions.holds(id) || claiming.contains(id)) {
       return;
     }
-    if (view.refused(id).isPresent() && !refusals.restartPending(id)) {
+    if (refusals.current(id).isPresent() && !refusals.restartPending(id)) {
       return; // refused, and no start since: nobody takes it (its audio is never transcribed)
     }
     Optional<ClusterView.Owned> owned = view.session(id);
@@ -295,7 +295,7 @@ public final class JetStreamRouting implements AutoCloseable {
     SessionCheckpoint from;
     long revision;
     CrashRecovery.Last last = CrashRecovery.Last.DELIVERED;
-    Optional<ClusterView.Refused> refused = view.refused(id);
+    Optional<ClusterView.Refused> refused = refusals.current(id);
     try {
       if (refused.isPresent()) {
         Optional<Refusals.Reopened> reopened = refusals.reopen(id, refused.get());

@@ -57,6 +57,11 @@ final class Refusals {
   // the revision of the refusal it follows: once the key changes, the attempt was decided.
   private final ConcurrentMap<String, Long> restarts = new ConcurrentHashMap<>();
 
+  // Records this replica wrote, until its view shows them (the watcher may lag a moment behind the
+  // write, and the refused client's next message must not find the session unrefused).
+  private final ConcurrentMap<String, ClusterView.Refused> written = new ConcurrentHashMap<>();
+  private final long catchUpNanos;
+
   /** A new attempt claimed: its checkpoint (replaying from its start) and the key's revision. */
   record Reopened(SessionCheckpoint from, long revision) {}
 
@@ -78,6 +83,28 @@ final class Refusals {
     this.view = view;
     this.replicaId = replicaId;
     this.idleNanos = config.limits().sessionIdleTimeout().toNanos();
+    this.catchUpNanos = config.routing().leaseTtl().toNanos();
+  }
+
+  /**
+   * The session's refusal while its key holds one: as the view shows it, or as this replica just
+   * wrote it if the view has not caught up yet.
+   */
+  Optional<ClusterView.Refused> current(String id) {
+    Optional<ClusterView.Refused> seen = view.refused(id);
+    ClusterView.Refused mine = written.get(id);
+    if (mine == null) {
+      return seen;
+    }
+    long seenRevision =
+        seen.map(ClusterView.Refused::revision)
+            .or(() -> view.session(id).map(ClusterView.Owned::revision))
+            .orElse(0L);
+    if (seenRevision >= mine.revision() || System.nanoTime() - mine.seenNanos() > catchUpNanos) {
+      written.remove(id, mine);
+      return seen;
+    }
+    return Optional.of(mine);
   }
 
   /**
@@ -106,7 +133,7 @@ final class Refusals {
   /** Whether a {@code start} was heard for the refused session and no one has claimed it yet. */
   boolean restartPending(String id) {
     Long after = restarts.get(id);
-    return after != null && view.refused(id).map(r -> r.revision() == after).orElse(false);
+    return after != null && current(id).map(r -> r.revision() == after).orElse(false);
   }
 
   /**
@@ -114,20 +141,20 @@ final class Refusals {
    * JetStream: run off the dispatcher.
    */
   void refuse(String id, SessionRegistry.Refusal refusal) {
-    Optional<ClusterView.Refused> previous = view.refused(id);
+    Optional<ClusterView.Refused> previous = current(id);
     String key = SessionKeys.key(id);
     long after;
     try {
       after = lastSeq(id);
-      byte[] value =
-          CheckpointCodec.encode(
-              new CheckpointCodec.Refusal(
-                  refusal.code().wireName(), replicaId, after, System.currentTimeMillis()));
-      if (previous.isPresent()) {
-        bucket.update(key, value, previous.get().revision());
-      } else {
-        bucket.create(key, value);
-      }
+      CheckpointCodec.Refusal record =
+          new CheckpointCodec.Refusal(
+              refusal.code().wireName(), replicaId, after, System.currentTimeMillis());
+      byte[] value = CheckpointCodec.encode(record);
+      long revision =
+          previous.isPresent()
+              ? bucket.update(key, value, previous.get().revision())
+              : bucket.create(key, value);
+      written.put(id, new ClusterView.Refused(record, revision, System.nanoTime()));
     } catch (JetStreamApiException e) {
       log.debug("session {}: refused by another replica, or claimed ({})", id, e.getMessage());
       return;
@@ -139,7 +166,10 @@ final class Refusals {
     }
     restarts.remove(id);
     log.info(
-        "session {}: refused ({}), input through stream sequence {}", id, refusal.code(), after);
+        "session {}: refused ({}), input through stream sequence {}",
+        id,
+        refusal.code().wireName(),
+        after);
     sessions.answerRefusal(id, refusal);
     purgeThrough(id, after); // never to be transcribed
   }
@@ -212,6 +242,7 @@ final class Refusals {
    * the input they covered; a later message of such an id opens a session from there.
    */
   void expire(long nowNanos) {
+    written.keySet().forEach(this::current); // forgets those the view has caught up with
     Map<String, ClusterView.Refused> refused = view.refusedSessions();
     lastHeard.keySet().retainAll(refused.keySet());
     restarts.keySet().retainAll(refused.keySet());

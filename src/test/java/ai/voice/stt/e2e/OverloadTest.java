@@ -13,6 +13,7 @@ import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.Clips;
 import ai.voice.stt.support.MetricsText;
+import ai.voice.stt.support.RefusalAnswer;
 import ai.voice.stt.support.ServiceUnderTest;
 import ai.voice.stt.support.TestData;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class OverloadTest {
       }
       try (StreamClient.Session s = client.listen("limit-3", r -> {})) {
         client.send("limit-3", Map.of("type", "start"));
-        assertRefusedOnce(s.awaitEnd(WAIT), "session_limit");
+        RefusalAnswer.assertAnsweredOnce(s.awaitEnd(WAIT), "session_limit");
 
         AudioClip refusedWhileFull = utterance("goforward");
         client.sendChunks("limit-3", refusedWhileFull, INSTANT, null);
@@ -63,7 +64,7 @@ class OverloadTest {
             WAIT,
             () -> droppedAfterRefusal(stt) + " of " + dropped + " dropped");
         assertEquals(2, stt.service().activeSessions(), "no message but a start reopens it");
-        assertRefusedOnce(s.received(), "session_limit");
+        RefusalAnswer.assertAnsweredOnce(s.received(), "session_limit");
       }
       try (StreamClient.Session again = client.listen("limit-3", r -> {})) {
         client.send("limit-3", Map.of("type", "start"));
@@ -121,7 +122,7 @@ class OverloadTest {
       try (StreamClient.Session s = client.listen("busy-new", r -> {})) {
         client.send("busy-new", Map.of("type", "start"));
         List<Received> refusal = s.awaitEnd(WAIT);
-        assertRefusedOnce(refusal, "service_busy");
+        RefusalAnswer.assertAnsweredOnce(refusal, "service_busy");
         assertTrue(
             refusal.getFirst().string("message").contains("2 utterances waiting"),
             refusal.toString());
@@ -150,7 +151,7 @@ class OverloadTest {
         // Once the workers caught up, its next start is a new attempt, admitted; the audio it
         // sent while refused is never transcribed.
         Await.until(() -> stt.service().inferenceQueueDepth() == 0, WAIT, "queue drained");
-        assertRefusedOnce(s.received(), "service_busy");
+        RefusalAnswer.assertAnsweredOnce(s.received(), "service_busy");
       }
       try (StreamClient.Session again = client.listen("busy-new", r -> {})) {
         client.send("busy-new", Map.of("type", "start"));
@@ -209,21 +210,6 @@ class OverloadTest {
     return Clips.padded(TestData.recording(name).clip(), 0.3, 1.0);
   }
 
-  /**
-   * A refusal's whole answer: its error, then one end-of-stream result naming the code, with no
-   * audio and sequence 0.
-   */
-  static void assertRefusedOnce(List<Received> out, String code) {
-    assertEquals(2, out.size(), out.toString());
-    assertEquals(code, out.get(0).code(), out.toString());
-    Received last = out.get(1);
-    assertTrue(last.isTranscription() && last.endOfStream(), out.toString());
-    assertEquals(code, last.string("end_reason"));
-    assertEquals(0, last.sequence());
-    assertEquals("", last.transcript());
-    assertEquals(0.0, last.number("audio_end"));
-  }
-
   /** How many chunk messages {@link StreamClient#sendChunks} makes of {@code clip}. */
   private static long chunks(AudioClip clip) {
     int chunkBytes = Math.max(2 * clip.channels(), clip.bytesPerMillis(INSTANT.chunkMillis()));
@@ -231,7 +217,7 @@ class OverloadTest {
   }
 
   private static long droppedAfterRefusal(ServiceUnderTest stt) {
-    return MetricsText.counter(stt.service().metricsText(), "stt_refused_messages_dropped_total");
+    return MetricsText.sample(stt.service().metricsText(), "stt_refused_messages_dropped_total");
   }
 
   private static List<String> errorCodes(List<Received> out) {

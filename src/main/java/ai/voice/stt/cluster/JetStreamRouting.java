@@ -471,7 +471,8 @@ public final class JetStreamRouting implements AutoCloseable {
       heartbeat();
       adoptOrphans();
       takeUnclaimed();
-      refusals.expire(System.nanoTime());
+      // Off the heartbeat thread: forgetting a refusal waits on JetStream.
+      claimers.execute(() -> refusals.expire(System.nanoTime()));
       long stale = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
       firstSeen.values().removeIf(t -> t < stale);
       view.forgetEndedBefore(System.nanoTime() - TimeUnit.MINUTES.toNanos(10));

@@ -88,7 +88,6 @@ class ReplicatedRefusalTest {
           client.sendChunks("js-refused", utterance("cards_001"), INSTANT, null);
           client.send("js-refused", Map.of("type", "end"));
           List<Received> out = again.awaitEnd(WAIT);
-          replica.output().stream().filter(l -> l.contains("js-")).forEach(System.out::println);
 
           assertTrue(out.stream().noneMatch(r -> r.type().equals("error")), out.toString());
           List<Received> results = out.stream().filter(Received::isTranscription).toList();
@@ -106,6 +105,10 @@ class ReplicatedRefusalTest {
         assertTrue(claims.getFirst().contains("a new attempt after its refusal"), claims::toString);
       } finally {
         connection.close();
+        // What the replica decided about these sessions, for a failure's diagnosis.
+        replica.output().stream()
+            .filter(l -> l.contains("js-") || l.contains("WARN") || l.contains("ERROR"))
+            .forEach(System.out::println);
       }
     }
   }

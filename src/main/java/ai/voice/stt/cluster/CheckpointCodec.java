@@ -101,4 +101,37 @@ final class CheckpointCodec {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
   }
+
+  /**
+   * A session key holding a refusal instead of a checkpoint: the session was refused ({@code code})
+   * by {@code replica}, which answered it, and its input up to stream sequence {@code afterSeq} is
+   * never to be transcribed; a new attempt replays from its {@code start} after that.
+   */
+  record Refusal(String code, String replica, long afterSeq, long refusedEpochMillis) {}
+
+  static byte[] encode(Refusal r) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("refused", r.code());
+    node.put("replica", r.replica());
+    node.put("after_seq", r.afterSeq());
+    node.put("refused_ms", r.refusedEpochMillis());
+    return bytes(node);
+  }
+
+  /** The refusal a session key holds; empty for a checkpoint. */
+  static Optional<Refusal> decodeRefusal(byte[] value) throws IOException {
+    JsonNode n = JSON.readTree(value);
+    if (n == null || !n.isObject()) {
+      throw new IOException("a session key must hold a JSON object");
+    }
+    if (!n.hasNonNull("refused")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Refusal(
+            n.path("refused").asText(),
+            n.path("replica").asText(""),
+            n.path("after_seq").asLong(),
+            n.path("refused_ms").asLong()));
+  }
 }

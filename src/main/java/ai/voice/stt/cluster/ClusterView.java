@@ -35,10 +35,19 @@ final class ClusterView implements AutoCloseable {
   /** A session's key as last seen: its checkpoint and the revision a takeover must match. */
   record Owned(SessionCheckpoint checkpoint, long revision) {}
 
+  /**
+   * A session key holding a refusal: no replica claims it, and a new {@code start} reopens it with
+   * a compare-and-set at {@code revision} ({@link Refusals}). {@code seenNanos}: when this view saw
+   * it written (this process's clock).
+   */
+  record Refused(CheckpointCodec.Refusal refusal, long revision, long seenNanos) {}
+
   /** A replica's heartbeat as last seen, with when (this process's clock). */
   record Replica(String id, boolean draining, long seenNanos) {}
 
   private final ConcurrentMap<String, Owned> sessions = new ConcurrentHashMap<>();
+  // Refused sessions: kept apart, so no count, orphan or assignment ever includes one.
+  private final ConcurrentMap<String, Refused> refused = new ConcurrentHashMap<>();
   // Sessions this view has seen claimed, with when (this process's clock): one claimed and since
   // ended has no key any more, but must not look like one nobody has taken yet.
   private final ConcurrentMap<String, Long> claimedOnce = new ConcurrentHashMap<>();
@@ -84,10 +93,19 @@ final class ClusterView implements AutoCloseable {
         String id = SessionKeys.sessionId(entry.getKey());
         if (entry.getOperation() != KeyValueOperation.PUT) {
           sessions.remove(id);
+          refused.remove(id);
           return;
         }
         claimedOnce.putIfAbsent(id, System.nanoTime());
         try {
+          Optional<CheckpointCodec.Refusal> refusal =
+              CheckpointCodec.decodeRefusal(entry.getValue());
+          if (refusal.isPresent()) {
+            sessions.remove(id);
+            refused.put(id, new Refused(refusal.get(), entry.getRevision(), System.nanoTime()));
+            return;
+          }
+          refused.remove(id);
           sessions.put(
               id, new Owned(CheckpointCodec.decode(entry.getValue()), entry.getRevision()));
         } catch (IOException e) {
@@ -130,6 +148,16 @@ final class ClusterView implements AutoCloseable {
     return Optional.ofNullable(sessions.get(sessionId));
   }
 
+  /** The session's refusal, while its key holds one. */
+  Optional<Refused> refused(String sessionId) {
+    return Optional.ofNullable(refused.get(sessionId));
+  }
+
+  /** Every refused session's refusal as last seen. */
+  Map<String, Refused> refusedSessions() {
+    return Map.copyOf(refused);
+  }
+
   /** Whether this view has seen the session claimed (it may have ended since). */
   boolean everClaimed(String sessionId) {
     return claimedOnce.containsKey(sessionId);
@@ -137,7 +165,13 @@ final class ClusterView implements AutoCloseable {
 
   /** Forgets claims first seen before {@code nanos} whose session has ended. */
   void forgetEndedBefore(long nanos) {
-    claimedOnce.entrySet().removeIf(e -> e.getValue() < nanos && !sessions.containsKey(e.getKey()));
+    claimedOnce
+        .entrySet()
+        .removeIf(
+            e ->
+                e.getValue() < nanos
+                    && !sessions.containsKey(e.getKey())
+                    && !refused.containsKey(e.getKey()));
   }
 
   /** A replica is alive while its heartbeat key exists and was renewed within the lease TTL. */

@@ -65,6 +65,7 @@ public final class JetStreamRouting implements AutoCloseable {
   private final StreamContext stream;
   private final DeadOwnerRecord deadOwners;
   private volatile ClusterView view;
+  private final Refusals refusals;
   private final Dispatcher inputs;
   private final Dispatcher triggers;
   private final ScheduledExecutorService ticker;
@@ -149,6 +150,9 @@ public final class JetStreamRouting implements AutoCloseable {
         new DeadOwnerRecord(jsm, sessionBucket, store.results().orElse(null), config.nats());
     this.stream = connection.getStreamContext(routing.stream());
     this.view = ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl(), null);
+    this.refusals =
+        new Refusals(
+            sessionBucket, jsm, stream, config, sessions, decoder, () -> view, replicaId);
     heartbeat();
     this.inputs = connection.createDispatcher();
     this.ticker =
@@ -183,10 +187,24 @@ public final class JetStreamRouting implements AutoCloseable {
 
   // -------------------------------------------------------------- claiming
 
-  /** On the trigger dispatcher: decides without waiting; a claim runs on its own thread. */
+  /**
+   * On the trigger dispatcher: decides without waiting; a claim runs on its own thread. A refused
+   * session's messages are dropped here, except a {@code start}: a new attempt, decided afresh.
+   */
   private void onTrigger(Message message) {
     String subject = message.getSubject();
-    consider(subject.substring(subject.lastIndexOf('.') + 1), true);
+    String id = subject.substring(subject.lastIndexOf('.') + 1);
+    Optional<ClusterView.Refused> refused = refusals.current(id);
+    if (refused.isPresent()) {
+      boolean restartWasPending = refusals.restartPending(id);
+      if (!refusals.heard(id, refused.get(), message.getData())) {
+        return;
+      }
+      if (!restartWasPending) {
+        firstSeen.remove(id); // the new attempt's placement starts now
+      }
+    }
+    consider(id, true);
   }
 
   /**
@@ -200,6 +218,9 @@ public final class JetStreamRouting implements AutoCloseable {
   private void consider(String id, boolean message) {
     if (draining || sessions.holds(id) || claiming.contains(id)) {
       return;
+    }
+    if (refusals.current(id).isPresent() && !refusals.restartPending(id)) {
+      return; // refused, and no start since: nobody takes it (its audio is never transcribed)
     }
     Optional<ClusterView.Owned> owned = view.session(id);
     if (owned.isPresent() && view.ownedByLiveReplica(owned.get())) {
@@ -218,7 +239,11 @@ public final class JetStreamRouting implements AutoCloseable {
       // A new session is refused by the chosen replica alone (one answer, not one per replica);
       // a session in progress is never refused for load, only when this replica is full.
       if (chosen && owned.isEmpty() && message) {
-        sessions.reject(id, refusal.code(), refusal.message());
+        if (SessionRegistry.isFinal(refusal)) {
+          refuse(id, refusal);
+        } else {
+          sessions.reject(id, refusal.code(), refusal.message());
+        }
       }
       return;
     }
@@ -256,6 +281,22 @@ public final class JetStreamRouting implements AutoCloseable {
     return loads;
   }
 
+  /** Records and answers a final refusal on a claimer thread (it waits on JetStream). */
+  private void refuse(String id, SessionRegistry.Refusal refusal) {
+    if (!claiming.add(id)) {
+      return;
+    }
+    claimers.execute(
+        () -> {
+          try {
+            refusals.refuse(id, refusal);
+            firstSeen.remove(id);
+          } finally {
+            claiming.remove(id);
+          }
+        });
+  }
+
   private void claim(String id, Optional<ClusterView.Owned> owned, String why) {
     if (!claiming.add(id)) {
       return;
@@ -275,8 +316,17 @@ public final class JetStreamRouting implements AutoCloseable {
     SessionCheckpoint from;
     long revision;
     CrashRecovery.Last last = CrashRecovery.Last.DELIVERED;
+    Optional<ClusterView.Refused> refused = refusals.current(id);
     try {
-      if (owned.isEmpty()) {
+      if (refused.isPresent()) {
+        Optional<Refusals.Reopened> reopened = refusals.reopen(id, refused.get());
+        if (reopened.isEmpty()) {
+          return;
+        }
+        from = reopened.get().from();
+        revision = reopened.get().revision();
+        why = why + "; a new attempt after its refusal, from stream sequence " + from.resumeSeq();
+      } else if (owned.isEmpty()) {
         from = SessionCheckpoint.fresh(replicaId, System.currentTimeMillis());
         revision = sessionBucket.create(key, CheckpointCodec.encode(from));
       } else {
@@ -290,6 +340,9 @@ public final class JetStreamRouting implements AutoCloseable {
       return;
     } catch (IOException e) {
       log.warn("session {}: claim failed: {}", id, e.getMessage());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return;
     }
     firstSeen.remove(id);
@@ -480,6 +533,8 @@ public final class JetStreamRouting implements AutoCloseable {
       adoptOrphans();
       takeStranded();
       takeUnclaimed();
+      // Off the heartbeat thread: forgetting a refusal waits on JetStream.
+      claimers.execute(() -> refusals.expire(System.nanoTime()));
       long stale = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
       firstSeen.values().removeIf(t -> t < stale);
       view.forgetEndedBefore(System.nanoTime() - TimeUnit.MINUTES.toNanos(10));

@@ -54,6 +54,26 @@ public record SessionCheckpoint(
         nowEpochMillis);
   }
 
+  /**
+   * A session nobody has heard yet whose input begins at stream sequence {@code resumeSeq}: a new
+   * attempt after a refusal, which starts at its {@code start} (earlier input is never replayed).
+   */
+  public static SessionCheckpoint freshAt(String owner, long resumeSeq, long nowEpochMillis) {
+    return new SessionCheckpoint(
+        owner,
+        resumeSeq,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        SessionState.LISTENING,
+        StreamMessage.Start.defaults(),
+        false,
+        nowEpochMillis);
+  }
+
   public SessionCheckpoint withOwner(String newOwner) {
     return new SessionCheckpoint(
         newOwner,

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class SessionRegistry {
   private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
   private static final int REPLY_BACKLOG = 10_000;
+  // Refused ids remembered at once; beyond it the least recently heard one is forgotten.
+  private static final int REFUSED_REMEMBERED = 10_000;
   private final SessionEnvironment env;
   private final ConcurrentMap<String, SessionActor> sessions = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
@@ -33,6 +35,7 @@ public final class SessionRegistry {
   // caller is the NATS dispatcher, and a publish may wait for room in jnats' outgoing queue.
   private final Mailbox replies;
   private final AtomicLong repliesDropped = new AtomicLong();
+  private final RefusedSessions refusedSessions;
 
   public SessionRegistry(SessionEnvironment env) {
     this.env = env;
@@ -42,11 +45,21 @@ public final class SessionRegistry {
             new MailboxBounds(0, REPLY_BACKLOG),
             "(replies)",
             failure -> log.warn("an error reply was not published: {}", failure.toString()));
+    this.refusedSessions =
+        new RefusedSessions(env.limits().sessionIdleTimeout().toNanos(), REFUSED_REMEMBERED);
   }
 
   public void route(String sessionId, StreamMessage message) {
     SessionActor actor = sessions.get(sessionId);
     if (actor == null) {
+      // A refused session's refusal was answered once: its later messages are dropped, until a
+      // start, which is a new attempt (docs/protocol.md).
+      if (message instanceof StreamMessage.Start) {
+        refusedSessions.forget(sessionId);
+      } else if (refusedSessions.heard(sessionId, System.nanoTime())) {
+        droppedAfterRefusal();
+        return;
+      }
       actor = open(sessionId);
       if (actor == null) {
         return;
@@ -136,8 +149,50 @@ public final class SessionRegistry {
     } finally {
       admission.unlock();
     }
-    reject(sessionId, refusal.code(), refusal.message());
+    if (isFinal(refusal)) {
+      refusedSessions.refused(sessionId, System.nanoTime());
+      answerRefusal(sessionId, refusal);
+    } else {
+      reject(sessionId, refusal.code(), refusal.message());
+    }
     return null;
+  }
+
+  /**
+   * Whether a refusal is the session's final answer ({@code service_busy}, {@code session_limit}):
+   * one error and one end-of-stream result, its later messages dropped. A refusal at shutdown
+   * ({@code session_closing}) is answered per message, as every message then is.
+   */
+  public static boolean isFinal(Refusal refusal) {
+    return refusal.code() == ErrorCode.SERVICE_BUSY || refusal.code() == ErrorCode.SESSION_LIMIT;
+  }
+
+  /**
+   * Answers a session's refusal once: its error, then its only result, with {@code end_of_stream}
+   * and the error's code as {@code end_reason} (sequence 0, no audio, empty transcript). Queued in
+   * order like {@link #reject}.
+   */
+  public void answerRefusal(String sessionId, Refusal refusal) {
+    double now = System.currentTimeMillis() / 1000.0;
+    StreamMessage.Start settings = StreamMessage.Start.defaults();
+    OutputMessage.Error error =
+        new OutputMessage.Error(sessionId, refusal.code(), refusal.message(), now);
+    OutputMessage.Transcription last =
+        OutputMessage.Transcription.endOfStream(
+            new OutputMessage.Transcription.Header(
+                sessionId, 0, now, settings.speakerId(), settings.state(), 0, 0),
+            OutputMessage.Transcription.Heard.nothing(settings.language()),
+            refusal.code().wireName());
+    queueReply(
+        () -> {
+          env.output().publish(error);
+          env.output().publish(last);
+        });
+  }
+
+  /** A message of a refused session was dropped without an answer (counted on /metrics). */
+  public void droppedAfterRefusal() {
+    env.utterances().metrics().refusedMessageDropped();
   }
 
   /** Null when a new session may open now. */
@@ -187,7 +242,11 @@ public final class SessionRegistry {
   public void reject(String sessionId, ErrorCode code, String message) {
     OutputMessage.Error error =
         new OutputMessage.Error(sessionId, code, message, System.currentTimeMillis() / 1000.0);
-    if (!replies.offerControl(() -> env.output().publish(error))) {
+    queueReply(() -> env.output().publish(error));
+  }
+
+  private void queueReply(Runnable reply) {
+    if (!replies.offerControl(reply)) {
       if (repliesDropped.incrementAndGet() % 1_000 == 1) {
         log.warn(
             "{} error replies dropped: NATS is not taking output ({} waiting)",

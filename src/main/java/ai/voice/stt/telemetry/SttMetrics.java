@@ -31,6 +31,7 @@ public final class SttMetrics {
   private final DoubleCounter audioInput;
   private final LongCounter interims;
   private final LongCounter speculative;
+  private final LongCounter refusedDropped;
 
   SttMetrics(Meter meter) {
     this.meter = meter;
@@ -87,6 +88,15 @@ public final class SttMetrics {
             .build();
     speculative.add(0, Attributes.of(OUTCOME, "used"));
     speculative.add(0, Attributes.of(OUTCOME, "wasted"));
+    this.refusedDropped =
+        meter
+            .counterBuilder("stt.refused_messages.dropped")
+            .setUnit("{message}")
+            .setDescription(
+                "messages of a refused session dropped without an answer (its refusal was"
+                    + " answered once; a start is a new attempt)")
+            .build();
+    refusedDropped.add(0);
   }
 
   /** Instruments that record nothing, for code run without a service (tools, benchmarks). */
@@ -156,5 +166,10 @@ public final class SttMetrics {
   /** A speculative recognition ended: its result became the final, or it was thrown away. */
   public void speculative(boolean used) {
     speculative.add(1, Attributes.of(OUTCOME, used ? "used" : "wasted"));
+  }
+
+  /** A message of a refused session was dropped quietly. */
+  public void refusedMessageDropped() {
+    refusedDropped.add(1);
   }
 }

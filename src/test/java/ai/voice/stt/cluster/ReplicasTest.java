@@ -80,6 +80,11 @@ class ReplicasTest {
     // Three or four replicas share this machine's cores; in a cluster each pod has its own. A
     // replica lending "idle" cores to its one call would take the other replicas' cores.
     env.put("STT_ELASTIC_THREADS", "false");
+    // These tests are about placement and moving sessions, not admission: on a busy machine one
+    // worker per replica falls behind and admission control would refuse sessions, which is final
+    // (ReplicatedRefusalTest covers that), so a test expecting every session transcribed turns it
+    // off rather than depending on how fast this machine is.
+    env.put("STT_ADMISSION_QUEUE_DEPTH", "0");
     ServiceProcess p = ServiceProcess.servingOn(nats.node(0), env, jvmOptions);
     p.awaitReady(Duration.ofSeconds(120));
     return p;

@@ -12,15 +12,14 @@ import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.Clips;
+import ai.voice.stt.support.MetricsText;
+import ai.voice.stt.support.RefusalAnswer;
 import ai.voice.stt.support.ServiceUnderTest;
 import ai.voice.stt.support.TestData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +31,12 @@ class OverloadTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final StreamOptions INSTANT = StreamOptions.realTime().withSpeed(0);
 
+  /**
+   * The fourth session is refused once: one {@code session_limit} error and one end-of-stream
+   * result. What its client sends afterwards is dropped quietly and counted, even once a place is
+   * free (none of it is ever transcribed); its next {@code start} is a new attempt, admitted and
+   * transcribed from there.
+   */
   @Test
   void sessionsBeyondTheConfiguredMaximumGetSessionLimitUntilOneEnds() throws Exception {
     try (ServiceUnderTest stt = new ServiceUnderTest(Map.of("STT_MAX_SESSIONS", "3"))) {
@@ -41,20 +46,34 @@ class OverloadTest {
         open.add(client.listen("limit-" + i, r -> {}));
         client.send("limit-" + i, Map.of("type", "start"));
       }
-      BlockingQueue<Received> fourth = new LinkedBlockingQueue<>();
-      try (StreamClient.Session s = client.listen("limit-3", fourth::add)) {
+      try (StreamClient.Session s = client.listen("limit-3", r -> {})) {
         client.send("limit-3", Map.of("type", "start"));
-        Received refusal = fourth.poll(30, TimeUnit.SECONDS);
-        assertTrue(refusal != null, "no answer to the fourth session");
-        assertEquals("session_limit", refusal.code(), refusal.toString());
+        RefusalAnswer.assertAnsweredOnce(s.awaitEnd(WAIT), "session_limit");
 
+        AudioClip refusedWhileFull = utterance("goforward");
+        client.sendChunks("limit-3", refusedWhileFull, INSTANT, null);
         client.send("limit-0", Map.of("type", "end"));
         open.getFirst().awaitEnd(WAIT);
         Await.until(() -> stt.service().activeSessions() == 2, WAIT, "a session closed");
-        client.send("limit-3", Map.of("type", "start"));
+        AudioClip refusedOnceFree = utterance("austen_0930");
+        client.sendChunks("limit-3", refusedOnceFree, INSTANT, null);
         client.send("limit-3", Map.of("type", "end"));
-        Received admitted = s.awaitEnd(WAIT).getLast();
-        assertEquals("end", admitted.string("end_reason"), "admitted once a place was free");
+        long dropped = chunks(refusedWhileFull) + chunks(refusedOnceFree) + 1;
+        Await.until(
+            () -> droppedAfterRefusal(stt) == dropped,
+            WAIT,
+            () -> droppedAfterRefusal(stt) + " of " + dropped + " dropped");
+        assertEquals(2, stt.service().activeSessions(), "no message but a start reopens it");
+        RefusalAnswer.assertAnsweredOnce(s.received(), "session_limit");
+      }
+      try (StreamClient.Session again = client.listen("limit-3", r -> {})) {
+        client.send("limit-3", Map.of("type", "start"));
+        client.sendChunks("limit-3", utterance("cards_001"), INSTANT, null);
+        client.send("limit-3", Map.of("type", "end"));
+        List<Received> out = again.awaitEnd(WAIT);
+        assertEquals("end", out.getLast().string("end_reason"), "admitted once a place was free");
+        assertTranscribed(out, "cards_001");
+        assertEquals(0, out.getFirst().sequence(), "a new session: " + out);
       }
       for (int i = 1; i < 3; i++) {
         client.send("limit-" + i, Map.of("type", "end"));
@@ -100,13 +119,20 @@ class OverloadTest {
           WAIT,
           () -> stt.service().inferenceQueueDepth() + " waiting");
 
-      BlockingQueue<Received> newcomer = new LinkedBlockingQueue<>();
-      try (StreamClient.Session s = client.listen("busy-new", newcomer::add)) {
+      try (StreamClient.Session s = client.listen("busy-new", r -> {})) {
         client.send("busy-new", Map.of("type", "start"));
-        Received refusal = newcomer.poll(30, TimeUnit.SECONDS);
-        assertTrue(refusal != null, "no answer to the new session");
-        assertEquals("service_busy", refusal.code(), refusal.toString());
-        assertTrue(refusal.string("message").contains("2 utterances waiting"), refusal.toString());
+        List<Received> refusal = s.awaitEnd(WAIT);
+        RefusalAnswer.assertAnsweredOnce(refusal, "service_busy");
+        assertTrue(
+            refusal.getFirst().string("message").contains("2 utterances waiting"),
+            refusal.toString());
+        // The refused client streams on: dropped quietly, never transcribed.
+        AudioClip refusedAudio = utterance("goforward");
+        client.sendChunks("busy-new", refusedAudio, INSTANT, null);
+        Await.until(
+            () -> droppedAfterRefusal(stt) == chunks(refusedAudio),
+            WAIT,
+            () -> droppedAfterRefusal(stt) + " of " + chunks(refusedAudio) + " dropped");
 
         // A session in progress is not refused: its next utterance waits its turn.
         client.sendChunks("busy-0", utterance("austen_0930"), INSTANT, null);
@@ -122,12 +148,18 @@ class OverloadTest {
         assertTranscribed(outputs.get(1), "goforward");
         assertTranscribed(outputs.get(2), "cards_003");
 
-        // Once the workers caught up, the refused session is admitted.
+        // Once the workers caught up, its next start is a new attempt, admitted; the audio it
+        // sent while refused is never transcribed.
         Await.until(() -> stt.service().inferenceQueueDepth() == 0, WAIT, "queue drained");
+        RefusalAnswer.assertAnsweredOnce(s.received(), "service_busy");
+      }
+      try (StreamClient.Session again = client.listen("busy-new", r -> {})) {
         client.send("busy-new", Map.of("type", "start"));
+        client.sendChunks("busy-new", utterance("cards_003"), INSTANT, null);
         client.send("busy-new", Map.of("type", "end"));
-        assertEquals("end", s.awaitEnd(WAIT).getLast().string("end_reason"));
-        assertEquals(List.of("service_busy"), errorCodes(s.received()));
+        List<Received> out = again.awaitEnd(WAIT);
+        assertEquals("end", out.getLast().string("end_reason"));
+        assertTranscribed(out, "cards_003");
       }
       sessions.forEach(StreamClient.Session::close);
       assertEquals(1, stt.service().stats().errors(ErrorCode.SERVICE_BUSY));
@@ -176,6 +208,16 @@ class OverloadTest {
 
   private static AudioClip utterance(String name) {
     return Clips.padded(TestData.recording(name).clip(), 0.3, 1.0);
+  }
+
+  /** How many chunk messages {@link StreamClient#sendChunks} makes of {@code clip}. */
+  private static long chunks(AudioClip clip) {
+    int chunkBytes = Math.max(2 * clip.channels(), clip.bytesPerMillis(INSTANT.chunkMillis()));
+    return (clip.pcm().length + chunkBytes - 1) / chunkBytes;
+  }
+
+  private static long droppedAfterRefusal(ServiceUnderTest stt) {
+    return MetricsText.sample(stt.service().metricsText(), "stt_refused_messages_dropped_total");
   }
 
   private static List<String> errorCodes(List<Received> out) {

@@ -151,8 +151,7 @@ public final class JetStreamRouting implements AutoCloseable {
     this.stream = connection.getStreamContext(routing.stream());
     this.view = ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl(), null);
     this.refusals =
-        new Refusals(
-            sessionBucket, jsm, stream, config, sessions, decoder, () -> view, replicaId);
+        new Refusals(sessionBucket, jsm, stream, config, sessions, decoder, () -> view, replicaId);
     heartbeat();
     this.inputs = connection.createDispatcher();
     this.ticker =
@@ -353,6 +352,7 @@ public final class JetStreamRouting implements AutoCloseable {
             replicaId,
             revision,
             liveness,
+            config.routing().audioRetention().dividedBy(4),
             () -> closed,
             () -> connection.getStatus() == Connection.Status.CONNECTED,
             this::finished);

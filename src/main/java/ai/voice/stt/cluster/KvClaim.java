@@ -52,12 +52,16 @@ final class KvClaim implements SessionClaim {
   private final BooleanSupplier leaving;
   private final BooleanSupplier connected;
   private final Finish finish;
+  private final long recordEveryNanos;
   private long revision;
   private long epoch;
+  private long writtenNanos = System.nanoTime();
 
   /**
    * @param revision the revision this replica's claim wrote
    * @param leaving whether this replica is shutting down (ends the retries of a write)
+   * @param recordEvery how often a session's record is written even without an output (a quarter of
+   *     the audio retention, so a silent session's replay point never falls out of the stream)
    * @param connected whether the NATS connection is up (no write is tried while it is not: it would
    *     only wait in jnats' reconnect buffer)
    */
@@ -67,6 +71,7 @@ final class KvClaim implements SessionClaim {
       String replicaId,
       long revision,
       ReplicaLiveness liveness,
+      Duration recordEvery,
       BooleanSupplier leaving,
       BooleanSupplier connected,
       Finish finish) {
@@ -77,6 +82,7 @@ final class KvClaim implements SessionClaim {
     this.revision = revision;
     this.liveness = liveness;
     this.epoch = liveness.epoch();
+    this.recordEveryNanos = recordEvery.toNanos();
     this.leaving = leaving;
     this.connected = connected;
     this.finish = finish;
@@ -101,6 +107,11 @@ final class KvClaim implements SessionClaim {
   @Override
   public boolean current() {
     return liveness.heldSince(epoch, System.nanoTime());
+  }
+
+  @Override
+  public boolean recordDue() {
+    return System.nanoTime() - writtenNanos > recordEveryNanos;
   }
 
   @Override
@@ -138,6 +149,7 @@ final class KvClaim implements SessionClaim {
         long since = liveness.epoch();
         revision = bucket.update(key, value, revision);
         epoch = since;
+        writtenNanos = System.nanoTime();
         retry.recovered();
         return Commit.RECORDED;
       } catch (JetStreamApiException e) {

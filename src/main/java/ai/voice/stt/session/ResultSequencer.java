@@ -28,6 +28,8 @@ final class ResultSequencer {
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private final ArrayDeque<Mark> marks = new ArrayDeque<>();
   private Mark replayPoint;
+  // Audio before this sample will never be in a result (silence between utterances).
+  private long quietUntil;
   private boolean atRecognizer;
   private long sequence;
   private long coveredUntil;
@@ -117,12 +119,39 @@ final class ResultSequencer {
     marks.addLast(new Mark(seq, timeline, acceptedFrames));
   }
 
-  /** The first chunk not yet covered by a published result: where a next owner replays from. */
+  /**
+   * Audio before {@code sample} will never be in a result (the segmenter needs none of it), taken
+   * into account while no utterance waits: a silent session's replay point moves on with its audio,
+   * so a next owner does not replay (or miss, once the stream dropped it) a long silence, and the
+   * marks kept stay few.
+   */
+  void quietBefore(long sample) {
+    if (idle()) {
+      quietUntil = Math.max(quietUntil, sample);
+    }
+    trim();
+  }
+
+  /**
+   * The first chunk whose audio a result may still need: where a next owner replays from. Results
+   * cover the timeline from {@link #coveredUntil}, so what is skipped before the replay point is
+   * covered by the next result all the same.
+   */
   Mark replayPoint() {
-    while (!marks.isEmpty() && marks.peekFirst().timeline() <= coveredUntil) {
+    trim();
+    return replayPoint;
+  }
+
+  private void trim() {
+    long upTo = Math.max(coveredUntil, quietUntil);
+    while (!marks.isEmpty() && marks.peekFirst().timeline() <= upTo) {
       replayPoint = marks.pollFirst();
     }
-    return replayPoint;
+  }
+
+  /** How many chunk marks are kept (their number stays small while a session is silent). */
+  int marksHeld() {
+    return marks.size();
   }
 
   /** The session leaves: what it still had waiting leaves the replica's backlog with it. */

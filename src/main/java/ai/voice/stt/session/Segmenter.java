@@ -78,6 +78,22 @@ public final class Segmenter {
     return samples;
   }
 
+  /**
+   * The earliest sample of the timeline that a later segment may still hold: the open utterance's
+   * start, or, between utterances, the oldest frame of the pre-roll. Audio before it is silence
+   * that no result will ever need.
+   */
+  public long firstNeeded() {
+    if (speaking) {
+      return utteranceStart;
+    }
+    long held = 0;
+    for (Frame f : preRoll) {
+      held += f.samples().length;
+    }
+    return position - held;
+  }
+
   /** Samples accepted so far: the session's position in its 16 kHz timeline. */
   public long position() {
     return position;

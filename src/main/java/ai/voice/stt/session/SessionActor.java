@@ -288,6 +288,11 @@ public final class SessionActor {
       early.afterFrame(
           frame, segmenter, results.idle(), out.interimResults(settings), settings.language());
     }
+    results.quietBefore(segmenter.firstNeeded());
+    if (!progress.recordIfDue() && life.live()) {
+      lost();
+      return;
+    }
     if (admission.reachesLimit()) {
       error(ErrorCode.SESSION_AUDIO_LIMIT, limits.audioLimitReached(settings.sampleRate()));
       end("audio_limit");

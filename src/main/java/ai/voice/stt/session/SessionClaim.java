@@ -35,6 +35,14 @@ public interface SessionClaim {
    */
   boolean current();
 
+  /**
+   * Whether the session's record is old enough that it should be written again even without an
+   * output (a silent session: its replay point must not fall behind what the input stream keeps).
+   */
+  default boolean recordDue() {
+    return false;
+  }
+
   /** Hands the session to the next replica, which resumes from {@code checkpoint}. */
   void release(SessionCheckpoint checkpoint);
 

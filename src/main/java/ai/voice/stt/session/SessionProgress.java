@@ -78,6 +78,15 @@ final class SessionProgress {
         || claim.commit(checkpoint(OWNED, outputs)) == SessionClaim.Commit.RECORDED;
   }
 
+  /**
+   * Writes the session's progress when its record is due (see {@link SessionClaim#recordDue}).
+   *
+   * @return false when this replica no longer speaks for the session
+   */
+  boolean recordIfDue() {
+    return !claim.recordDue() || record();
+  }
+
   /** Gives the session to the next replica, which resumes where this one stands. */
   void release() {
     claim.release(checkpoint("", outputs));

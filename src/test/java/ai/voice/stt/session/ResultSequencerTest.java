@@ -104,4 +104,30 @@ class ResultSequencerTest {
     assertEquals(0, backlog.waitingUtterances());
     assertFalse(results.atRecognizer());
   }
+
+  @Test
+  void aSilentSessionsReplayPointMovesOnWithItsAudioAndItsMarksStayFew() {
+    ResultSequencer results = fresh(new Backlog());
+    // Ten minutes of 20 ms chunks of silence: the segmenter needs only its pre-roll (~0.3 s).
+    for (long chunk = 1; chunk <= 30_000; chunk++) {
+      long timeline = (chunk - 1) * 320;
+      results.mark(chunk, timeline, timeline);
+      results.quietBefore(Math.max(0, timeline + 320 - 4_800));
+    }
+    assertTrue(results.marksHeld() <= 16, "marks held: " + results.marksHeld());
+    ResultSequencer.Mark from = results.replayPoint();
+    assertTrue(from.seq() > 29_980, "replays from the last moments, not the start: " + from);
+    assertEquals(
+        0, results.coveredUntil(), "the next result still covers from where results ended");
+  }
+
+  @Test
+  void whileAnUtteranceWaitsTheReplayPointStaysBeforeIt() {
+    ResultSequencer results = fresh(new Backlog());
+    results.mark(1, 0, 0);
+    results.add(segment(0, 16_000, true), 0);
+    results.mark(2, 16_000, 16_000);
+    results.quietBefore(16_000);
+    assertEquals(1, results.replayPoint().seq(), "the waiting utterance's audio is replayed");
+  }
 }

@@ -111,16 +111,17 @@ public final class SttService implements AutoCloseable {
       this.sessions =
           new SessionRegistry(
               SessionEnvironment.of(
-                  config,
-                  detectors,
-                  endpointDetectors,
-                  inference,
-                  output,
-                  new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
-                  actors,
-                  timers,
-                  MailboxBounds.DEFAULT,
-                  backlog));
+                      config,
+                      detectors,
+                      endpointDetectors,
+                      inference,
+                      output,
+                      new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
+                      actors,
+                      timers,
+                      MailboxBounds.DEFAULT,
+                      backlog)
+                  .withNatsOutages(stats::natsDisconnects));
       telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth, backlog);
       MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());
       if (jetStream) {

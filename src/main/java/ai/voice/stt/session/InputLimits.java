@@ -84,6 +84,16 @@ final class InputLimits {
     return Optional.of(message);
   }
 
+  /** The error naming audio that a NATS outage kept from arriving (see {@link InputGaps}). */
+  static String lostInOutage(long fromSample, long toSample) {
+    return String.format(
+        Locale.ROOT,
+        "audio %.2f-%.2f s did not arrive (NATS was unreachable; the chunks' timestamps show the"
+            + " gap); transcription continues with later audio, at its place in the timeline",
+        fromSample / TIMELINE_RATE,
+        toSample / TIMELINE_RATE);
+  }
+
   /** Chunks that found the session's mailbox full, from {@code from} to {@code to}. */
   static String mailboxRefused(long from, long to, int chunks) {
     return refusedStretch(from, to, chunks)

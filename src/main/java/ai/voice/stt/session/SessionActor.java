@@ -47,6 +47,7 @@ public final class SessionActor {
   private final ResultSequencer results;
   // Chunks refused at a full mailbox since the session last accounted for them (transport thread).
   private final RefusedChunks refused = new RefusedChunks();
+  private final InputGaps gaps = new InputGaps();
   private final SessionProgress progress;
   private final SessionDeadlines deadlines;
   private final StreamPosition stream;
@@ -259,6 +260,16 @@ public final class SessionActor {
       return;
     }
     long chunkFrames = chunk.pcm().length / audio.frameBytes();
+    double missing =
+        gaps.missingBefore(
+            chunk.timestamp(),
+            chunkFrames / (double) settings.sampleRate(),
+            env.natsOutages().getAsLong());
+    if (missing > 0) {
+      long from = audio.timeline();
+      skipAudio(Math.round(missing * SAMPLE_RATE));
+      error(ErrorCode.AUDIO_LOST, InputLimits.lostInOutage(from, audio.timeline()));
+    }
     long acceptedBefore = limits.acceptedFrames();
     InputLimits.Admission admission =
         limits.admit(

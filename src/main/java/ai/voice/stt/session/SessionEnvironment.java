@@ -6,6 +6,7 @@ import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * What every session shares: settings, the inference scheduler, the output, and the threads. Built
@@ -20,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param utterances traces and metrics of each utterance
  * @param mailbox what each session's mailbox admits from its client
  * @param backlog the audio every session has waiting for the recognizer
+ * @param natsOutages how many times this replica's NATS connection has dropped so far
  */
 public record SessionEnvironment(
     SttConfig.Streaming streaming,
@@ -33,7 +35,8 @@ public record SessionEnvironment(
     Executor actorExecutor,
     ScheduledExecutorService timers,
     MailboxBounds mailbox,
-    Backlog backlog) {
+    Backlog backlog,
+    LongSupplier natsOutages) {
 
   /** The environment for {@code config}: its streaming settings, limits and segmenter policy. */
   public static SessionEnvironment of(
@@ -59,6 +62,28 @@ public record SessionEnvironment(
         actorExecutor,
         timers,
         mailbox,
-        backlog);
+        backlog,
+        () -> 0);
+  }
+
+  /**
+   * The same environment, with the count of NATS outages this replica has seen (sessions name audio
+   * an outage kept from arriving, {@link InputGaps}).
+   */
+  public SessionEnvironment withNatsOutages(LongSupplier outages) {
+    return new SessionEnvironment(
+        streaming,
+        limits,
+        segmenter,
+        detectors,
+        endpointDetectors,
+        inference,
+        output,
+        utterances,
+        actorExecutor,
+        timers,
+        mailbox,
+        backlog,
+        outages);
   }
 }

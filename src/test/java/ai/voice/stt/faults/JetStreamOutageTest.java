@@ -29,7 +29,22 @@ class JetStreamOutageTest {
     outage(Duration.ofSeconds(30));
   }
 
+  /**
+   * A client that keeps no buffer while it is disconnected loses the audio it captures meanwhile:
+   * the session names the stretch once ({@code audio_lost}) and leaves room for it, so what is said
+   * afterwards keeps its place in the timeline.
+   */
+  @Test
+  void audioAClientCouldNotSendDuringTheOutageIsNamedOnceAndLaterSpeechKeepsItsPlace()
+      throws Exception {
+    outage(Duration.ofSeconds(8), true);
+  }
+
   private static void outage(Duration down) throws Exception {
+    outage(down, false);
+  }
+
+  private static void outage(Duration down, boolean lossyClient) throws Exception {
     try (NatsProcess nats = NatsProcess.startJetStream();
         ServiceProcess stt =
             ServiceProcess.servingOn(
@@ -48,23 +63,28 @@ class JetStreamOutageTest {
         // Long enough that a whole repetition is spoken after the server is back.
         List<ReplicatedRun.Case> cases =
             ReplicatedRun.streams("outage" + down.toSeconds(), 2, restartedAt + 1);
-        List<ReplicatedRun.Outcome> outcomes =
-            ReplicatedRun.runAll(
-                client,
-                cases,
-                StreamOptions.realTime(),
-                () -> {
-                  ReplicatedRun.sleep(6_000);
-                  try {
-                    nats.kill();
-                    ReplicatedRun.sleep(down.toMillis());
-                    nats.restart();
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
-                });
-        for (ReplicatedRun.Outcome o : outcomes) {
-          o.assertContinuedThroughTheFault(restartedAt + 1, stt.output());
+        Runnable fault =
+            () -> {
+              ReplicatedRun.sleep(6_000);
+              try {
+                nats.kill();
+                ReplicatedRun.sleep(down.toMillis());
+                nats.restart();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            };
+        if (lossyClient) {
+          for (ReplicatedRun.Outcome o :
+              ReplicatedRun.runAllLosingAudioWhileDisconnected(
+                  client, connection, cases, StreamOptions.realTime(), fault)) {
+            o.assertLossNamedOnce(restartedAt + 1, stt.output());
+          }
+        } else {
+          for (ReplicatedRun.Outcome o :
+              ReplicatedRun.runAll(client, cases, StreamOptions.realTime(), fault)) {
+            o.assertContinuedThroughTheFault(restartedAt + 1, stt.output());
+          }
         }
       } finally {
         connection.close();

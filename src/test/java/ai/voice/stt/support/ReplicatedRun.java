@@ -15,11 +15,14 @@ import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -45,6 +48,14 @@ public final class ReplicatedRun {
 
   /** What one session received. */
   public record Outcome(Case c, List<Received> out) {
+
+    /** As {@link #assertContinuedThroughTheFault}, and the loss was named, once. */
+    public void assertLossNamedOnce(double speechAfterSeconds, List<String> serviceLog) {
+      List<Received> lost = out.stream().filter(r -> "audio_lost".equals(r.code())).toList();
+      assertEquals(1, lost.size(), c.id() + ": one error names the lost audio: " + out);
+      System.out.println(c.id() + ": " + lost.getFirst().string("message"));
+      assertContinuedThroughTheFault(speechAfterSeconds, serviceLog);
+    }
 
     /**
      * The fault may have cost audio, but never silently: every result once and in order, one {@code
@@ -144,6 +155,30 @@ public final class ReplicatedRun {
   public static List<Outcome> runAll(
       StreamClient client, List<Case> cases, StreamOptions options, Runnable during)
       throws Exception {
+    return runAll(client, cases, options, during, null);
+  }
+
+  /**
+   * The same, from a client that keeps no buffer while it is disconnected: the chunks it captures
+   * meanwhile are lost (each chunk carries its capture time, as clients send it).
+   */
+  public static List<Outcome> runAllLosingAudioWhileDisconnected(
+      StreamClient client,
+      Connection connection,
+      List<Case> cases,
+      StreamOptions options,
+      Runnable during)
+      throws Exception {
+    return runAll(client, cases, options, during, connection);
+  }
+
+  private static List<Outcome> runAll(
+      StreamClient client,
+      List<Case> cases,
+      StreamOptions options,
+      Runnable during,
+      Connection lossy)
+      throws Exception {
     try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<List<Received>>> futures = new ArrayList<>();
       for (Case c : cases) {
@@ -151,7 +186,11 @@ public final class ReplicatedRun {
             clients.submit(
                 () -> {
                   try (StreamClient.Session s = client.listen(c.id(), r -> {})) {
-                    client.stream(c.id(), c.clip(), options, s);
+                    if (lossy == null) {
+                      client.stream(c.id(), c.clip(), options, s);
+                    } else {
+                      streamLosingWhileDisconnected(client, lossy, c);
+                    }
                     return s.awaitEnd(END_WAIT);
                   }
                 }));
@@ -164,6 +203,27 @@ public final class ReplicatedRun {
       fault.get();
       return outs;
     }
+  }
+
+  private static void streamLosingWhileDisconnected(
+      StreamClient client, Connection connection, Case c) {
+    client.send(c.id(), Map.of("type", "start"));
+    byte[] pcm = c.clip().pcm();
+    int chunkBytes = c.clip().bytesPerMillis(20);
+    long next = System.nanoTime();
+    for (int offset = 0; offset < pcm.length; offset += chunkBytes) {
+      LockSupport.parkNanos(next - System.nanoTime());
+      next += 20_000_000L;
+      if (connection.getStatus() != Connection.Status.CONNECTED) {
+        continue; // captured while the connection is down: gone
+      }
+      byte[] chunk = Arrays.copyOfRange(pcm, offset, Math.min(pcm.length, offset + chunkBytes));
+      client.send(
+          c.id(),
+          Map.of(
+              "type", "chunk", "audio", chunk, "timestamp", System.currentTimeMillis() / 1000.0));
+    }
+    client.send(c.id(), Map.of("type", "end"));
   }
 
   public static void sleep(long ms) {

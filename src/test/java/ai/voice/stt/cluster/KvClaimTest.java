@@ -1,0 +1,123 @@
+package ai.voice.stt.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.voice.stt.session.SessionCheckpoint;
+import ai.voice.stt.session.SessionClaim;
+import ai.voice.stt.support.NatsProcess;
+import ai.voice.stt.support.ReplicatedRun;
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session's claim against a real JetStream bucket: only another replica's record fences it; its
+ * own write that the server applied after the client gave up on it does not, and neither does a
+ * moment without NATS.
+ */
+class KvClaimTest {
+  private static final String ID = "claim-test";
+  private NatsProcess nats;
+  private Connection connection;
+  private KeyValue bucket;
+  private final AtomicBoolean connected = new AtomicBoolean(true);
+  private final AtomicBoolean leaving = new AtomicBoolean();
+  private final List<String> finished = new ArrayList<>();
+  private final ReplicaLiveness liveness = new ReplicaLiveness(Duration.ofSeconds(3).toNanos());
+
+  @BeforeEach
+  void bucket() throws Exception {
+    nats = NatsProcess.startJetStream();
+    connection = nats.connect();
+    connection
+        .keyValueManagement()
+        .create(KeyValueConfiguration.builder().name("claims").maxHistoryPerKey(8).build());
+    bucket = connection.keyValue("claims");
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    connection.close();
+    nats.close();
+  }
+
+  private KvClaim claimAs(String replica) throws Exception {
+    long revision =
+        bucket.create(
+            SessionKeys.key(ID), CheckpointCodec.encode(SessionCheckpoint.fresh(replica, 1_000)));
+    return new KvClaim(
+        bucket,
+        ID,
+        replica,
+        revision,
+        liveness,
+        Duration.ofSeconds(30),
+        leaving::get,
+        connected::get,
+        (id, purge) -> finished.add(id));
+  }
+
+  private long writeBehindItsBack(String owner) throws Exception {
+    return bucket.put(
+        SessionKeys.key(ID), CheckpointCodec.encode(SessionCheckpoint.fresh(owner, 2_000)));
+  }
+
+  @Test
+  void aWriteOfItsOwnThatTimedOutButWasAppliedIsNotATakeover() throws Exception {
+    KvClaim claim = claimAs("r1");
+    writeBehindItsBack("r1"); // as a timed-out update that the server applied anyway
+    assertEquals(SessionClaim.Commit.RECORDED, claim.commit(SessionCheckpoint.fresh("*", 3_000)));
+    assertEquals(
+        "r1",
+        CheckpointCodec.decode(bucket.get(SessionKeys.key(ID)).getValue()).owner(),
+        "the record written");
+    assertEquals(List.of(), finished);
+  }
+
+  @Test
+  void anotherReplicasRecordFencesIt() throws Exception {
+    KvClaim claim = claimAs("r1");
+    writeBehindItsBack("r2");
+    assertEquals(SessionClaim.Commit.TAKEN_OVER, claim.commit(SessionCheckpoint.fresh("*", 3_000)));
+    assertEquals("r2", CheckpointCodec.decode(bucket.get(SessionKeys.key(ID)).getValue()).owner());
+    assertEquals(List.of(ID), finished, "the session leaves this replica");
+  }
+
+  @Test
+  void withoutNatsItWaitsAndRecordsOnceNatsIsBack() throws Exception {
+    KvClaim claim = claimAs("r1");
+    connected.set(false);
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              ReplicatedRun.sleep(1_500);
+              connected.set(true);
+            });
+    assertEquals(SessionClaim.Commit.RECORDED, claim.commit(SessionCheckpoint.fresh("*", 3_000)));
+  }
+
+  @Test
+  void aReplicaLeavingWhileNatsIsAwayGivesUpWithoutClaimingATakeover() throws Exception {
+    KvClaim claim = claimAs("r1");
+    connected.set(false);
+    leaving.set(true);
+    assertEquals(
+        SessionClaim.Commit.REPLICA_LEAVING, claim.commit(SessionCheckpoint.fresh("*", 3_000)));
+  }
+
+  @Test
+  void itsEndDeletesItsRecordEvenAfterAnAppliedWriteItDidNotSee() throws Exception {
+    KvClaim claim = claimAs("r1");
+    writeBehindItsBack("r1");
+    claim.ended(0);
+    assertNull(bucket.get(SessionKeys.key(ID)), "no record left to strand the id");
+  }
+}

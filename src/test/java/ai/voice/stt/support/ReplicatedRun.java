@@ -80,9 +80,17 @@ public final class ReplicatedRun {
         lastEnd = r.number("audio_end");
       }
       String all = StreamClient.joinTranscripts(out);
+      long longestWait = 0;
+      for (int i = 1; i < results.size(); i++) {
+        longestWait =
+            Math.max(
+                longestWait, results.get(i).arrivedNanos() - results.get(i - 1).arrivedNanos());
+      }
+      // What the fault cost the client in time: the longest wait between two results (a pause in
+      // speech of a few seconds is in there too).
       System.out.printf(
-          "%-20s WER %5.1f%% errors %s \"%s\"%n",
-          id, 100 * WordErrorRate.score(c.reference(), all).rate(), errors, all);
+          "%-20s WER %5.1f%% longest wait between results %.1f s, errors %s \"%s\"%n",
+          id, 100 * WordErrorRate.score(c.reference(), all).rate(), longestWait / 1e9, errors, all);
       int first = (int) Math.ceil(speechAfterSeconds / c.pieceSeconds());
       assertTrue(first < c.times(), id + ": some speech after the fault");
       for (int i = first; i < c.times(); i++) {

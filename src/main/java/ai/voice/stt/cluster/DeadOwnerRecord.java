@@ -79,7 +79,7 @@ final class DeadOwnerRecord {
    * the stream cannot be read. The newest message is nearly always a numbered output; when an
    * interim or an error came after it, the session's kept messages are read in order.
    */
-  private OptionalLong delivered(String id) {
+  OptionalLong delivered(String id) {
     String subject = nats.outputSubject(id);
     try {
       Optional<MessageInfo> newest = message(() -> jsm.getLastMessage(results, subject));

@@ -193,6 +193,11 @@ public final class JetStreamRouting implements AutoCloseable {
   private void onTrigger(Message message) {
     String subject = message.getSubject();
     String id = subject.substring(subject.lastIndexOf('.') + 1);
+    SessionInput input = consumers.get(id);
+    if (input != null) {
+      input.heard(System.nanoTime());
+      return; // held here: its consumer delivers it
+    }
     Optional<ClusterView.Refused> refused = refusals.current(id);
     if (refused.isPresent()) {
       boolean restartWasPending = refusals.restartPending(id);
@@ -222,8 +227,10 @@ public final class JetStreamRouting implements AutoCloseable {
       return; // refused, and no start since: nobody takes it (its audio is never transcribed)
     }
     Optional<ClusterView.Owned> owned = view.session(id);
-    if (owned.isPresent() && view.ownedByLiveReplica(owned.get())) {
-      return;
+    if (owned.isPresent()
+        && (view.ownedByLiveReplica(owned.get())
+            || owned.get().checkpoint().owner().equals(replicaId))) {
+      return; // this replica's own record counts even when its heartbeat lags in the view
     }
     long now = System.nanoTime();
     long unclaimedNanos = now - firstSeen.computeIfAbsent(id, k -> now);
@@ -300,6 +307,12 @@ public final class JetStreamRouting implements AutoCloseable {
     if (!claiming.add(id)) {
       return;
     }
+    if (sessions.holds(id)) {
+      // Adopted by a claim that ended between the caller's look and this one's start (a claim
+      // adopts before it lets go of `claiming`): taking it again would release it under the actor.
+      claiming.remove(id);
+      return;
+    }
     claimers.execute(
         () -> {
           try {
@@ -355,10 +368,13 @@ public final class JetStreamRouting implements AutoCloseable {
             config.routing().audioRetention().dividedBy(4),
             () -> closed,
             () -> connection.getStatus() == Connection.Status.CONNECTED,
+            deadOwners::delivered,
             this::finished);
     SessionActor actor = sessions.adopt(id, from, claim, owned.isPresent());
     if (actor == null) {
-      claim.release(from); // full after all: give it back at once
+      if (!sessions.holds(id)) {
+        claim.release(from); // full after all: give it back at once
+      }
       return;
     }
     if (owned.isEmpty()) {
@@ -412,14 +428,34 @@ public final class JetStreamRouting implements AutoCloseable {
       }
     }
     for (Map.Entry<String, SessionInput> e : consumers.entrySet()) {
-      while (!closed && consumers.get(e.getKey()) == e.getValue()) {
-        try {
-          e.getValue().restart();
-          break;
-        } catch (IOException | JetStreamApiException | RuntimeException ex) {
-          log.warn("session {}: cannot read its input yet: {}", e.getKey(), ex.getMessage());
-          pause(500);
-        }
+      while (!closed && consumers.get(e.getKey()) == e.getValue() && !restart(e)) {
+        pause(500);
+      }
+    }
+  }
+
+  /** Starts a fresh consumer for a held session's input; false when that failed (try again). */
+  private boolean restart(Map.Entry<String, SessionInput> input) {
+    try {
+      input.getValue().restart();
+      return true;
+    } catch (IOException | JetStreamApiException | RuntimeException ex) {
+      log.warn("session {}: cannot read its input yet: {}", input.getKey(), ex.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Held sessions whose input was heard on the subject but not delivered by their consumer for a
+   * lease TTL (an ordered consumer can stall for good when a JetStream leader moves): their
+   * consumers are started afresh, off the heartbeat thread.
+   */
+  private void restartStalledInputs() {
+    long now = System.nanoTime();
+    for (Map.Entry<String, SessionInput> e : consumers.entrySet()) {
+      if (e.getValue().stalled(now, claimGraceNanos)) {
+        log.warn("session {}: its input stalled; reading it afresh", e.getKey());
+        claimers.execute(() -> restart(e));
       }
     }
   }
@@ -533,6 +569,7 @@ public final class JetStreamRouting implements AutoCloseable {
       adoptOrphans();
       takeStranded();
       takeUnclaimed();
+      restartStalledInputs();
       // Off the heartbeat thread: forgetting a refusal waits on JetStream.
       claimers.execute(() -> refusals.expire(System.nanoTime()));
       long stale = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);

@@ -7,7 +7,9 @@ import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +54,9 @@ final class KvClaim implements SessionClaim {
   private final BooleanSupplier leaving;
   private final BooleanSupplier connected;
   private final Finish finish;
+  private final Function<String, OptionalLong> delivered;
   private final long recordEveryNanos;
+  private byte[] lastWritten;
   private long revision;
   private long epoch;
   private long writtenNanos = System.nanoTime();
@@ -74,6 +78,7 @@ final class KvClaim implements SessionClaim {
       Duration recordEvery,
       BooleanSupplier leaving,
       BooleanSupplier connected,
+      Function<String, OptionalLong> delivered,
       Finish finish) {
     this.bucket = bucket;
     this.sessionId = sessionId;
@@ -85,6 +90,7 @@ final class KvClaim implements SessionClaim {
     this.recordEveryNanos = recordEvery.toNanos();
     this.leaving = leaving;
     this.connected = connected;
+    this.delivered = delivered;
     this.finish = finish;
   }
 
@@ -107,6 +113,29 @@ final class KvClaim implements SessionClaim {
   @Override
   public boolean current() {
     return liveness.heldSince(epoch, System.nanoTime());
+  }
+
+  @Override
+  public boolean publish(long output, BooleanSupplier confirmed) {
+    Retry retry = new Retry();
+    while (!confirmed.getAsBoolean()) {
+      // Not confirmed: the connection that held it was closed with it, so it cannot arrive later.
+      // It may have reached the server before that: then the results stream has it.
+      if (!retry.mayTry()) {
+        return false;
+      }
+      OptionalLong out = delivered.apply(sessionId);
+      if (out.isPresent() && out.getAsLong() >= output) {
+        return true;
+      }
+      // Still ours? (Another replica that took the session decides from the results stream.)
+      if (lastWritten == null || write(lastWritten) != Commit.RECORDED) {
+        finish.finished(sessionId, 0);
+        return false;
+      }
+      retry.after("publish output " + output, "the server did not confirm it");
+    }
+    return true;
   }
 
   @Override
@@ -142,12 +171,16 @@ final class KvClaim implements SessionClaim {
 
   /** A compare-and-set write, retried until it lands, another replica is found owning, or leave. */
   private Commit write(SessionCheckpoint checkpoint) {
-    byte[] value = CheckpointCodec.encode(checkpoint);
+    return write(CheckpointCodec.encode(checkpoint));
+  }
+
+  private Commit write(byte[] value) {
     Retry retry = new Retry();
     while (retry.mayTry()) {
       try {
         long since = liveness.epoch();
         revision = bucket.update(key, value, revision);
+        lastWritten = value;
         epoch = since;
         writtenNanos = System.nanoTime();
         retry.recovered();
@@ -179,6 +212,7 @@ final class KvClaim implements SessionClaim {
     try {
       entry = bucket.get(key);
     } catch (IOException | JetStreamApiException e) {
+      pauseBeforeRetry();
       return true;
     }
     if (entry == null || entry.getValue() == null) {
@@ -203,6 +237,14 @@ final class KvClaim implements SessionClaim {
     return false;
   }
 
+  private static void pauseBeforeRetry() {
+    try {
+      Thread.sleep(LAST_RETRY);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Backs off between tries, and says in the log how long the session has waited. */
   private final class Retry {
     private final long began = System.nanoTime();
@@ -218,12 +260,16 @@ final class KvClaim implements SessionClaim {
         if (connected.getAsBoolean()) {
           return true;
         }
-        after("reach NATS", null);
+        after("reach NATS", "disconnected");
       }
       return false;
     }
 
     void after(String what, Exception e) {
+      after(what, e == null ? "disconnected" : e.getMessage());
+    }
+
+    void after(String what, String why) {
       long now = System.nanoTime();
       if (warned == 0 || now - warned > WARN_EVERY.toNanos()) {
         warned = now;
@@ -231,7 +277,7 @@ final class KvClaim implements SessionClaim {
             "session {}: cannot {} yet ({}), trying again; waiting {} ms so far",
             sessionId,
             what,
-            e == null ? "disconnected" : e.getMessage(),
+            why,
             (now - began) / 1_000_000);
       }
       try {

@@ -8,13 +8,16 @@ import io.nats.client.StreamContext;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * One held session's input: an ordered consumer on its subject of the input stream. An ordered
  * consumer lives on the server that holds it and does not always come back by itself after that
- * server restarts, so after every reconnection the router starts a fresh one from the message after
- * the last one delivered; a message the old and the new consumer both deliver is passed on once.
+ * server restarts or a JetStream leader moves, so the router starts a fresh one from the message
+ * after the last one delivered after every reconnection, and whenever input was heard (every
+ * replica hears every message on the input subjects) that the consumer has not delivered for a
+ * while; a message the old and the new consumer both deliver is passed on once.
  */
 final class SessionInput {
   private final StreamContext stream;
@@ -25,6 +28,9 @@ final class SessionInput {
   private volatile long lastDelivered;
   private volatile MessageConsumer consumer;
   private volatile boolean stopped;
+  // When a message was heard on the input subject that no delivery has followed yet (0: none).
+  private volatile long undeliveredSince;
+  private final ReentrantLock restarting = new ReentrantLock();
 
   /**
    * @param fromSeq the first stream sequence to read (0: the subject's first message)
@@ -64,19 +70,46 @@ final class SessionInput {
       return;
     }
     lastDelivered = seq;
+    undeliveredSince = 0;
     deliver.accept(message);
   }
 
-  /** A fresh consumer from the message after the last one delivered (after a reconnection). */
-  synchronized void restart() throws IOException, JetStreamApiException {
-    if (stopped) {
-      return;
+  /**
+   * A fresh consumer from the message after the last one delivered (after a reconnection). A lock,
+   * not a monitor: it is held across JetStream calls on a virtual thread.
+   */
+  void restart() throws IOException, JetStreamApiException {
+    restarting.lock();
+    try {
+      if (stopped) {
+        return;
+      }
+      MessageConsumer old = consumer;
+      if (old != null) {
+        old.stop();
+      }
+      undeliveredSince = 0;
+      consumer = create();
+    } finally {
+      restarting.unlock();
     }
-    MessageConsumer old = consumer;
-    if (old != null) {
-      old.stop();
+  }
+
+  /** A message of the session was heard on the input subject at {@code nowNanos}. */
+  void heard(long nowNanos) {
+    if (undeliveredSince == 0) {
+      undeliveredSince = nowNanos;
     }
-    consumer = create();
+  }
+
+  /**
+   * Whether the consumer has stalled: a message was heard {@code stallNanos} ago and nothing was
+   * delivered since. (A message the consumer delivered just before its trigger was heard looks
+   * undelivered too: that costs one needless restart, which delivers nothing twice.)
+   */
+  boolean stalled(long nowNanos, long stallNanos) {
+    long since = undeliveredSince;
+    return since != 0 && nowNanos - since > stallNanos;
   }
 
   /** The session left this replica: nothing more is delivered. */

@@ -30,7 +30,16 @@ final class CountingPublisher implements OutputPublisher {
   }
 
   @Override
-  public void publish(OutputMessage message, long output) {
+  public boolean publishConfirmed(OutputMessage message, long output) {
+    // Tried again until confirmed or taken over: counted once, when it is out.
+    boolean out = next.publishConfirmed(message, output);
+    if (out) {
+      count(message);
+    }
+    return out;
+  }
+
+  private void count(OutputMessage message) {
     switch (message) {
       case OutputMessage.Transcription t -> {
         stats.resultPublished();
@@ -40,6 +49,11 @@ final class CountingPublisher implements OutputPublisher {
       case OutputMessage.Interim ignored -> metrics.interim();
       case OutputMessage.Interrupt ignored -> metrics.interrupt();
     }
+  }
+
+  @Override
+  public void publish(OutputMessage message, long output) {
+    count(message);
     try {
       next.publish(message, output);
     } catch (IllegalStateException e) {

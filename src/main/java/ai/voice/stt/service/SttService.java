@@ -19,6 +19,7 @@ import ai.voice.stt.transport.ControlPlane;
 import ai.voice.stt.transport.IngressHandler;
 import ai.voice.stt.transport.NatsConnector;
 import ai.voice.stt.transport.NatsPublisher;
+import ai.voice.stt.transport.OutputConnection;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import ai.voice.stt.vad.WebRtcSpeechDetectorFactory;
 import io.nats.client.Connection;
@@ -54,6 +55,8 @@ public final class SttService implements AutoCloseable {
   private final SessionRegistry sessions;
   private final Dispatcher dispatcher;
   private final JetStreamRouting routing;
+  // Replicated outputs' own connection (null with plain routing).
+  private final OutputConnection outputs;
   private final ReplicaGuard guard;
   private final HealthServer health;
   private final Telemetry telemetry;
@@ -103,9 +106,16 @@ public final class SttService implements AutoCloseable {
       // Unique per process: a restarted pod keeps its name but is a new claimant.
       String replicaId =
           config.routing().replicaId() + "-" + UUID.randomUUID().toString().substring(0, 6);
+      this.outputs =
+          jetStream
+              ? new OutputConnection(config.nats(), "voice-stt-outputs", connection::getServers)
+              : null;
+      if (outputs != null) {
+        started.add(outputs::close);
+      }
       OutputPublisher output =
           new CountingPublisher(
-              new NatsPublisher(connection, config.nats(), jetStream ? replicaId : null),
+              new NatsPublisher(connection, config.nats(), jetStream ? replicaId : null, outputs),
               stats,
               telemetry.metrics());
       this.sessions =
@@ -121,7 +131,10 @@ public final class SttService implements AutoCloseable {
                       timers,
                       MailboxBounds.DEFAULT,
                       backlog)
-                  .withNatsOutages(stats::natsDisconnects));
+                  // Audio an outage kept from arriving is named with replicas only: with one pod,
+                  // what a client publishes while NATS is down is its own to resend
+                  // (docs/operations.md).
+                  .withNatsOutages(jetStream ? stats::natsDisconnects : () -> 0));
       telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth, backlog);
       MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());
       if (jetStream) {
@@ -441,6 +454,9 @@ public final class SttService implements AutoCloseable {
         connection.closeDispatcher(dispatcher);
       }
       sessions.awaitRepliesSent(remaining(deadline));
+      if (outputs != null) {
+        outputs.close(); // flushes what it holds
+      }
       connection.flush(remaining(deadline));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

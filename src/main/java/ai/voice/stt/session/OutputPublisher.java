@@ -16,4 +16,15 @@ public interface OutputPublisher {
   default void publish(OutputMessage message, long output) {
     publish(message);
   }
+
+  /**
+   * Publishes a committed output and confirms the server has it (JetStream routing).
+   *
+   * @return false when it may not have got out; it will not arrive later either, so the session may
+   *     find out and publish it again (docs/decisions/0012-replicas.md)
+   */
+  default boolean publishConfirmed(OutputMessage message, long output) {
+    publish(message, output);
+    return true;
+  }
 }

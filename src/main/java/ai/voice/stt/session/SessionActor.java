@@ -108,7 +108,13 @@ public final class SessionActor {
             from.settings().sampleRate(),
             from.settings().channels(),
             from.timeline());
-    this.out = new SessionOutput(id, env.output(), env.streaming().interimResults());
+    this.out =
+        new SessionOutput(
+            id,
+            env.output(),
+            env.streaming().interimResults(),
+            (message, output) ->
+                progress.publish(output, () -> env.output().publishConfirmed(message, output)));
     this.early =
         new EarlyResults(
             env.streaming(),
@@ -339,7 +345,10 @@ public final class SessionActor {
     if (output == SessionProgress.NOT_OURS) {
       return;
     }
-    out.interrupt(conversation.settings(), output);
+    if (!out.interrupt(conversation.settings(), output)) {
+      lost();
+      return;
+    }
     log.debug("session {}: interrupt", id);
   }
 
@@ -418,14 +427,16 @@ public final class SessionActor {
     if (output == SessionProgress.NOT_OURS) {
       return;
     }
-    out.result(
+    if (!out.result(
         slot,
         segment,
         outcome,
         conversation.settings(),
         conversation.state(),
         endOfStream ? life.endReason() : null,
-        output);
+        output)) {
+      lost();
+    }
   }
 
   /** Once closing and nothing is left at the recognizer, publish the empty last result. */
@@ -470,7 +481,11 @@ public final class SessionActor {
     if (output == SessionProgress.NOT_OURS) {
       return;
     }
-    out.lastEmpty(slot, conversation.settings(), conversation.state(), life.endReason(), output);
+    if (!out.lastEmpty(
+        slot, conversation.settings(), conversation.state(), life.endReason(), output)) {
+      lost();
+      return;
+    }
     close();
   }
 
@@ -490,7 +505,7 @@ public final class SessionActor {
 
   /**
    * Records progress before an output leaves: the output's number, or {@link
-   * SessionProgress#FENCED} (and the session is gone).
+   * SessionProgress#NOT_OURS} (and the session is gone).
    */
   private long commitProgress() {
     long output = progress.commit();

@@ -36,6 +36,20 @@ public interface SessionClaim {
   boolean current();
 
   /**
+   * Publishes the committed output {@code output} once: {@code confirmed} publishes it and says
+   * whether the server has it. Not confirmed, it cannot arrive later (its connection was closed
+   * with it), so the claim finds out whether it got out and, if not, publishes it again while the
+   * session is still this replica's.
+   *
+   * @return false when another replica took the session over meanwhile (it decides, from the
+   *     results stream, whether to produce the output again) or this replica is leaving
+   */
+  default boolean publish(long output, java.util.function.BooleanSupplier confirmed) {
+    confirmed.getAsBoolean();
+    return true;
+  }
+
+  /**
    * Whether the session's record is old enough that it should be written again even without an
    * output (a silent session: its replay point must not fall behind what the input stream keeps).
    */

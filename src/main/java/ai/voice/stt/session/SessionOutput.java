@@ -19,17 +19,43 @@ import java.util.OptionalLong;
 final class SessionOutput {
   private static final double SAMPLE_RATE = AudioNormalizer.TARGET_RATE;
 
+  /** How a committed output leaves (see {@link SessionProgress#publish}). */
+  @FunctionalInterface
+  interface Committed {
+    /**
+     * @return false when this replica no longer speaks for the session (nothing was published)
+     */
+    boolean publish(OutputMessage message, long output);
+  }
+
   private final String sessionId;
   private final OutputPublisher publisher;
   private final boolean interimByDefault;
+  private final Committed committed;
 
   /**
    * @param interimByDefault whether a session that does not say asked for interim results
    */
   SessionOutput(String sessionId, OutputPublisher publisher, boolean interimByDefault) {
+    this(
+        sessionId,
+        publisher,
+        interimByDefault,
+        (message, output) -> {
+          publisher.publish(message, output);
+          return true;
+        });
+  }
+
+  /**
+   * @param committed how results and interrupts leave: once, confirmed, with several replicas
+   */
+  SessionOutput(
+      String sessionId, OutputPublisher publisher, boolean interimByDefault, Committed committed) {
     this.sessionId = sessionId;
     this.publisher = publisher;
     this.interimByDefault = interimByDefault;
+    this.committed = committed;
   }
 
   /** The session asked for interim results (its results then name their utterance). */
@@ -45,9 +71,10 @@ final class SessionOutput {
   /**
    * The result of a recognised segment: a buffer cut, the final of its utterance, or (with an end
    * reason) the session's last result. {@code output} is its committed output number (0 when
-   * nothing is recorded), as for {@link #lastEmpty} and {@link #interrupt}.
+   * nothing is recorded), as for {@link #lastEmpty} and {@link #interrupt}; each returns false when
+   * this replica no longer speaks for the session (and published nothing).
    */
-  void result(
+  boolean result(
       ResultSequencer.Slot slot,
       Segment segment,
       InferenceScheduler.Outcome outcome,
@@ -77,7 +104,7 @@ final class SessionOutput {
             transcript.processingSeconds(),
             outcome.queueSeconds(),
             segments);
-    publisher.publish(
+    return committed.publish(
         endReasonOrNull != null
             ? OutputMessage.Transcription.endOfStream(header, heard, endReasonOrNull)
             : segment.isFinal()
@@ -87,13 +114,13 @@ final class SessionOutput {
   }
 
   /** The session's last result when nothing was left to recognise: an empty transcript. */
-  void lastEmpty(
+  boolean lastEmpty(
       ResultSequencer.Slot slot,
       StreamMessage.Start settings,
       SessionState state,
       String reason,
       long output) {
-    publisher.publish(
+    return committed.publish(
         OutputMessage.Transcription.endOfStream(
             header(slot, settings, state, OptionalLong.empty()),
             OutputMessage.Transcription.Heard.nothing(settings.language()),
@@ -118,8 +145,9 @@ final class SessionOutput {
             end / SAMPLE_RATE));
   }
 
-  void interrupt(StreamMessage.Start settings, long output) {
-    publisher.publish(new OutputMessage.Interrupt(sessionId, now(), settings.speakerId()), output);
+  boolean interrupt(StreamMessage.Start settings, long output) {
+    return committed.publish(
+        new OutputMessage.Interrupt(sessionId, now(), settings.speakerId()), output);
   }
 
   void error(ErrorCode code, String message) {

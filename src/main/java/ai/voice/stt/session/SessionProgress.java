@@ -79,6 +79,15 @@ final class SessionProgress {
   }
 
   /**
+   * Publishes committed output {@code output} once (see {@link SessionClaim#publish}).
+   *
+   * @return false when this replica no longer speaks for the session
+   */
+  boolean publish(long output, java.util.function.BooleanSupplier confirmed) {
+    return claim.publish(output, confirmed);
+  }
+
+  /**
    * Writes the session's progress when its record is due (see {@link SessionClaim#recordDue}).
    *
    * @return false when this replica no longer speaks for the session

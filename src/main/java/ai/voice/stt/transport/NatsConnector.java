@@ -12,6 +12,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,24 @@ public final class NatsConnector {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while connecting to NATS", e);
     }
+  }
+
+  /**
+   * Options for a connection that is never resumed (replicated outputs, {@link OutputConnection}):
+   * when it drops it closes, and what it still held goes with it instead of arriving late.
+   */
+  static Options oneShot(SttConfig.Nats nats, String name, Collection<String> servers) {
+    Options.Builder builder =
+        Options.builder()
+            .servers(servers.toArray(String[]::new))
+            .connectionName(name)
+            .connectionTimeout(Duration.ofSeconds(2))
+            .maxReconnects(0)
+            .reconnectBufferSize(0)
+            .maxMessagesInOutgoingQueue(OUTGOING_QUEUE_MESSAGES)
+            .writeQueuePushTimeout(WRITE_QUEUE_PUSH_TIMEOUT)
+            .errorListener(logErrors());
+    return secure(builder, nats.security()).build();
   }
 
   /**

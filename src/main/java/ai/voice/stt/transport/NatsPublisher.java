@@ -24,16 +24,22 @@ public final class NatsPublisher implements OutputPublisher {
   private final Connection connection;
   private final SttConfig.Nats nats;
   private final String replicaId;
+  private final OutputConnection outputs;
   private final OutputEncoder encoder = new OutputEncoder();
 
   /**
    * @param replicaId this replica's id, stamped on every message; null with one replica (plain
    *     routing), whose messages carry no headers
+   * @param outputs the connection replicated outputs leave on (never resumed, so nothing arrives
+   *     late), or null with one replica: then {@code connection}, whose reconnect buffer keeps
+   *     results through an outage
    */
-  public NatsPublisher(Connection connection, SttConfig.Nats nats, String replicaId) {
+  public NatsPublisher(
+      Connection connection, SttConfig.Nats nats, String replicaId, OutputConnection outputs) {
     this.connection = connection;
     this.nats = nats;
     this.replicaId = replicaId;
+    this.outputs = outputs;
   }
 
   @Override
@@ -44,10 +50,28 @@ public final class NatsPublisher implements OutputPublisher {
   @Override
   public void publish(OutputMessage message, long output) {
     String subject = nats.outputSubject(message.sessionId());
-    if (replicaId == null && output <= 0) {
+    if (outputs != null) {
+      if (!outputs.publish(subject, headers(output), encoder.encode(message))) {
+        throw new IllegalStateException("not connected to NATS: the message was dropped");
+      }
+    } else if (replicaId == null && output <= 0) {
       connection.publish(subject, encoder.encode(message));
-      return;
+    } else {
+      connection.publish(subject, headers(output), encoder.encode(message));
     }
+  }
+
+  @Override
+  public boolean publishConfirmed(OutputMessage message, long output) {
+    if (outputs == null) {
+      publish(message, output);
+      return true;
+    }
+    return outputs.publishConfirmed(
+        nats.outputSubject(message.sessionId()), headers(output), encoder.encode(message));
+  }
+
+  private Headers headers(long output) {
     Headers headers = new Headers();
     if (replicaId != null) {
       headers.put(REPLICA_HEADER, replicaId);
@@ -55,6 +79,6 @@ public final class NatsPublisher implements OutputPublisher {
     if (output > 0) {
       headers.put(OUTPUT_HEADER, Long.toString(output));
     }
-    connection.publish(subject, headers, encoder.encode(message));
+    return headers;
   }
 }

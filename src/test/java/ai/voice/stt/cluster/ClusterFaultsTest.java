@@ -14,9 +14,6 @@ import ai.voice.stt.support.Signals;
 import ai.voice.stt.transport.NatsPublisher;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,14 +108,7 @@ class ClusterFaultsTest {
             StreamOptions.realTime(),
             () -> {
               ReplicatedRun.sleep(FAULT_AT_MS);
-              NatsProcess node = nats.node(streamLeader("VOICE_STT_AUDIO"));
-              try {
-                Signals.pause(node.process());
-                ReplicatedRun.sleep(5_000);
-                Signals.resume(node.process());
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
+              Signals.stall(nats.node(streamLeader("VOICE_STT_AUDIO")).process(), 5_000);
             });
     outs.forEach(o -> o.assertContinuedThroughTheFault(12, log()));
   }
@@ -132,7 +122,7 @@ class ClusterFaultsTest {
   void aReplicaStalledPastItsTtlHandsItsSessionsOverOnceAndThenSaysNothing() throws Exception {
     ServiceProcess stalled = replicas.get(0);
     String stalledId = ReplicasTest.replicaIdOf(stalled);
-    List<Ownership> owners = new CopyOnWriteArrayList<>();
+    List<ReplicasTest.Ownership> owners = new CopyOnWriteArrayList<>();
     List<Published> published = new CopyOnWriteArrayList<>();
     Dispatcher outputs =
         connection.createDispatcher(
@@ -146,7 +136,7 @@ class ClusterFaultsTest {
                         System.nanoTime())));
     outputs.subscribe("ai.voice.transcription.>");
     NatsKeyValueWatchSubscription watch =
-        connection.keyValue("voice-stt-sessions").watchAll(ownership(owners));
+        connection.keyValue("voice-stt-sessions").watchAll(ReplicasTest.ownershipRecorder(owners));
     long[] stoppedAt = new long[1];
     List<ReplicatedRun.Case> cases = ReplicatedRun.streams("stall", 4, 13);
     List<ReplicatedRun.Outcome> outs;
@@ -158,14 +148,8 @@ class ClusterFaultsTest {
               StreamOptions.realTime().withInterimResults(true),
               () -> {
                 ReplicatedRun.sleep(FAULT_AT_MS);
-                try {
-                  stoppedAt[0] = System.nanoTime();
-                  Signals.pause(stalled.process());
-                  ReplicatedRun.sleep(5_000);
-                  Signals.resume(stalled.process());
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
+                stoppedAt[0] = System.nanoTime();
+                Signals.stall(stalled.process(), 5_000);
               });
     } finally {
       watch.unsubscribe();
@@ -176,7 +160,7 @@ class ClusterFaultsTest {
     Map<String, String> ownerAtStop = new HashMap<>();
     Map<String, List<String>> ownersAfter = new HashMap<>();
     Map<String, Long> movedAt = new HashMap<>();
-    for (Ownership o : owners) {
+    for (ReplicasTest.Ownership o : owners) {
       if (o.nanos() <= stoppedAt[0]) {
         ownerAtStop.put(o.session(), o.owner());
       } else if (!o.owner().isEmpty()) {
@@ -217,31 +201,7 @@ class ClusterFaultsTest {
         "the stalled replica noticed and stopped its sessions");
   }
 
-  record Ownership(String session, String owner, long nanos) {}
-
   record Published(String session, String replica, long nanos) {}
-
-  private static KeyValueWatcher ownership(List<Ownership> into) {
-    return new KeyValueWatcher() {
-      @Override
-      public void watch(KeyValueEntry entry) {
-        if (entry.getOperation() == KeyValueOperation.PUT) {
-          try {
-            into.add(
-                new Ownership(
-                    SessionKeys.sessionId(entry.getKey()),
-                    CheckpointCodec.decode(entry.getValue()).owner(),
-                    System.nanoTime()));
-          } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-          }
-        }
-      }
-
-      @Override
-      public void endOfData() {}
-    };
-  }
 
   /**
    * Kills a node 6 s into four sessions and starts it again 5 s later.

@@ -1,7 +1,9 @@
 package ai.voice.stt.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.session.SessionCheckpoint;
 import ai.voice.stt.session.SessionClaim;
@@ -49,6 +51,8 @@ class KvClaimTest {
     nats.close();
   }
 
+  private java.util.OptionalLong deliveredSoFar = java.util.OptionalLong.of(0);
+
   private KvClaim claimAs(String replica) throws Exception {
     long revision =
         bucket.create(
@@ -62,6 +66,7 @@ class KvClaimTest {
         Duration.ofSeconds(30),
         leaving::get,
         connected::get,
+        id -> deliveredSoFar,
         (id, purge) -> finished.add(id));
   }
 
@@ -119,5 +124,34 @@ class KvClaimTest {
     writeBehindItsBack("r1");
     claim.ended(0);
     assertNull(bucket.get(SessionKeys.key(ID)), "no record left to strand the id");
+  }
+
+  @Test
+  void anOutputTheServerDidNotConfirmIsPublishedAgainWhileTheSessionIsStillOurs() throws Exception {
+    KvClaim claim = claimAs("r1");
+    claim.commit(SessionCheckpoint.fresh("*", 3_000));
+    int[] tries = new int[1];
+    assertTrue(claim.publish(1, () -> ++tries[0] == 2), "out on the second try");
+    assertEquals(2, tries[0]);
+  }
+
+  @Test
+  void anOutputThatReachedTheResultsStreamIsNotPublishedAgain() throws Exception {
+    KvClaim claim = claimAs("r1");
+    claim.commit(SessionCheckpoint.fresh("*", 3_000));
+    deliveredSoFar = java.util.OptionalLong.of(1);
+    int[] tries = new int[1];
+    assertTrue(claim.publish(1, () -> ++tries[0] > 1));
+    assertEquals(1, tries[0], "the stream has it: it got out before its connection dropped");
+  }
+
+  @Test
+  void anOutputNotConfirmedOfASessionTakenOverMeanwhileIsLeftToTheNewOwner() throws Exception {
+    KvClaim claim = claimAs("r1");
+    claim.commit(SessionCheckpoint.fresh("*", 3_000));
+    writeBehindItsBack("r2");
+    int[] tries = new int[1];
+    assertFalse(claim.publish(1, () -> ++tries[0] > 1));
+    assertEquals(1, tries[0], "not published again: r2 produces it from the record");
   }
 }

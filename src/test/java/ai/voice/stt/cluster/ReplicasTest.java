@@ -252,7 +252,8 @@ class ReplicasTest {
 
   record Ownership(String session, String owner, long nanos) {}
 
-  private static KeyValueWatcher ownershipRecorder(List<Ownership> into) {
+  /** Records every owner a session's key names, with when this process saw it. */
+  static KeyValueWatcher ownershipRecorder(List<Ownership> into) {
     return new KeyValueWatcher() {
       @Override
       public void watch(KeyValueEntry entry) {

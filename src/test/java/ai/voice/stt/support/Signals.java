@@ -15,6 +15,19 @@ public final class Signals {
     signal(process, "-CONT");
   }
 
+  /** Stops the process for {@code millis}, then lets it run again. */
+  public static void stall(Process process, long millis) {
+    try {
+      pause(process);
+      Thread.sleep(millis);
+      resume(process);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static void signal(Process process, String signal)
       throws IOException, InterruptedException {
     Process kill =

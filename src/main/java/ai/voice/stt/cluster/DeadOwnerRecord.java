@@ -10,6 +10,7 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.MessageInfo;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,18 +26,47 @@ import org.slf4j.LoggerFactory;
 final class DeadOwnerRecord {
   private static final Logger log = LoggerFactory.getLogger(DeadOwnerRecord.class);
   private static final int NO_MESSAGE = 10037;
+  private static final Duration LATE_OUTPUT_POLL = Duration.ofMillis(250);
 
   private final JetStreamManagement jsm;
   private final KeyValue sessionBucket;
   private final String results;
   private final SttConfig.Nats nats;
+  private final Duration lateOutputWait;
+  private final OwnerProbe owners;
+
+  /** What the replica that held a session says of its last output, asked directly. */
+  enum OwnerSays {
+    /** No such replica on NATS any more (no responders): what it held is gone with it. */
+    GONE,
+    /** It is not publishing anything of the session: it will not (its next write fails). */
+    IDLE,
+    /** It is still trying to publish an output of the session, or did not answer (stalled). */
+    MAY_STILL_PUBLISH
+  }
+
+  /** Asks a replica about a session's output. */
+  @FunctionalInterface
+  interface OwnerProbe {
+    OwnerSays ask(String replicaId, String sessionId);
+  }
 
   /**
    * @param results the results stream, or null when there is none (then nothing is recovered)
+   * @param lateOutputWait how long at most an output missing from the results stream is waited for
+   *     while its owner may still publish it (stalled, not dead) before it is produced again
+   * @param owners asks the owner whether it may still publish
    */
   DeadOwnerRecord(
-      JetStreamManagement jsm, KeyValue sessionBucket, String results, SttConfig.Nats nats) {
+      JetStreamManagement jsm,
+      KeyValue sessionBucket,
+      String results,
+      SttConfig.Nats nats,
+      Duration lateOutputWait,
+      OwnerProbe owners) {
     this.jsm = jsm;
+    this.lateOutputWait = lateOutputWait;
+    this.owners = owners;
     this.sessionBucket = sessionBucket;
     this.results = results;
     this.nats = nats;
@@ -51,7 +81,24 @@ final class DeadOwnerRecord {
     if (current.released() || results == null) {
       return new CrashRecovery.Resume(current, CrashRecovery.Last.DELIVERED);
     }
-    return CrashRecovery.resume(checkpoints(id, owned), delivered(id));
+    List<SessionCheckpoint> history = checkpoints(id, owned);
+    CrashRecovery.Resume resume = CrashRecovery.resume(history, delivered(id));
+    // Its last output is missing. The owner may be stalled, not dead, with the output on its way
+    // (or
+    // the server it handed it to may be): wait for it while the owner may still publish it.
+    long until = System.nanoTime() + lateOutputWait.toNanos();
+    while (resume.last() != CrashRecovery.Last.DELIVERED
+        && System.nanoTime() < until
+        && owners.ask(current.owner(), id) == OwnerSays.MAY_STILL_PUBLISH) {
+      try {
+        Thread.sleep(LATE_OUTPUT_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      resume = CrashRecovery.resume(history, delivered(id));
+    }
+    return resume;
   }
 
   /** The session's checkpoints up to {@code owned}, oldest first (just it if none can be read). */

@@ -5,6 +5,7 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.protocol.ProtocolException;
+import ai.voice.stt.session.InputOutages;
 import ai.voice.stt.session.SessionActor;
 import ai.voice.stt.session.SessionCheckpoint;
 import ai.voice.stt.session.SessionRegistry;
@@ -18,6 +19,8 @@ import io.nats.client.Message;
 import io.nats.client.PurgeOptions;
 import io.nats.client.StreamContext;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +91,17 @@ public final class JetStreamRouting implements AutoCloseable {
   // the view shows the claim.
   private final Placement placement;
   private final ReplicaLiveness liveness;
+  // Input heard on a session's subject and not delivered by its stream for this long counts as an
+  // outage of the input (a stream without a leader stores nothing meanwhile).
+  private static final long INTERRUPTED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+  // How long before its leader-elected advisory the input stream may have had no leader.
+  private static final double LEADERLESS_SECONDS = 10;
+  private final InputOutages inputOutages;
+  // A replica taking a session from one that stopped answering waits at most this long for the
+  // last output it committed to show in the results stream before producing it again.
+  private static final Duration LATE_OUTPUT_WAIT = Duration.ofSeconds(30);
+  private static final Duration OWNER_ANSWERS_WITHIN = Duration.ofMillis(500);
+  private final OutputsInFlight inFlight = new OutputsInFlight();
   // Sessions recorded as this replica's that it does not hold, with when first seen so (a safety
   // net: a record left behind must not strand its session while this replica lives).
   private final ConcurrentMap<String, Long> strandedSince = new ConcurrentHashMap<>();
@@ -108,16 +122,18 @@ public final class JetStreamRouting implements AutoCloseable {
    * Sets up the stream and buckets when missing, joins the replicas and starts taking sessions.
    *
    * @param replicaId this process's id among the replicas (unique per process)
+   * @param inputOutages where this replica records when the input may have stored nothing
    */
   public static JetStreamRouting start(
       Connection connection,
       SttConfig config,
       SessionRegistry sessions,
       MessageDecoder decoder,
-      String replicaId)
+      String replicaId,
+      InputOutages inputOutages)
       throws IOException {
     try {
-      return new JetStreamRouting(connection, config, sessions, decoder, replicaId);
+      return new JetStreamRouting(connection, config, sessions, decoder, replicaId, inputOutages);
     } catch (JetStreamApiException e) {
       throw new IOException("JetStream set-up failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -131,8 +147,10 @@ public final class JetStreamRouting implements AutoCloseable {
       SttConfig config,
       SessionRegistry sessions,
       MessageDecoder decoder,
-      String replicaId)
+      String replicaId,
+      InputOutages inputOutages)
       throws IOException, JetStreamApiException, InterruptedException {
+    this.inputOutages = inputOutages;
     this.connection = connection;
     this.config = config;
     this.sessions = sessions;
@@ -147,7 +165,13 @@ public final class JetStreamRouting implements AutoCloseable {
     this.sessionBucket = store.sessions();
     this.replicaBucket = store.replicas();
     this.deadOwners =
-        new DeadOwnerRecord(jsm, sessionBucket, store.results().orElse(null), config.nats());
+        new DeadOwnerRecord(
+            jsm,
+            sessionBucket,
+            store.results().orElse(null),
+            config.nats(),
+            LATE_OUTPUT_WAIT,
+            this::askOwner);
     this.stream = connection.getStreamContext(routing.stream());
     this.view = ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl(), null);
     this.refusals =
@@ -163,6 +187,24 @@ public final class JetStreamRouting implements AutoCloseable {
     // Not a queue group: NATS prefers queue members on the publisher's server, which would skew
     // who hears of new sessions. Every replica sees each message and the choice is by load.
     triggers.subscribe(config.nats().inputSubscription());
+    // Replicas taking this one's sessions ask whether it may still publish one of their outputs.
+    triggers.subscribe(
+        ownerSubject(replicaId),
+        ask ->
+            connection.publish(
+                ask.getReplyTo(),
+                (inFlight.publishing(new String(ask.getData(), StandardCharsets.UTF_8))
+                        ? "publishing"
+                        : "idle")
+                    .getBytes(StandardCharsets.UTF_8)));
+    // The input stream stores nothing while it has no leader: each election is an input outage.
+    triggers.subscribe(
+        "$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED." + routing.stream(),
+        advisory -> {
+          double now = System.currentTimeMillis() / 1000.0;
+          inputOutages.record(now - LEADERLESS_SECONDS, now);
+          log.info("input stream {}: a new leader was elected", routing.stream());
+        });
     connection.addConnectionListener(
         (conn, event) -> {
           if (event == ConnectionListener.Events.RESUBSCRIBED && !closed) {
@@ -364,11 +406,13 @@ public final class JetStreamRouting implements AutoCloseable {
             id,
             replicaId,
             revision,
+            from.outputs(),
             liveness,
             config.routing().audioRetention().dividedBy(4),
             () -> closed,
             () -> connection.getStatus() == Connection.Status.CONNECTED,
             deadOwners::delivered,
+            inFlight,
             this::finished);
     SessionActor actor = sessions.adopt(id, from, claim, owned.isPresent());
     if (actor == null) {
@@ -453,10 +497,46 @@ public final class JetStreamRouting implements AutoCloseable {
   private void restartStalledInputs() {
     long now = System.nanoTime();
     for (Map.Entry<String, SessionInput> e : consumers.entrySet()) {
+      e.getValue()
+          .interruptedFor(now, INTERRUPTED_AFTER_NANOS)
+          .ifPresent(
+              nanos -> {
+                double to = System.currentTimeMillis() / 1000.0;
+                inputOutages.record(to - nanos / 1e9, to);
+              });
       if (e.getValue().stalled(now, claimGraceNanos)) {
         log.warn("session {}: its input stalled; reading it afresh", e.getKey());
         claimers.execute(() -> restart(e));
       }
+    }
+  }
+
+  private String ownerSubject(String replica) {
+    return "_STT.replica." + config.routing().stream() + "." + replica;
+  }
+
+  /** Asks replica {@code owner} whether it may still publish an output of {@code sessionId}. */
+  private DeadOwnerRecord.OwnerSays askOwner(String owner, String sessionId) {
+    if (owner.isEmpty()) {
+      return DeadOwnerRecord.OwnerSays.GONE;
+    }
+    java.util.concurrent.CompletableFuture<Message> answer =
+        connection.request(ownerSubject(owner), sessionId.getBytes(StandardCharsets.UTF_8));
+    try {
+      Message m = answer.get(OWNER_ANSWERS_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+      boolean publishing = "publishing".equals(new String(m.getData(), StandardCharsets.UTF_8));
+      return publishing
+          ? DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH
+          : DeadOwnerRecord.OwnerSays.IDLE;
+    } catch (java.util.concurrent.TimeoutException e) {
+      answer.cancel(true);
+      return DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH; // stalled, or its server is
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.CancellationException e) {
+      return DeadOwnerRecord.OwnerSays.GONE; // no responders: its connection is gone
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return DeadOwnerRecord.OwnerSays.GONE;
     }
   }
 

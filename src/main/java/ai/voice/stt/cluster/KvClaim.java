@@ -55,14 +55,17 @@ final class KvClaim implements SessionClaim {
   private final BooleanSupplier connected;
   private final Finish finish;
   private final Function<String, OptionalLong> delivered;
+  private final OutputsInFlight inFlight;
   private final long recordEveryNanos;
   private byte[] lastWritten;
   private long revision;
   private long epoch;
+  private long committedOutputs;
   private long writtenNanos = System.nanoTime();
 
   /**
    * @param revision the revision this replica's claim wrote
+   * @param outputs the number of outputs the session had committed when it was claimed
    * @param leaving whether this replica is shutting down (ends the retries of a write)
    * @param recordEvery how often a session's record is written even without an output (a quarter of
    *     the audio retention, so a silent session's replay point never falls out of the stream)
@@ -74,11 +77,13 @@ final class KvClaim implements SessionClaim {
       String sessionId,
       String replicaId,
       long revision,
+      long outputs,
       ReplicaLiveness liveness,
       Duration recordEvery,
       BooleanSupplier leaving,
       BooleanSupplier connected,
       Function<String, OptionalLong> delivered,
+      OutputsInFlight inFlight,
       Finish finish) {
     this.bucket = bucket;
     this.sessionId = sessionId;
@@ -87,16 +92,29 @@ final class KvClaim implements SessionClaim {
     this.revision = revision;
     this.liveness = liveness;
     this.epoch = liveness.epoch();
+    this.committedOutputs = outputs;
     this.recordEveryNanos = recordEvery.toNanos();
     this.leaving = leaving;
     this.connected = connected;
     this.delivered = delivered;
+    this.inFlight = inFlight;
     this.finish = finish;
   }
 
   @Override
   public Commit commit(SessionCheckpoint checkpoint) {
+    boolean forOutput = checkpoint.outputs() > committedOutputs;
+    if (forOutput) {
+      // From the moment its checkpoint may be stored, the output is on its way out: a replica
+      // taking the session over must ask before producing it again.
+      inFlight.started(sessionId);
+    }
     Commit commit = write(checkpoint.withOwner(replicaId));
+    if (forOutput && commit == Commit.RECORDED) {
+      committedOutputs = checkpoint.outputs();
+    } else if (forOutput) {
+      inFlight.done(sessionId);
+    }
     if (commit == Commit.RECORDED) {
       if (HALT_AFTER_CHECKPOINT_OF > 0 && checkpoint.outputs() == HALT_AFTER_CHECKPOINT_OF) {
         System.err.printf(
@@ -117,6 +135,21 @@ final class KvClaim implements SessionClaim {
 
   @Override
   public boolean publish(long output, BooleanSupplier confirmed) {
+    inFlight.started(sessionId);
+    try {
+      return publishOnce(output, confirmed);
+    } finally {
+      inFlight.done(sessionId);
+    }
+  }
+
+  private boolean publishOnce(long output, BooleanSupplier confirmed) {
+    if (!current() && (lastWritten == null || write(lastWritten) != Commit.RECORDED)) {
+      // Its heartbeat lapsed since the commit (a stall): the session may have moved, and the
+      // replica that took it produces the output from the record.
+      finish.finished(sessionId, 0);
+      return false;
+    }
     Retry retry = new Retry();
     while (!confirmed.getAsBoolean()) {
       // Not confirmed: the connection that held it was closed with it, so it cannot arrive later.

@@ -8,6 +8,7 @@ import io.nats.client.StreamContext;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -30,6 +31,7 @@ final class SessionInput {
   private volatile boolean stopped;
   // When a message was heard on the input subject that no delivery has followed yet (0: none).
   private volatile long undeliveredSince;
+  private volatile boolean interruptionNoted;
   private final ReentrantLock restarting = new ReentrantLock();
 
   /**
@@ -71,6 +73,7 @@ final class SessionInput {
     }
     lastDelivered = seq;
     undeliveredSince = 0;
+    interruptionNoted = false;
     deliver.accept(message);
   }
 
@@ -110,6 +113,19 @@ final class SessionInput {
   boolean stalled(long nowNanos, long stallNanos) {
     long since = undeliveredSince;
     return since != 0 && nowNanos - since > stallNanos;
+  }
+
+  /**
+   * How long input heard on the subject has gone undelivered, once that is over {@code afterNanos}
+   * (told once per episode: a delivery ends it). Called by one thread (the heartbeat tick).
+   */
+  OptionalLong interruptedFor(long nowNanos, long afterNanos) {
+    long since = undeliveredSince;
+    if (since == 0 || nowNanos - since <= afterNanos || interruptionNoted) {
+      return OptionalLong.empty();
+    }
+    interruptionNoted = true;
+    return OptionalLong.of(nowNanos - since);
   }
 
   /** The session left this replica: nothing more is delivered. */

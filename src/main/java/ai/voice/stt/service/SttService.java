@@ -9,6 +9,7 @@ import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.RecognitionDeadline;
 import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.session.Backlog;
+import ai.voice.stt.session.InputOutages;
 import ai.voice.stt.session.MailboxBounds;
 import ai.voice.stt.session.OutputPublisher;
 import ai.voice.stt.session.SessionEnvironment;
@@ -103,6 +104,18 @@ public final class SttService implements AutoCloseable {
       started.add(connection::close); // its dispatcher and subscription go with it
       Backlog backlog = new Backlog();
       boolean jetStream = useJetStream();
+      InputOutages inputOutages = jetStream ? new InputOutages() : InputOutages.NONE;
+      if (jetStream) {
+        connection.addConnectionListener(
+            (conn, event) -> {
+              double now = System.currentTimeMillis() / 1000.0;
+              switch (event) {
+                case DISCONNECTED -> inputOutages.began(now);
+                case RECONNECTED -> inputOutages.ended(now);
+                default -> {}
+              }
+            });
+      }
       // Unique per process: a restarted pod keeps its name but is a new claimant.
       String replicaId =
           config.routing().replicaId() + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -112,6 +125,7 @@ public final class SttService implements AutoCloseable {
               : null;
       if (outputs != null) {
         started.add(outputs::close);
+        outputs.open();
       }
       OutputPublisher output =
           new CountingPublisher(
@@ -134,11 +148,12 @@ public final class SttService implements AutoCloseable {
                   // Audio an outage kept from arriving is named with replicas only: with one pod,
                   // what a client publishes while NATS is down is its own to resend
                   // (docs/operations.md).
-                  .withNatsOutages(jetStream ? stats::natsDisconnects : () -> 0));
+                  .withInputOutages(inputOutages));
       telemetry.metrics().observe(sessions::activeSessions, inference::queueDepth, backlog);
       MessageDecoder decoder = new MessageDecoder(config.limits().maxChunkBytes());
       if (jetStream) {
-        this.routing = JetStreamRouting.start(connection, config, sessions, decoder, replicaId);
+        this.routing =
+            JetStreamRouting.start(connection, config, sessions, decoder, replicaId, inputOutages);
         started.add(routing::close);
         this.dispatcher = null;
       } else {

@@ -88,8 +88,9 @@ final class InputLimits {
   static String lostInOutage(long fromSample, long toSample) {
     return String.format(
         Locale.ROOT,
-        "audio %.2f-%.2f s did not arrive (NATS was unreachable; the chunks' timestamps show the"
-            + " gap); transcription continues with later audio, at its place in the timeline",
+        "audio %.2f-%.2f s did not arrive (the input stream stored none of it while NATS or the"
+            + " stream's leader was unavailable; the chunks' timestamps show the gap);"
+            + " transcription continues with later audio, at its place in the timeline",
         fromSample / TIMELINE_RATE,
         toSample / TIMELINE_RATE);
   }

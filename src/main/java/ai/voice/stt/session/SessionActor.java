@@ -268,9 +268,7 @@ public final class SessionActor {
     long chunkFrames = chunk.pcm().length / audio.frameBytes();
     double missing =
         gaps.missingBefore(
-            chunk.timestamp(),
-            chunkFrames / (double) settings.sampleRate(),
-            env.natsOutages().getAsLong());
+            chunk.timestamp(), chunkFrames / (double) settings.sampleRate(), env.inputOutages());
     if (missing > 0) {
       long from = audio.timeline();
       skipAudio(Math.round(missing * SAMPLE_RATE));

@@ -6,7 +6,6 @@ import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 
 /**
  * What every session shares: settings, the inference scheduler, the output, and the threads. Built
@@ -21,7 +20,7 @@ import java.util.function.LongSupplier;
  * @param utterances traces and metrics of each utterance
  * @param mailbox what each session's mailbox admits from its client
  * @param backlog the audio every session has waiting for the recognizer
- * @param natsOutages how many times this replica's NATS connection has dropped so far
+ * @param inputOutages when this replica's input may have stored nothing (replicas only)
  */
 public record SessionEnvironment(
     SttConfig.Streaming streaming,
@@ -36,7 +35,7 @@ public record SessionEnvironment(
     ScheduledExecutorService timers,
     MailboxBounds mailbox,
     Backlog backlog,
-    LongSupplier natsOutages) {
+    InputOutages inputOutages) {
 
   /** The environment for {@code config}: its streaming settings, limits and segmenter policy. */
   public static SessionEnvironment of(
@@ -63,14 +62,14 @@ public record SessionEnvironment(
         timers,
         mailbox,
         backlog,
-        () -> 0);
+        InputOutages.NONE);
   }
 
   /**
-   * The same environment, with the count of NATS outages this replica has seen (sessions name audio
-   * an outage kept from arriving, {@link InputGaps}).
+   * The same environment, with when this replica's input may have stored nothing (sessions name
+   * audio an outage kept from arriving, {@link InputGaps}).
    */
-  public SessionEnvironment withNatsOutages(LongSupplier outages) {
+  public SessionEnvironment withInputOutages(InputOutages outages) {
     return new SessionEnvironment(
         streaming,
         limits,

@@ -47,6 +47,11 @@ public final class OutputConnection implements AutoCloseable {
     this.servers = servers;
   }
 
+  /** Opens the connection ahead of the first output (a failure is left to the next publish). */
+  public void open() {
+    connected();
+  }
+
   /**
    * Publishes and waits until the server has the message.
    *
@@ -60,9 +65,21 @@ public final class OutputConnection implements AutoCloseable {
     }
     try {
       c.publish(subject, headers, body);
-      c.flush(CONFIRM_WITHIN);
-      return true;
-    } catch (TimeoutException | IllegalStateException e) {
+      // A server that is stalled, not gone, delivers what it has once it runs again: while the
+      // connection stands, only its confirmation tells, so wait for it. Once the connection is
+      // gone, nothing it held can arrive later.
+      while (true) {
+        try {
+          c.flush(CONFIRM_WITHIN);
+          return true;
+        } catch (TimeoutException e) {
+          if (c.getStatus() != Connection.Status.CONNECTED || closed) {
+            drop(c, e);
+            return false;
+          }
+        }
+      }
+    } catch (IllegalStateException e) {
       drop(c, e);
       return false;
     } catch (InterruptedException e) {
@@ -90,13 +107,18 @@ public final class OutputConnection implements AutoCloseable {
     }
   }
 
-  /** The open connection, opening one when there is none (not more often than every 250 ms). */
+  /**
+   * The open connection, opening one when there is none (not more often than every 250 ms; while
+   * one session opens it, the others do not wait for it).
+   */
   private Connection connected() {
     Connection c = current;
     if (c != null && c.getStatus() == Connection.Status.CONNECTED) {
       return c;
     }
-    opening.lock();
+    if (!opening.tryLock()) {
+      return null;
+    }
     try {
       c = current;
       if (c != null && c.getStatus() == Connection.Status.CONNECTED) {

@@ -43,6 +43,8 @@ class KvClaimTest {
         .keyValueManagement()
         .create(KeyValueConfiguration.builder().name("claims").maxHistoryPerKey(8).build());
     bucket = connection.keyValue("claims");
+    long now = System.nanoTime();
+    liveness.beat(now, now); // the replica's heartbeat holds
   }
 
   @AfterEach
@@ -62,11 +64,13 @@ class KvClaimTest {
         ID,
         replica,
         revision,
+        0,
         liveness,
         Duration.ofSeconds(30),
         leaving::get,
         connected::get,
         id -> deliveredSoFar,
+        new OutputsInFlight(),
         (id, purge) -> finished.add(id));
   }
 
@@ -143,6 +147,18 @@ class KvClaimTest {
     int[] tries = new int[1];
     assertTrue(claim.publish(1, () -> ++tries[0] > 1));
     assertEquals(1, tries[0], "the stream has it: it got out before its connection dropped");
+  }
+
+  @Test
+  void afterAStallAnOutputIsPublishedOnlyIfTheSessionIsStillOurs() throws Exception {
+    KvClaim claim = claimAs("r1");
+    claim.commit(SessionCheckpoint.fresh("*", 3_000));
+    // The heartbeat lapsed (a stall of the whole process) and another replica took the session.
+    liveness.beat(System.nanoTime() - 10_000_000_000L, System.nanoTime());
+    writeBehindItsBack("r2");
+    int[] tries = new int[1];
+    assertFalse(claim.publish(1, () -> ++tries[0] > 0));
+    assertEquals(0, tries[0], "nothing published for a session that moved");
   }
 
   @Test

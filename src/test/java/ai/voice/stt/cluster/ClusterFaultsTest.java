@@ -122,7 +122,7 @@ class ClusterFaultsTest {
   void aReplicaStalledPastItsTtlHandsItsSessionsOverOnceAndThenSaysNothing() throws Exception {
     ServiceProcess stalled = replicas.get(0);
     String stalledId = ReplicasTest.replicaIdOf(stalled);
-    List<ReplicasTest.Ownership> owners = new CopyOnWriteArrayList<>();
+    OwnershipLog owners = new OwnershipLog();
     List<Published> published = new CopyOnWriteArrayList<>();
     Dispatcher outputs =
         connection.createDispatcher(
@@ -136,7 +136,7 @@ class ClusterFaultsTest {
                         System.nanoTime())));
     outputs.subscribe("ai.voice.transcription.>");
     NatsKeyValueWatchSubscription watch =
-        connection.keyValue("voice-stt-sessions").watchAll(ReplicasTest.ownershipRecorder(owners));
+        connection.keyValue("voice-stt-sessions").watchAll(owners);
     long[] stoppedAt = new long[1];
     List<ReplicatedRun.Case> cases = ReplicatedRun.streams("stall", 4, 13);
     List<ReplicatedRun.Outcome> outs;
@@ -157,35 +157,14 @@ class ClusterFaultsTest {
     }
     outs.forEach(o -> o.assertContinuedThroughTheFault(13, stalled.output()));
     // The sessions the stalled replica held, and when another replica wrote each one's key.
-    Map<String, String> ownerAtStop = new HashMap<>();
-    Map<String, List<String>> ownersAfter = new HashMap<>();
-    Map<String, Long> movedAt = new HashMap<>();
-    for (ReplicasTest.Ownership o : owners) {
-      if (o.nanos() <= stoppedAt[0]) {
-        ownerAtStop.put(o.session(), o.owner());
-      } else if (!o.owner().isEmpty()) {
-        List<String> after = ownersAfter.computeIfAbsent(o.session(), k -> new ArrayList<>());
-        if (after.isEmpty() || !after.getLast().equals(o.owner())) {
-          after.add(o.owner());
-        }
-        if (!o.owner().equals(stalledId)) {
-          movedAt.putIfAbsent(o.session(), o.nanos());
-        }
-      }
-    }
-    List<String> held =
-        ownerAtStop.entrySet().stream()
-            .filter(e -> e.getValue().equals(stalledId))
-            .map(Map.Entry::getKey)
-            .sorted()
-            .toList();
-    assertFalse(held.isEmpty(), "the stalled replica held sessions: " + ownerAtStop);
+    List<String> held = owners.heldBy(stalledId, stoppedAt[0]);
+    Map<String, Long> movedAt = owners.movedFrom(stalledId, stoppedAt[0]);
+    assertFalse(held.isEmpty(), "the stalled replica held sessions");
     for (String id : held) {
-      assertTrue(movedAt.containsKey(id), id + " moved to another replica: " + ownersAfter);
+      List<String> after = owners.ownersAfter(id, stoppedAt[0]);
+      assertTrue(movedAt.containsKey(id), id + " moved to another replica: " + after);
       assertEquals(
-          1,
-          ownersAfter.get(id).size(),
-          id + " moved once and never back: owners after the stall " + ownersAfter.get(id));
+          1, after.size(), id + " moved once and never back: owners after the stall " + after);
       List<Published> late =
           published.stream()
               .filter(p -> p.session().equals(id) && p.replica().equals(stalledId))

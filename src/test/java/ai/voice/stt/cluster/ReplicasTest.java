@@ -9,19 +9,16 @@ import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.NatsCluster;
+import ai.voice.stt.support.ReplicatedRun;
 import ai.voice.stt.support.ServiceProcess;
 import ai.voice.stt.support.TestData;
 import io.nats.client.Connection;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -134,7 +131,7 @@ class ReplicasTest {
     ServiceProcess[] fourth = new ServiceProcess[1];
     try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<List<Received>>> earlyOut = submitAll(clients, early, StreamOptions.realTime());
-      sleep(2_000);
+      ReplicatedRun.sleep(2_000);
       fourth[0] = replica("r3");
       assertTrue(
           earlyOut.stream().noneMatch(Future::isDone), "early sessions still running at the join");
@@ -170,10 +167,10 @@ class ReplicasTest {
     List<Case> cases = streams("crash", 6);
     ServiceProcess victim = replicas.get(1);
     String victimId = replicaIdOf(victim);
-    List<Ownership> owners = new CopyOnWriteArrayList<>();
+    OwnershipLog owners = new OwnershipLog();
     long[] killedAt = new long[1];
     NatsKeyValueWatchSubscription watch =
-        connection.keyValue("voice-stt-sessions").watchAll(ownershipRecorder(owners));
+        connection.keyValue("voice-stt-sessions").watchAll(owners);
     List<List<Received>> outs;
     try {
       outs =
@@ -181,7 +178,7 @@ class ReplicasTest {
               cases,
               StreamOptions.realTime().withSpeaker("alice"),
               () -> {
-                sleep(6_000);
+                ReplicatedRun.sleep(6_000);
                 killedAt[0] = System.nanoTime();
                 victim.process().destroyForcibly(); // kill -9
               });
@@ -192,21 +189,8 @@ class ReplicasTest {
       assertExactlyOnce(cases.get(i), outs.get(i), false);
     }
     // Which sessions the victim held when it died, and when another replica wrote their key next.
-    Map<String, String> ownerAtKill = new HashMap<>();
-    Map<String, Long> takenOverAt = new HashMap<>();
-    for (Ownership o : owners) {
-      if (o.nanos() <= killedAt[0]) {
-        ownerAtKill.put(o.session(), o.owner());
-      } else if (!o.owner().isEmpty() && !o.owner().equals(victimId)) {
-        takenOverAt.putIfAbsent(o.session(), o.nanos());
-      }
-    }
-    List<String> orphaned =
-        ownerAtKill.entrySet().stream()
-            .filter(e -> e.getValue().equals(victimId))
-            .map(Map.Entry::getKey)
-            .sorted()
-            .toList();
+    List<String> orphaned = owners.heldBy(victimId, killedAt[0]);
+    Map<String, Long> takenOverAt = owners.movedFrom(victimId, killedAt[0]);
     for (String id : orphaned) {
       assertTrue(takenOverAt.containsKey(id), id + " was taken over");
       System.out.printf(
@@ -250,31 +234,6 @@ class ReplicasTest {
     }
   }
 
-  record Ownership(String session, String owner, long nanos) {}
-
-  /** Records every owner a session's key names, with when this process saw it. */
-  static KeyValueWatcher ownershipRecorder(List<Ownership> into) {
-    return new KeyValueWatcher() {
-      @Override
-      public void watch(KeyValueEntry entry) {
-        if (entry.getOperation() == KeyValueOperation.PUT) {
-          try {
-            into.add(
-                new Ownership(
-                    SessionKeys.sessionId(entry.getKey()),
-                    CheckpointCodec.decode(entry.getValue()).owner(),
-                    System.nanoTime()));
-          } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-          }
-        }
-      }
-
-      @Override
-      public void endOfData() {}
-    };
-  }
-
   static String replicaIdOf(ServiceProcess replica) {
     Pattern joined = Pattern.compile("replica (\\S+): sessions shared through JetStream");
     for (String line : replica.output()) {
@@ -295,7 +254,7 @@ class ReplicasTest {
             StreamOptions.realTime().withSpeaker("bob").withState("responding"),
             () -> {
               for (int i = 0; i < replicas.size(); i++) {
-                sleep(3_000);
+                ReplicatedRun.sleep(3_000);
                 ServiceProcess old = replicas.get(i);
                 old.terminate(); // SIGTERM, as a Deployment update sends
                 try {
@@ -384,13 +343,5 @@ class ReplicasTest {
     double wer = WordErrorRate.score(c.reference(), text).rate();
     System.out.printf("%-24s WER %5.1f%% \"%s\"%n", c.id(), 100 * wer, text);
     assertTrue(wer <= MAX_WER || c.id().contains("tidigits") || !strictWer && wer <= 0.5, text);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -4,7 +4,6 @@ import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.MessageDecoder;
-import ai.voice.stt.protocol.ProtocolException;
 import ai.voice.stt.session.InputOutages;
 import ai.voice.stt.session.SessionActor;
 import ai.voice.stt.session.SessionCheckpoint;
@@ -19,7 +18,6 @@ import io.nats.client.Message;
 import io.nats.client.PurgeOptions;
 import io.nats.client.StreamContext;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -69,12 +67,10 @@ public final class JetStreamRouting implements AutoCloseable {
   private final DeadOwnerRecord deadOwners;
   private volatile ClusterView view;
   private final Refusals refusals;
-  private final Dispatcher inputs;
   private final Dispatcher triggers;
   private final ScheduledExecutorService ticker;
   private final ExecutorService claimers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("claim-", 0).factory());
-  private final ConcurrentMap<String, SessionInput> consumers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
   // A session nobody took within this long is taken by whoever sees it, loaded or not. Claims land
@@ -91,17 +87,14 @@ public final class JetStreamRouting implements AutoCloseable {
   // the view shows the claim.
   private final Placement placement;
   private final ReplicaLiveness liveness;
-  // Input heard on a session's subject and not delivered by its stream for this long counts as an
-  // outage of the input (a stream without a leader stores nothing meanwhile).
-  private static final long INTERRUPTED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
   // How long before its leader-elected advisory the input stream may have had no leader.
   private static final double LEADERLESS_SECONDS = 10;
   private final InputOutages inputOutages;
   // A replica taking a session from one that stopped answering waits at most this long for the
   // last output it committed to show in the results stream before producing it again.
   private static final Duration LATE_OUTPUT_WAIT = Duration.ofSeconds(30);
-  private static final Duration OWNER_ANSWERS_WITHIN = Duration.ofMillis(500);
-  private final OutputsInFlight inFlight = new OutputsInFlight();
+  private final OutputQuestions outputQuestions;
+  private final SessionInputs inputs;
   // Sessions recorded as this replica's that it does not hold, with when first seen so (a safety
   // net: a record left behind must not strand its session while this replica lives).
   private final ConcurrentMap<String, Long> strandedSince = new ConcurrentHashMap<>();
@@ -164,6 +157,8 @@ public final class JetStreamRouting implements AutoCloseable {
     this.store = RoutingStore.ensure(connection, config);
     this.sessionBucket = store.sessions();
     this.replicaBucket = store.replicas();
+    this.triggers = connection.createDispatcher(this::onTrigger);
+    this.outputQuestions = new OutputQuestions(connection, routing.stream(), replicaId, triggers);
     this.deadOwners =
         new DeadOwnerRecord(
             jsm,
@@ -171,32 +166,31 @@ public final class JetStreamRouting implements AutoCloseable {
             store.results().orElse(null),
             config.nats(),
             LATE_OUTPUT_WAIT,
-            this::askOwner);
+            outputQuestions);
     this.stream = connection.getStreamContext(routing.stream());
     this.view = ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl(), null);
     this.refusals =
         new Refusals(sessionBucket, jsm, stream, config, sessions, decoder, () -> view, replicaId);
     heartbeat();
-    this.inputs = connection.createDispatcher();
+    this.inputs =
+        new SessionInputs(
+            stream,
+            connection.createDispatcher(),
+            config.nats(),
+            decoder,
+            sessions,
+            inputOutages,
+            claimers,
+            claimGraceNanos,
+            () -> closed);
     this.ticker =
         new ScheduledThreadPoolExecutor(
             1, Thread.ofPlatform().name("replica-heartbeat").daemon().factory());
     long tick = Math.max(200, routing.leaseTtl().toMillis() / 3);
     ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
-    this.triggers = connection.createDispatcher(this::onTrigger);
     // Not a queue group: NATS prefers queue members on the publisher's server, which would skew
     // who hears of new sessions. Every replica sees each message and the choice is by load.
     triggers.subscribe(config.nats().inputSubscription());
-    // Replicas taking this one's sessions ask whether it may still publish one of their outputs.
-    triggers.subscribe(
-        ownerSubject(replicaId),
-        ask ->
-            connection.publish(
-                ask.getReplyTo(),
-                (inFlight.publishing(new String(ask.getData(), StandardCharsets.UTF_8))
-                        ? "publishing"
-                        : "idle")
-                    .getBytes(StandardCharsets.UTF_8)));
     // The input stream stores nothing while it has no leader: each election is an input outage.
     triggers.subscribe(
         "$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED." + routing.stream(),
@@ -235,9 +229,7 @@ public final class JetStreamRouting implements AutoCloseable {
   private void onTrigger(Message message) {
     String subject = message.getSubject();
     String id = subject.substring(subject.lastIndexOf('.') + 1);
-    SessionInput input = consumers.get(id);
-    if (input != null) {
-      input.heard(System.nanoTime());
+    if (inputs.heard(id)) {
       return; // held here: its consumer delivers it
     }
     Optional<ClusterView.Refused> refused = refusals.current(id);
@@ -412,7 +404,7 @@ public final class JetStreamRouting implements AutoCloseable {
             () -> closed,
             () -> connection.getStatus() == Connection.Status.CONNECTED,
             deadOwners::delivered,
-            inFlight,
+            outputQuestions.inFlight(),
             this::finished);
     SessionActor actor = sessions.adopt(id, from, claim, owned.isPresent());
     if (actor == null) {
@@ -435,19 +427,11 @@ public final class JetStreamRouting implements AutoCloseable {
     reportCrashLoss(id, owned, from, last);
     try {
       warnIfAudioExpired(id, from);
-      consumers.put(id, consume(id, from.resumeSeq(), actor));
+      inputs.open(id, from.resumeSeq(), actor);
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       log.error("session {}: cannot read its input from the stream: {}", id, e.toString());
-      consumers.remove(id);
       actor.requestHandOver();
     }
-  }
-
-  private SessionInput consume(String id, long fromSeq, SessionActor actor)
-      throws IOException, JetStreamApiException {
-    return new SessionInput(
-            stream, config.nats().inputSubject(id), inputs, fromSeq, msg -> deliver(id, actor, msg))
-        .start();
   }
 
   /**
@@ -471,73 +455,7 @@ public final class JetStreamRouting implements AutoCloseable {
         return;
       }
     }
-    for (Map.Entry<String, SessionInput> e : consumers.entrySet()) {
-      while (!closed && consumers.get(e.getKey()) == e.getValue() && !restart(e)) {
-        pause(500);
-      }
-    }
-  }
-
-  /** Starts a fresh consumer for a held session's input; false when that failed (try again). */
-  private boolean restart(Map.Entry<String, SessionInput> input) {
-    try {
-      input.getValue().restart();
-      return true;
-    } catch (IOException | JetStreamApiException | RuntimeException ex) {
-      log.warn("session {}: cannot read its input yet: {}", input.getKey(), ex.getMessage());
-      return false;
-    }
-  }
-
-  /**
-   * Held sessions whose input was heard on the subject but not delivered by their consumer for a
-   * lease TTL (an ordered consumer can stall for good when a JetStream leader moves): their
-   * consumers are started afresh, off the heartbeat thread.
-   */
-  private void restartStalledInputs() {
-    long now = System.nanoTime();
-    for (Map.Entry<String, SessionInput> e : consumers.entrySet()) {
-      e.getValue()
-          .interruptedFor(now, INTERRUPTED_AFTER_NANOS)
-          .ifPresent(
-              nanos -> {
-                double to = System.currentTimeMillis() / 1000.0;
-                inputOutages.record(to - nanos / 1e9, to);
-              });
-      if (e.getValue().stalled(now, claimGraceNanos)) {
-        log.warn("session {}: its input stalled; reading it afresh", e.getKey());
-        claimers.execute(() -> restart(e));
-      }
-    }
-  }
-
-  private String ownerSubject(String replica) {
-    return "_STT.replica." + config.routing().stream() + "." + replica;
-  }
-
-  /** Asks replica {@code owner} whether it may still publish an output of {@code sessionId}. */
-  private DeadOwnerRecord.OwnerSays askOwner(String owner, String sessionId) {
-    if (owner.isEmpty()) {
-      return DeadOwnerRecord.OwnerSays.GONE;
-    }
-    java.util.concurrent.CompletableFuture<Message> answer =
-        connection.request(ownerSubject(owner), sessionId.getBytes(StandardCharsets.UTF_8));
-    try {
-      Message m = answer.get(OWNER_ANSWERS_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-      boolean publishing = "publishing".equals(new String(m.getData(), StandardCharsets.UTF_8));
-      return publishing
-          ? DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH
-          : DeadOwnerRecord.OwnerSays.IDLE;
-    } catch (java.util.concurrent.TimeoutException e) {
-      answer.cancel(true);
-      return DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH; // stalled, or its server is
-    } catch (java.util.concurrent.ExecutionException
-        | java.util.concurrent.CancellationException e) {
-      return DeadOwnerRecord.OwnerSays.GONE; // no responders: its connection is gone
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return DeadOwnerRecord.OwnerSays.GONE;
-    }
+    inputs.restartAll();
   }
 
   private static void pause(long ms) {
@@ -545,20 +463,6 @@ public final class JetStreamRouting implements AutoCloseable {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private void deliver(String id, SessionActor actor, Message msg) {
-    long seq = msg.metaData().streamSequence();
-    byte[] payload = msg.getData() == null ? new byte[0] : msg.getData();
-    boolean accepted;
-    try {
-      accepted = actor.deliver(decoder.decode(payload, id), seq);
-    } catch (ProtocolException e) {
-      accepted = actor.deliverInvalid(e.code(), e.getMessage(), seq);
-    }
-    if (!accepted) {
-      sessions.reject(id, ErrorCode.OVERLOADED, SessionActor.CONTROL_FLOOD);
     }
   }
 
@@ -612,10 +516,7 @@ public final class JetStreamRouting implements AutoCloseable {
 
   /** The session left this replica: stop reading its input, and forget it once it ended. */
   private void finished(String id, long purgeThrough) {
-    SessionInput c = consumers.remove(id);
-    if (c != null) {
-      c.stop();
-    }
+    inputs.close(id);
     if (purgeThrough > 0) {
       try {
         jsm.purgeStream(
@@ -649,7 +550,7 @@ public final class JetStreamRouting implements AutoCloseable {
       adoptOrphans();
       takeStranded();
       takeUnclaimed();
-      restartStalledInputs();
+      inputs.supervise();
       // Off the heartbeat thread: forgetting a refusal waits on JetStream.
       claimers.execute(() -> refusals.expire(System.nanoTime()));
       long stale = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
@@ -761,8 +662,7 @@ public final class JetStreamRouting implements AutoCloseable {
     closed = true;
     ticker.shutdownNow();
     claimers.shutdown();
-    consumers.values().forEach(SessionInput::stop);
-    consumers.clear();
+    inputs.closeAll();
     view.close();
     try {
       replicaBucket.delete(replicaId);

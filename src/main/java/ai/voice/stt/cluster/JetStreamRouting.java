@@ -266,6 +266,9 @@ public final class JetStreamRouting implements AutoCloseable {
             || owned.get().checkpoint().owner().equals(replicaId))) {
       return; // this replica's own record counts even when its heartbeat lags in the view
     }
+    if (owned.isPresent() && !owned.get().checkpoint().released() && !watchedLongEnough()) {
+      return; // its owner looks gone, but this replica was itself away: it cannot tell yet
+    }
     long now = System.nanoTime();
     long unclaimedNanos = now - firstSeen.computeIfAbsent(id, k -> now);
     boolean overdue = unclaimedNanos > 2 * claimGraceNanos;
@@ -582,10 +585,22 @@ public final class JetStreamRouting implements AutoCloseable {
     if (draining) {
       return;
     }
+    boolean steady = watchedLongEnough();
     view.orphans().stream()
+        .filter(id -> steady || view.session(id).map(o -> o.checkpoint().released()).orElse(false))
         .filter(id -> !sessions.holds(id) && replicaId.equals(chooseFor(id)))
         .findFirst()
         .ifPresent(id -> claim(id, view.session(id), "orphaned"));
+  }
+
+  /**
+   * Whether this replica has heard the others' heartbeats for two lease TTLs without a lapse of its
+   * own, so that an owner whose heartbeat it has not seen is really gone (after a stall of its own,
+   * every other replica's last heartbeat looks old: taking their sessions then moved a session back
+   * to the replica that had just stalled).
+   */
+  private boolean watchedLongEnough() {
+    return liveness.steadyFor(2 * claimGraceNanos, System.nanoTime());
   }
 
   /**

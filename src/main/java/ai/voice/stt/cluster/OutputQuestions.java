@@ -64,8 +64,10 @@ final class OutputQuestions implements DeadOwnerRecord.OwnerProbe {
     } catch (TimeoutException e) {
       answer.cancel(true);
       return DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH; // stalled, or its server is
-    } catch (ExecutionException | CancellationException e) {
+    } catch (CancellationException e) {
       return DeadOwnerRecord.OwnerSays.GONE; // no responders: its connection is gone
+    } catch (ExecutionException e) {
+      return DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH; // no answer it can tell anything from
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return DeadOwnerRecord.OwnerSays.GONE;

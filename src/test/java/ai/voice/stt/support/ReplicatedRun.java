@@ -70,7 +70,10 @@ public final class ReplicatedRun {
           id + ": no error but one naming lost audio: " + errors);
       List<Received> results = out.stream().filter(Received::isTranscription).toList();
       for (int seq = 0; seq < results.size(); seq++) {
-        assertEquals(seq, results.get(seq).sequence(), id + ": gapless, once: " + results);
+        assertEquals(
+            seq,
+            results.get(seq).sequence(),
+            id + ": gapless, once: " + results + "\n" + String.join("\n", about(id, serviceLog)));
       }
       assertEquals(1, results.stream().filter(Received::endOfStream).count(), id + ": " + results);
       assertTrue(results.getLast().endOfStream(), id);
@@ -118,6 +121,11 @@ public final class ReplicatedRun {
                 + String.join("\n", tail(serviceLog, 60)));
       }
     }
+  }
+
+  /** What the service said about one session (for a failure message). */
+  private static List<String> about(String id, List<String> lines) {
+    return lines.stream().filter(l -> l.contains(id + ":") || l.contains(id + " ")).toList();
   }
 
   private static List<String> tail(List<String> lines, int n) {

@@ -174,6 +174,16 @@ final class ClusterView implements AutoCloseable {
                     && !refused.containsKey(e.getKey()));
   }
 
+  /**
+   * Counts every known replica as heard now: called when this replica comes back from a lapse of
+   * its own, during which it heard nobody; one that is really gone is taken as gone a lease TTL
+   * later.
+   */
+  void heardAllAgain() {
+    long now = System.nanoTime();
+    replicas.replaceAll((id, r) -> new Replica(r.id(), r.draining(), now));
+  }
+
   /** A replica is alive while its heartbeat key exists and was renewed within the lease TTL. */
   boolean alive(String replicaId) {
     Replica r = replicas.get(replicaId);

@@ -266,7 +266,7 @@ public final class JetStreamRouting implements AutoCloseable {
             || owned.get().checkpoint().owner().equals(replicaId))) {
       return; // this replica's own record counts even when its heartbeat lags in the view
     }
-    if (owned.isPresent() && !owned.get().checkpoint().released() && !watchedLongEnough()) {
+    if (owned.isPresent() && !owned.get().checkpoint().released() && !heartbeatCurrent()) {
       return; // its owner looks gone, but this replica was itself away: it cannot tell yet
     }
     long now = System.nanoTime();
@@ -571,7 +571,11 @@ public final class JetStreamRouting implements AutoCloseable {
     try {
       long began = System.nanoTime();
       replicaBucket.put(replicaId, value);
+      long epoch = liveness.epoch();
       liveness.beat(began, System.nanoTime());
+      if (epoch > 0 && liveness.epoch() != epoch) {
+        view.heardAllAgain(); // back from a lapse: the others' last heartbeats are stale here
+      }
     } catch (IOException | JetStreamApiException e) {
       log.warn("replica {}: heartbeat not written: {}", replicaId, e.getMessage());
     }
@@ -585,7 +589,7 @@ public final class JetStreamRouting implements AutoCloseable {
     if (draining) {
       return;
     }
-    boolean steady = watchedLongEnough();
+    boolean steady = heartbeatCurrent();
     view.orphans().stream()
         .filter(id -> steady || view.session(id).map(o -> o.checkpoint().released()).orElse(false))
         .filter(id -> !sessions.holds(id) && replicaId.equals(chooseFor(id)))
@@ -594,13 +598,14 @@ public final class JetStreamRouting implements AutoCloseable {
   }
 
   /**
-   * Whether this replica has heard the others' heartbeats for two lease TTLs without a lapse of its
-   * own, so that an owner whose heartbeat it has not seen is really gone (after a stall of its own,
-   * every other replica's last heartbeat looks old: taking their sessions then moved a session back
-   * to the replica that had just stalled).
+   * Whether this replica's own heartbeat holds now. One whose heartbeat lapsed (a stall of its own,
+   * a NATS outage) sees every other replica's last heartbeat as old until it has heard them again:
+   * taking their sessions then moved a session back to the replica that had just stalled. So it
+   * judges no owner gone until its own heartbeat is current, and once it is, it gives every other
+   * replica a fresh lease TTL to be heard from ({@link #heartbeat}).
    */
-  private boolean watchedLongEnough() {
-    return liveness.steadyFor(2 * claimGraceNanos, System.nanoTime());
+  private boolean heartbeatCurrent() {
+    return liveness.heldSince(liveness.epoch(), System.nanoTime());
   }
 
   /**

@@ -13,7 +13,6 @@ final class ReplicaLiveness {
   private final long ttlNanos;
   private long aliveUntil;
   private long epoch;
-  private long epochBegan;
   private boolean beating;
 
   ReplicaLiveness(long ttlNanos) {
@@ -26,20 +25,9 @@ final class ReplicaLiveness {
   synchronized void beat(long beganNanos, long nowNanos) {
     if (!beating || nowNanos - aliveUntil >= 0) {
       epoch++; // the first heartbeat, or one after a lapse
-      epochBegan = nowNanos;
     }
     beating = true;
     aliveUntil = beganNanos + ttlNanos;
-  }
-
-  /**
-   * Whether this replica has been alive without a lapse for {@code forNanos} at {@code nowNanos}:
-   * only then has its view of the other replicas' heartbeats been kept current all along. A replica
-   * that was itself stalled sees every other one's last heartbeat as old, and must not take their
-   * sessions for that.
-   */
-  synchronized boolean steadyFor(long forNanos, long nowNanos) {
-    return beating && nowNanos - aliveUntil < 0 && nowNanos - epochBegan >= forNanos;
   }
 
   /** Counts the heartbeats that follow a lapse (the first one included). */

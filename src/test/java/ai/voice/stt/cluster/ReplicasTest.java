@@ -149,7 +149,8 @@ class ReplicasTest {
           joined.stream().filter(l -> l.contains(": claimed") && l.contains("late-")).count();
       assertTrue(
           joined.stream().noneMatch(l -> l.contains("session early-")),
-          "the new replica took no running session");
+          "the new replica took no running session: "
+              + joined.stream().filter(l -> l.contains("session early-")).toList());
       assertTrue(lateClaims >= 2, "the new replica took new sessions: " + lateClaims);
       for (ServiceProcess r : replicas) {
         assertTrue(

@@ -31,6 +31,9 @@ final class KvClaim implements SessionClaim {
   private static final Duration FIRST_RETRY = Duration.ofMillis(50);
   private static final Duration LAST_RETRY = Duration.ofSeconds(1);
   private static final Duration WARN_EVERY = Duration.ofSeconds(10);
+  // How long an output that was not confirmed is looked for in the results stream before it is
+  // published again (a server stalled longer than this may deliver it twice).
+  private static final Duration LATE_OUTPUT = Duration.ofSeconds(10);
 
   /**
    * Fault injection for the crash tests (ReplicasTest), off unless the JVM property is set: the
@@ -157,8 +160,9 @@ final class KvClaim implements SessionClaim {
       if (!retry.mayTry()) {
         return false;
       }
-      OptionalLong out = delivered.apply(sessionId);
-      if (out.isPresent() && out.getAsLong() >= output) {
+      // A stalled server (not a dead one) delivers what it read once it runs again, even after
+      // this side closed the connection: give it a while to show in the results stream first.
+      if (shows(output)) {
         return true;
       }
       // Still ours? (Another replica that took the session decides from the results stream.)
@@ -169,6 +173,19 @@ final class KvClaim implements SessionClaim {
       retry.after("publish output " + output, "the server did not confirm it");
     }
     return true;
+  }
+
+  /** Whether output {@code output} shows in the results stream within {@link #LATE_OUTPUT}. */
+  private boolean shows(long output) {
+    long until = System.nanoTime() + LATE_OUTPUT.toNanos();
+    do {
+      OptionalLong out = delivered.apply(sessionId);
+      if (out.isPresent() && out.getAsLong() >= output) {
+        return true;
+      }
+      pauseBeforeRetry();
+    } while (System.nanoTime() < until && !leaving.getAsBoolean());
+    return false;
   }
 
   @Override

@@ -273,6 +273,11 @@ public final class SessionActor {
       long from = audio.timeline();
       skipAudio(Math.round(missing * SAMPLE_RATE));
       error(ErrorCode.AUDIO_LOST, InputLimits.lostInOutage(from, audio.timeline()));
+      // Recorded at once: a replica that replays this chunk after a move does not name it again.
+      if (!progress.record() && life.live()) {
+        lost();
+        return;
+      }
     }
     long acceptedBefore = limits.acceptedFrames();
     InputLimits.Admission admission =

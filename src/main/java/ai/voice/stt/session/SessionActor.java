@@ -272,12 +272,13 @@ public final class SessionActor {
     if (missing > 0) {
       long from = audio.timeline();
       skipAudio(Math.round(missing * SAMPLE_RATE));
-      error(ErrorCode.AUDIO_LOST, InputLimits.lostInOutage(from, audio.timeline()));
-      // Recorded at once: a replica that replays this chunk after a move does not name it again.
+      // Recorded before it is named: a replica that replays this chunk after a move does not name
+      // it again (it may go unnamed if this replica dies in between, never named twice).
       if (!progress.record() && life.live()) {
         lost();
         return;
       }
+      error(ErrorCode.AUDIO_LOST, InputLimits.lostInOutage(from, audio.timeline()));
     }
     long acceptedBefore = limits.acceptedFrames();
     InputLimits.Admission admission =

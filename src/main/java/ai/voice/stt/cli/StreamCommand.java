@@ -96,6 +96,14 @@ final class StreamCommand implements Callable<Integer> {
   String outputPrefix;
 
   @Option(
+      names = "--results-stream",
+      defaultValue = "${env:STT_JETSTREAM_STREAM:-VOICE_STT_AUDIO}_RESULTS",
+      description =
+          "where a replicated service keeps what it published: read back after a reconnect"
+              + " (default: ${DEFAULT-VALUE})")
+  String resultsStream;
+
+  @Option(
       names = "--timeout",
       defaultValue = "120",
       description = "seconds to wait for the last result")
@@ -149,7 +157,10 @@ final class StreamCommand implements Callable<Integer> {
     }
     try {
       return streamAndPrint(
-          new StreamClient(connection, inputPrefix, outputPrefix), id, clip, options);
+          new StreamClient(connection, inputPrefix, outputPrefix).catchingUpFrom(resultsStream),
+          id,
+          clip,
+          options);
     } finally {
       connection.close();
     }

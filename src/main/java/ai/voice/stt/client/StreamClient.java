@@ -2,7 +2,10 @@ package ai.voice.stt.client;
 
 import ai.voice.stt.audio.AudioClip;
 import io.nats.client.Connection;
+import io.nats.client.Connection.Status;
+import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -10,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,40 +25,159 @@ import java.util.function.Consumer;
  * path a voice-assistant backend does.
  */
 public final class StreamClient {
+  // How long the results stream is tried after a reconnect (JetStream may still be starting).
+  private static final Duration CATCH_UP_PATIENCE = Duration.ofSeconds(30);
+  private static final Duration CATCH_UP_RETRY = Duration.ofMillis(250);
+
   private final Connection connection;
   private final String inputPrefix;
   private final String outputPrefix;
+  private final KeptOutputs kept;
 
   public StreamClient(Connection connection, String inputPrefix, String outputPrefix) {
+    this(connection, inputPrefix, outputPrefix, null);
+  }
+
+  private StreamClient(
+      Connection connection, String inputPrefix, String outputPrefix, KeptOutputs kept) {
     this.connection = connection;
     this.inputPrefix = inputPrefix;
     this.outputPrefix = outputPrefix;
+    this.kept = kept;
   }
 
-  /** Output of one session, collected as it arrives. */
+  /**
+   * The same client, reading back from {@code resultsStream} (the service's {@code
+   * <STT_JETSTREAM_STREAM>_RESULTS}, kept when it runs with replicas) what its sessions published
+   * while this client's connection was down (docs/protocol.md, <i>Missed output</i>). When the
+   * server has no stream of that name now (one replica, or no JetStream), nothing is read back, as
+   * without this.
+   */
+  public StreamClient catchingUpFrom(String resultsStream) {
+    return new StreamClient(
+        connection, inputPrefix, outputPrefix, KeptOutputs.of(connection, resultsStream));
+  }
+
+  /**
+   * Output of one session, collected as it arrives. With a results stream to read (see {@link
+   * #catchingUpFrom}), what was published while the client's connection was down is read back from
+   * it once the connection is back and put in its place; until then the session is not over, even
+   * if its {@code end_of_stream} already arrived.
+   */
   public static final class Session implements AutoCloseable {
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    // What arrived (or was read back), in order, with the bytes it came as; guarded by this.
+    private final List<byte[]> payloads = new ArrayList<>();
+    private final List<Received> received = new ArrayList<>();
     private final CompletableFuture<List<Received>> ended = new CompletableFuture<>();
     private final Dispatcher dispatcher;
     private final Connection connection;
+    private final String subject;
+    private final Consumer<Received> onEach;
+    private final KeptOutputs kept;
+    private final ConnectionListener outages;
+    // Set when the connection drops; cleared once what was missed has been read back.
+    private boolean catchingUp;
     private volatile long lastChunkSentNanos;
 
-    private Session(Connection connection, String subject, Consumer<Received> onEach) {
+    private Session(
+        Connection connection, String subject, Consumer<Received> onEach, KeptOutputs kept) {
       this.connection = connection;
-      this.dispatcher =
-          connection.createDispatcher(
-              msg -> {
-                Received r = new Received(Msgpack.unpackMap(msg.getData()), System.nanoTime());
-                received.add(r);
-                onEach.accept(r);
-                if (r.endOfStream()) {
-                  ended.complete(List.copyOf(received));
-                }
-              });
+      this.subject = subject;
+      this.onEach = onEach;
+      this.kept = kept;
+      this.outages = kept == null ? null : this::connectionEvent;
+      if (outages != null) {
+        connection.addConnectionListener(outages);
+      }
+      this.dispatcher = connection.createDispatcher(msg -> arrived(msg.getData()));
       dispatcher.subscribe(subject);
     }
 
-    public List<Received> received() {
+    private void arrived(byte[] payload) {
+      Received r = new Received(Msgpack.unpackMap(payload), System.nanoTime());
+      synchronized (this) {
+        payloads.add(payload);
+        received.add(r);
+      }
+      onEach.accept(r);
+      endIfOver();
+    }
+
+    private void connectionEvent(Connection c, ConnectionListener.Events event) {
+      switch (event) {
+        case DISCONNECTED -> {
+          synchronized (this) {
+            catchingUp = true;
+          }
+        }
+        case RECONNECTED -> Thread.ofVirtual().name("catch-up " + subject).start(this::catchUp);
+        default -> {}
+      }
+    }
+
+    /**
+     * Reads back what the stream keeps for this session and adds what did not arrive. Runs after
+     * jnats has subscribed again; the flush makes sure the server has the subscription, so anything
+     * published from then on arrives by itself and anything before is in the stream.
+     */
+    private void catchUp() {
+      long deadline = System.nanoTime() + CATCH_UP_PATIENCE.toNanos();
+      while (true) {
+        try {
+          connection.flush(Duration.ofSeconds(2));
+          List<byte[]> stored = kept.read(subject);
+          List<Received> missed = new ArrayList<>();
+          synchronized (this) {
+            List<byte[]> newPayloads = new ArrayList<>();
+            List<Received> newReceived = new ArrayList<>();
+            for (MissedOutputs.Place p : MissedOutputs.merge(List.copyOf(payloads), stored)) {
+              if (p.wasMissed()) {
+                Received r = new Received(Msgpack.unpackMap(p.missed()), System.nanoTime());
+                missed.add(r);
+                newPayloads.add(p.missed());
+                newReceived.add(r);
+              } else {
+                newPayloads.add(payloads.get(p.received()));
+                newReceived.add(received.get(p.received()));
+              }
+            }
+            payloads.clear();
+            payloads.addAll(newPayloads);
+            received.clear();
+            received.addAll(newReceived);
+            catchingUp = false;
+          }
+          missed.forEach(onEach);
+          break;
+        } catch (IOException | TimeoutException e) {
+          if (System.nanoTime() > deadline || connection.getStatus() == Status.CLOSED) {
+            // Nothing more can be done: what arrived stands.
+            synchronized (this) {
+              catchingUp = false;
+            }
+            break;
+          }
+          LockSupport.parkNanos(CATCH_UP_RETRY.toNanos());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      endIfOver();
+    }
+
+    private void endIfOver() {
+      List<Received> all;
+      synchronized (this) {
+        if (catchingUp || received.stream().noneMatch(Received::endOfStream)) {
+          return;
+        }
+        all = List.copyOf(received);
+      }
+      ended.complete(all);
+    }
+
+    public synchronized List<Received> received() {
       return List.copyOf(received);
     }
 
@@ -75,6 +196,9 @@ public final class StreamClient {
 
     @Override
     public void close() {
+      if (outages != null) {
+        connection.removeConnectionListener(outages);
+      }
       connection.closeDispatcher(dispatcher);
     }
   }
@@ -85,7 +209,7 @@ public final class StreamClient {
    * flushes would each hold one of jnats' few outstanding pings.
    */
   public Session listen(String sessionId, Consumer<Received> onEach) {
-    return new Session(connection, outputPrefix + "." + sessionId, onEach);
+    return new Session(connection, outputPrefix + "." + sessionId, onEach, kept);
   }
 
   public void send(String sessionId, Map<String, ?> message) {

@@ -57,8 +57,11 @@ class JetStreamOutageTest {
       stt.awaitReady(Duration.ofSeconds(120));
       Connection connection = ReplicatedRun.clientOf(nats.url());
       try {
+        // Its connection goes down with the server: what was published meanwhile is read back
+        // from the results stream, as docs/protocol.md tells clients to.
         StreamClient client =
-            new StreamClient(connection, "ai.voice.stream", "ai.voice.transcription");
+            new StreamClient(connection, "ai.voice.stream", "ai.voice.transcription")
+                .catchingUpFrom("VOICE_STT_AUDIO_RESULTS");
         double restartedAt = 6 + down.toSeconds();
         // Long enough that a whole repetition is spoken after the server is back.
         List<ReplicatedRun.Case> cases =

@@ -1,5 +1,8 @@
 package ai.voice.stt.client;
 
+import static ai.voice.stt.transport.JetStreamErrors.NO_MESSAGE;
+import static ai.voice.stt.transport.JetStreamErrors.NO_STREAM;
+
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -16,10 +19,6 @@ import java.util.Optional;
  * core NATS delivers only to the subscriptions present when a message arrives.
  */
 final class KeptOutputs {
-  // JetStream's "no message found" (a stream, or a subject, with nothing past the sequence asked).
-  private static final int NO_MESSAGE = 10037;
-  // JetStream's "stream not found": the service runs without replicas, so nothing is kept.
-  private static final int NO_STREAM = 10059;
 
   private final JetStreamManagement jsm;
   private final String stream;

@@ -1,5 +1,7 @@
 package ai.voice.stt.cluster;
 
+import static ai.voice.stt.transport.JetStreamErrors.NO_MESSAGE;
+
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.session.SessionCheckpoint;
 import ai.voice.stt.transport.NatsPublisher;
@@ -25,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DeadOwnerRecord {
   private static final Logger log = LoggerFactory.getLogger(DeadOwnerRecord.class);
-  private static final int NO_MESSAGE = 10037;
   private static final Duration LATE_OUTPUT_POLL = Duration.ofMillis(250);
 
   private final JetStreamManagement jsm;

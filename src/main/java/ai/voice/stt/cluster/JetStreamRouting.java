@@ -1,5 +1,7 @@
 package ai.voice.stt.cluster;
 
+import static ai.voice.stt.transport.JetStreamErrors.NO_MESSAGE;
+
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.protocol.ErrorCode;
@@ -232,6 +234,7 @@ public final class JetStreamRouting implements AutoCloseable {
     if (inputs.heard(id)) {
       return; // held here: its consumer delivers it
     }
+    view.heard(id);
     Optional<ClusterView.Refused> refused = refusals.current(id);
     if (refused.isPresent()) {
       boolean restartWasPending = refusals.restartPending(id);
@@ -317,7 +320,7 @@ public final class JetStreamRouting implements AutoCloseable {
   }
 
   private ClusterView.Loads currentLoads() {
-    ClusterView.Loads loads = view.loads();
+    ClusterView.Loads loads = view.loadsAsHeard(System.nanoTime() - claimGraceNanos);
     if (!draining) {
       loads.perReplica().putIfAbsent(replicaId, sessions.activeSessions());
     }
@@ -376,6 +379,14 @@ public final class JetStreamRouting implements AutoCloseable {
         revision = reopened.get().revision();
         why = why + "; a new attempt after its refusal, from stream sequence " + from.resumeSeq();
       } else if (owned.isEmpty()) {
+        if (!hasInput(id)) {
+          // Messages of a session that has ended since (its input is purged when it ends), heard
+          // here only after its owner had read them (this replica lagged, or was stopped): there
+          // is nothing to take. Opening it would leave a session with no input that ends a second
+          // time. A message not stored yet is taken on the next one, or by the heartbeat tick.
+          log.debug("session {}: no unread input in the stream; not claimed", id);
+          return;
+        }
         from = SessionCheckpoint.fresh(replicaId, System.currentTimeMillis());
         revision = sessionBucket.create(key, CheckpointCodec.encode(from));
       } else {
@@ -408,7 +419,7 @@ public final class JetStreamRouting implements AutoCloseable {
             () -> connection.getStatus() == Connection.Status.CONNECTED,
             deadOwners::delivered,
             outputQuestions.inFlight(),
-            this::finished);
+            finishing);
     SessionActor actor = sessions.adopt(id, from, claim, owned.isPresent());
     if (actor == null) {
       if (!sessions.holds(id)) {
@@ -497,6 +508,19 @@ public final class JetStreamRouting implements AutoCloseable {
     }
   }
 
+  /** Whether the input stream holds a message of the session (one not read by a session). */
+  private boolean hasInput(String id) throws IOException, JetStreamApiException {
+    try {
+      jsm.getFirstMessage(config.routing().stream(), config.nats().inputSubject(id));
+      return true;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NO_MESSAGE) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** Audio older than the stream keeps cannot be replayed: the client hears which. */
   private void warnIfAudioExpired(String id, SessionCheckpoint from)
       throws IOException, JetStreamApiException {
@@ -517,33 +541,42 @@ public final class JetStreamRouting implements AutoCloseable {
     }
   }
 
-  /** The session left this replica: stop reading its input, and forget it once it ended. */
-  private void finished(String id, long purgeThrough) {
-    inputs.close(id);
-    if (purgeThrough > 0) {
-      try {
-        jsm.purgeStream(
-            config.routing().stream(),
-            PurgeOptions.builder()
-                .subject(config.nats().inputSubject(id))
-                .sequence(purgeThrough + 1)
-                .build());
-      } catch (IOException | JetStreamApiException e) {
-        log.debug("session {}: purge of its input failed: {}", id, e.getMessage());
-      }
-      if (store.results().isPresent()) {
-        try {
-          // Its outputs are not needed once it ended, and a later session of the same id starts
-          // its numbering anew.
-          jsm.purgeStream(
-              store.results().get(),
-              PurgeOptions.builder().subject(config.nats().outputSubject(id)).build());
-        } catch (IOException | JetStreamApiException e) {
-          log.debug("session {}: purge of its outputs failed: {}", id, e.getMessage());
+  /** What a claim of this replica does when its session leaves it. */
+  private final KvClaim.Finish finishing =
+      new KvClaim.Finish() {
+        @Override
+        public void readThrough(String id, long lastSeq) {
+          if (lastSeq <= 0) {
+            return;
+          }
+          try {
+            jsm.purgeStream(
+                config.routing().stream(),
+                PurgeOptions.builder()
+                    .subject(config.nats().inputSubject(id))
+                    .sequence(lastSeq + 1)
+                    .build());
+          } catch (IOException | JetStreamApiException e) {
+            log.debug("session {}: purge of its input failed: {}", id, e.getMessage());
+          }
         }
-      }
-    }
-  }
+
+        @Override
+        public void finished(String id, boolean ended) {
+          inputs.close(id);
+          if (ended && store.results().isPresent()) {
+            try {
+              // Its outputs are not needed once it ended, and a later session of the same id
+              // starts its numbering anew.
+              jsm.purgeStream(
+                  store.results().get(),
+                  PurgeOptions.builder().subject(config.nats().outputSubject(id)).build());
+            } catch (IOException | JetStreamApiException e) {
+              log.debug("session {}: purge of its outputs failed: {}", id, e.getMessage());
+            }
+          }
+        }
+      };
 
   // ----------------------------------------------------------- heartbeat
 
@@ -664,7 +697,7 @@ public final class JetStreamRouting implements AutoCloseable {
     } catch (RuntimeException e) {
       // the connection may be gone; nothing more arrives then either
     }
-    return sessions.handOverAll(id -> finished(id, 0));
+    return sessions.handOverAll(id -> finishing.finished(id, false));
   }
 
   /** Every live replica and the sessions it owns. */

@@ -1,5 +1,7 @@
 package ai.voice.stt.cluster;
 
+import static ai.voice.stt.transport.JetStreamErrors.WRONG_LAST_SEQUENCE;
+
 import ai.voice.stt.session.SessionCheckpoint;
 import ai.voice.stt.session.SessionClaim;
 import io.nats.client.JetStreamApiException;
@@ -26,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class KvClaim implements SessionClaim {
   private static final Logger log = LoggerFactory.getLogger(KvClaim.class);
-  // JetStream's "wrong last sequence": the key has a newer revision than the one written against.
-  private static final int WRONG_LAST_SEQUENCE = 10071;
   private static final Duration FIRST_RETRY = Duration.ofMillis(50);
   private static final Duration LAST_RETRY = Duration.ofSeconds(1);
   private static final Duration WARN_EVERY = Duration.ofSeconds(10);
@@ -46,7 +46,15 @@ final class KvClaim implements SessionClaim {
 
   /** What the router does when the session leaves this replica. */
   interface Finish {
-    void finished(String sessionId, long purgeThrough);
+    /**
+     * The session ended having read its input through stream sequence {@code lastSeq}: that input
+     * is dropped, before the session's key is, so a replica that takes a late message of the
+     * session as new input finds only input no session has read.
+     */
+    void readThrough(String sessionId, long lastSeq);
+
+    /** The session left this replica: {@code ended} when it ended, false when it moved. */
+    void finished(String sessionId, boolean ended);
   }
 
   private final KeyValue bucket;
@@ -127,7 +135,7 @@ final class KvClaim implements SessionClaim {
       }
       return commit;
     }
-    finish.finished(sessionId, 0);
+    finish.finished(sessionId, false);
     return commit;
   }
 
@@ -150,7 +158,7 @@ final class KvClaim implements SessionClaim {
     if (!current() && (lastWritten == null || write(lastWritten) != Commit.RECORDED)) {
       // Its heartbeat lapsed since the commit (a stall): the session may have moved, and the
       // replica that took it produces the output from the record.
-      finish.finished(sessionId, 0);
+      finish.finished(sessionId, false);
       return false;
     }
     Retry retry = new Retry();
@@ -167,7 +175,7 @@ final class KvClaim implements SessionClaim {
       }
       // Still ours? (Another replica that took the session decides from the results stream.)
       if (lastWritten == null || write(lastWritten) != Commit.RECORDED) {
-        finish.finished(sessionId, 0);
+        finish.finished(sessionId, false);
         return false;
       }
       retry.after("publish output " + output, "the server did not confirm it");
@@ -196,11 +204,12 @@ final class KvClaim implements SessionClaim {
   @Override
   public void release(SessionCheckpoint checkpoint) {
     write(checkpoint.withOwner(""));
-    finish.finished(sessionId, 0);
+    finish.finished(sessionId, false);
   }
 
   @Override
   public void ended(long lastSeq) {
+    finish.readThrough(sessionId, lastSeq);
     Retry retry = new Retry();
     while (retry.mayTry()) {
       try {
@@ -216,7 +225,7 @@ final class KvClaim implements SessionClaim {
         retry.after("delete its checkpoint", e);
       }
     }
-    finish.finished(sessionId, lastSeq);
+    finish.finished(sessionId, true);
   }
 
   /** A compare-and-set write, retried until it lands, another replica is found owning, or leave. */

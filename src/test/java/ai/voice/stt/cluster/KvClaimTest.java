@@ -71,7 +71,15 @@ class KvClaimTest {
         connected::get,
         id -> deliveredSoFar,
         new OutputsInFlight(),
-        (id, purge) -> finished.add(id));
+        new KvClaim.Finish() {
+          @Override
+          public void readThrough(String sessionId, long lastSeq) {}
+
+          @Override
+          public void finished(String sessionId, boolean ended) {
+            finished.add(sessionId);
+          }
+        });
   }
 
   private long writeBehindItsBack(String owner) throws Exception {

@@ -303,6 +303,22 @@ public final class InferenceScheduler implements AutoCloseable {
     return stuck.get() < workers;
   }
 
+  /**
+   * Recognizer calls the scheduler runs at once: the local recognizer's workers, or the HTTP
+   * recognizer's concurrency ({@code STT_WHISPER_HTTP_CONCURRENCY}).
+   */
+  public int workers() {
+    return workers;
+  }
+
+  /**
+   * Workers with a job (a stuck one included): with {@link #workers()}, the recognizer's busy
+   * fraction, which reaches 1 before anything waits in the queue.
+   */
+  public int busyWorkers() {
+    return Math.min(workers, outstanding.get());
+  }
+
   /** Jobs admitted and waiting for a worker. */
   public int queueDepth() {
     return Math.max(0, outstanding.get() - workers);

@@ -109,4 +109,34 @@ final class ServiceInstruments {
             "recognizer workers abandoned at a recognition deadline whose call has not returned")
         .buildWithCallback(m -> m.record(stuckWorkers.getAsInt()));
   }
+
+  /**
+   * {@code stt_inference_workers} and {@code stt_inference_busy_workers}: the recognizer calls run
+   * at once and how many run now. Their ratio is the busy fraction, an autoscaling signal for the
+   * HTTP recognizer, whose pod's CPU stays low while its concurrency saturates (decisions/0022).
+   */
+  static void registerWorkers(Meter meter, IntSupplier workers, IntSupplier busyWorkers) {
+    meter
+        .gaugeBuilder("stt.inference.workers")
+        .ofLongs()
+        .setDescription("recognizer calls run at once at most (workers, or HTTP concurrency)")
+        .buildWithCallback(m -> m.record(workers.getAsInt()));
+    meter
+        .gaugeBuilder("stt.inference.busy_workers")
+        .ofLongs()
+        .setDescription("recognizer workers with a recognition now")
+        .buildWithCallback(m -> m.record(busyWorkers.getAsInt()));
+  }
+
+  /**
+   * {@code stt_ready}: 1 while {@code /readyz} answers 200, so an alert on an unready replica needs
+   * nothing but the service's own metrics.
+   */
+  static void registerReadiness(Meter meter, BooleanSupplier ready) {
+    meter
+        .gaugeBuilder("stt.ready")
+        .ofLongs()
+        .setDescription("1 when the replica takes new sessions (/readyz answers 200)")
+        .buildWithCallback(m -> m.record(ready.getAsBoolean() ? 1 : 0));
+  }
 }

@@ -167,6 +167,8 @@ public final class SttService implements AutoCloseable {
           () -> connection.getStatus() == Connection.Status.CONNECTED,
           () -> input == null ? 0 : input.getDroppedCount());
       ServiceInstruments.registerStuckWorkers(telemetry.meter(), inference::stuckWorkers);
+      ServiceInstruments.registerWorkers(
+          telemetry.meter(), inference::workers, inference::busyWorkers);
       this.controlPlane =
           new ControlPlane(
               connection,
@@ -186,6 +188,8 @@ public final class SttService implements AutoCloseable {
           new ReplicaGuard(
               connection, controlPlane.id(), config.nats().inputSubscription(), routing == null);
       started.add(guard::close);
+      // After the guard, which isReady() reads.
+      ServiceInstruments.registerReadiness(telemetry.meter(), this::isReady);
       this.health =
           config.operations().healthPort() > 0
               ? new HealthServer(

@@ -75,6 +75,17 @@ class HealthEndpointsTest {
       assertTrue(page.value("stt_results_total", Map.of()) >= 1);
       assertEquals(0, page.value("stt_input_dropped_total", Map.of()), "nothing dropped unseen");
       assertEquals(1, page.value("stt_nats_connected", Map.of()));
+      assertEquals(1, page.value("stt_ready", Map.of()), "ready, as /readyz says");
+      assertEquals(200, status(port, "/readyz"));
+      assertTrue(page.value("stt_inference_workers", Map.of()) >= 1);
+      double workers = page.value("stt_inference_workers", Map.of());
+      double busy = page.value("stt_inference_busy_workers", Map.of());
+      assertTrue(busy >= 0 && busy <= workers, busy + " of " + workers + " workers busy");
+      // A speculative or interim run may still be finishing after the session's last result.
+      Await.until(
+          () -> scrape(port).value("stt_inference_busy_workers", Map.of()) == 0,
+          WAIT,
+          "every worker free again on /metrics");
     }
   }
 
@@ -115,6 +126,8 @@ class HealthEndpointsTest {
         double audio = held.value("stt_backlog_audio_seconds", Map.of());
         assertTrue(audio > 1, "seconds of audio waiting: " + audio);
         assertEquals(0, held.value("stt_inference_queue_depth", Map.of()), "all in the session");
+        assertEquals(1, held.value("stt_inference_workers", Map.of()));
+        assertEquals(1, held.value("stt_inference_busy_workers", Map.of()), "held at the gate");
 
         stt.gate().open();
         List<Received> out = session.awaitEnd(WAIT);
@@ -126,6 +139,10 @@ class HealthEndpointsTest {
                   && scrape(port).value("stt_backlog_audio_seconds", Map.of()) == 0,
           WAIT,
           "the backlog drained on /metrics");
+      Await.until(
+          () -> scrape(port).value("stt_inference_busy_workers", Map.of()) == 0,
+          WAIT,
+          "the worker free again on /metrics");
     }
   }
 
@@ -148,9 +165,11 @@ class HealthEndpointsTest {
         nats.kill();
         Await.until(() -> status(port, "/readyz") == 503, WAIT, "/readyz 503 without NATS");
         assertEquals(200, status(port, "/healthz"), "alive without NATS");
+        assertEquals(0, scrape(port).value("stt_ready", Map.of()), "unready on /metrics too");
 
         nats.restart();
         Await.until(() -> status(port, "/readyz") == 200, WAIT, "/readyz 200 after reconnecting");
+        assertEquals(1, scrape(port).value("stt_ready", Map.of()));
       }
     }
   }

@@ -80,6 +80,8 @@ class ServiceStatsTest {
         Telemetry.create(
             ConfigLoader.load(Map.of("OTEL_ENABLED", "false"), 2).operations().telemetry())) {
       ServiceInstruments.register(telemetry.meter(), stats, () -> true, () -> 3);
+      ServiceInstruments.registerWorkers(telemetry.meter(), () -> 4, () -> 3);
+      ServiceInstruments.registerReadiness(telemetry.meter(), () -> false);
       String text = telemetry.prometheusText();
 
       assertTrue(text.contains("# TYPE stt_nats_reconnects_total counter\n"), text);
@@ -91,6 +93,9 @@ class ServiceStatsTest {
       assertTrue(text.contains("\nstt_errors_total{code=\"overloaded\"} 1.0\n"), text);
       assertTrue(text.contains("\nstt_errors_total{code=\"internal_error\"} 0.0\n"), text);
       assertTrue(text.contains("\nstt_results_total 13.0\n"), text);
+      assertTrue(text.contains("\nstt_inference_workers 4"), text);
+      assertTrue(text.contains("\nstt_inference_busy_workers 3"), text);
+      assertTrue(text.contains("\nstt_ready 0"), text);
       assertEquals(1, stats.errors(ErrorCode.OVERLOADED), "counted once, where it happened");
     }
   }

@@ -53,7 +53,7 @@ message instead of serving every session twice, and plain is refused.
 {{- if not (has $mode (list "auto" "jetstream" "plain")) -}}
 {{- fail (printf "routing.mode must be auto, jetstream or plain, not %q" $mode) -}}
 {{- end -}}
-{{- $several := or (gt (int .Values.replicaCount) 1) .Values.autoscaling.enabled -}}
+{{- $several := or (gt (int .Values.replicaCount) 1) (eq (include "voice-stt.autoscaled" .) "true") -}}
 {{- if and (eq $mode "plain") $several -}}
 {{- fail "routing.mode=plain transcribes every session once per replica: use it with replicaCount 1 and no autoscaling" -}}
 {{- end -}}
@@ -61,6 +61,40 @@ message instead of serving every session twice, and plain is refused.
 {{- $mode = "jetstream" -}}
 {{- end -}}
 {{- $mode -}}
+{{- end -}}
+
+{{- /*
+"true" when an autoscaler owns the replica count: the CPU HPA (autoscaling.enabled), KEDA
+(autoscaling.keda.enabled) or the HPA on adapter metrics (autoscaling.adapter.enabled). At most one
+may be on: two autoscalers on one Deployment fight over its replicas.
+*/ -}}
+{{- define "voice-stt.autoscaled" -}}
+{{- $on := 0 -}}
+{{- if .Values.autoscaling.enabled }}{{ $on = add1 $on }}{{ end -}}
+{{- if .Values.autoscaling.keda.enabled }}{{ $on = add1 $on }}{{ end -}}
+{{- if .Values.autoscaling.adapter.enabled }}{{ $on = add1 $on }}{{ end -}}
+{{- if gt $on 1 -}}
+{{- fail "autoscaling: turn on one of enabled (CPU HPA), keda.enabled and adapter.enabled, not several" -}}
+{{- end -}}
+{{- gt $on 0 -}}
+{{- end -}}
+
+{{- /*
+PromQL label matchers for this release's pods (monitoring.metricSelector, else namespace and pod
+name), for the autoscaling queries and the alerts.
+*/ -}}
+{{- define "voice-stt.metricSelector" -}}
+{{- .Values.monitoring.metricSelector | default (printf "namespace=%q,pod=~%q" .Release.Namespace (printf "%s-.*" (include "voice-stt.fullname" .))) -}}
+{{- end -}}
+
+{{- /* The HPA behaviour that keeps scale-in gentle (autoscaling.scaleDown). */ -}}
+{{- define "voice-stt.hpaBehavior" -}}
+scaleDown:
+  stabilizationWindowSeconds: {{ .Values.autoscaling.scaleDown.stabilizationWindowSeconds }}
+  policies:
+    - type: Pods
+      value: {{ .Values.autoscaling.scaleDown.podsPerMinute }}
+      periodSeconds: 60
 {{- end -}}
 
 {{- define "voice-stt.selectorLabels" -}}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Lints the Helm chart and validates what it renders against the Kubernetes API schemas, offline:
 # helm and kubeconform are built from the Go module proxy, the schemas come from the
-# kubernetes-validate package on PyPI. Default values and the ROCm values, with and without the
-# optional parts (HPA, secrets, GPU); then assertions on what it renders (replica id, routing,
+# kubernetes-validate package on PyPI; the custom resources the options render (KEDA ScaledObject,
+# PrometheusRule, ServiceMonitor, PodMonitor) against the trimmed CRD schemas in
+# scripts/helm/crd-schemas (README there). Default values and the ROCm values, with and without the
+# optional parts (HPA, KEDA, adapter HPA, monitoring, secrets, GPU); then assertions on what it renders (replica id, routing,
 # update strategy, release namespace, startup probe, workers from the pod's CPU). Last line: `helm: N passed, M failed`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,7 +47,8 @@ check() {
   if "$bin/helm" lint "$chart" --kube-version "$K8S_VERSION" "$@" >/dev/null &&
     "$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" "$@" |
     "$bin/kubeconform" -strict -summary -kubernetes-version "$K8S_VERSION" \
-      -schema-location "$cache/k8s-schemas/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" -; then
+      -schema-location "$cache/k8s-schemas/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+      -schema-location "$root/scripts/helm/crd-schemas/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json" -; then
     passed=$((passed + 1)); log "ok: $name"
   else
     failed=$((failed + 1)); log "FAILED: $name"
@@ -54,6 +57,13 @@ check() {
 check "default values"
 check "default values, every option on" --set autoscaling.enabled=true \
   --set secrets.hyperdxApiKey=hyperdx --set secrets.whisperApiKey=whisper --set secrets.natsCredentials=nats
+monitoring_on=(--set monitoring.serviceMonitor.enabled=true --set monitoring.podMonitor.enabled=true
+  --set monitoring.prometheusRule.enabled=true --set monitoring.dashboard.enabled=true)
+check "KEDA ScaledObject (sessions, utterances waiting, busy fraction, CPU)" --set autoscaling.keda.enabled=true
+check "HPA on adapter metrics (sessions, utterances waiting, CPU)" --set autoscaling.adapter.enabled=true
+check "monitoring: ServiceMonitor, PodMonitor, PrometheusRule, dashboard ConfigMap" "${monitoring_on[@]}"
+check "KEDA and every monitoring option, ROCm values" -f "$chart/values-rocm.yaml" \
+  --set autoscaling.keda.enabled=true "${monitoring_on[@]}"
 check "one plain replica (strategy Recreate)" --set replicaCount=1 --set routing.mode=plain
 check "ROCm values" -f "$chart/values-rocm.yaml"
 check "ROCm values, every option on" -f "$chart/values-rocm.yaml" --set autoscaling.enabled=true \
@@ -75,7 +85,8 @@ def only(kind):
 dep = only("Deployment")
 container = dep["spec"]["template"]["spec"]["containers"][0]
 env = {e["name"]: e for e in container.get("env", [])}
-data = only("ConfigMap")["data"]
+# The ConfigMap of the service (monitoring.dashboard adds a second one, "-dashboard").
+data = [d for d in docs if d["kind"] == "ConfigMap" and not d["metadata"]["name"].endswith("-dashboard")][0]["data"]
 '
 assert() {
   local name=$1 code=$2 why
@@ -152,6 +163,54 @@ data.get("STT_INFERENCE_WORKERS") == "2" or fail(data.get("STT_INFERENCE_WORKERS
 assert "workers set in values win (ROCm values: 2 workers on 4 CPUs)" '
 data.get("STT_INFERENCE_WORKERS") == "2" or fail(data.get("STT_INFERENCE_WORKERS"))' \
   -f "$chart/values-rocm.yaml"
+
+only_kind='
+def only_kind(kind):
+    found = [d for d in docs if d["kind"] == kind]
+    len(found) == 1 or fail(f"{len(found)} objects of kind {kind}")
+    return found[0]
+'
+assert "KEDA: a ScaledObject and no chart HPA; no replicas in the Deployment; JetStream routing" "$only_kind"'
+not [d for d in docs if d["kind"] == "HorizontalPodAutoscaler"] or fail("a chart HPA beside KEDA")
+"replicas" not in dep["spec"] or fail("replicas set: it would fight the autoscaler")
+data.get("STT_ROUTING") == "jetstream" or fail(data.get("STT_ROUTING"))
+so = only_kind("ScaledObject")
+triggers = {t.get("name", t["type"]): t for t in so["spec"]["triggers"]}
+set(triggers) == {"sessions", "utterances-waiting", "recognizer-busy", "cpu"} or fail(f"{set(triggers)}")
+q = triggers["sessions"]["metadata"]["query"]
+q == "sum(stt_sessions_active{namespace=\"other\",pod=~\"voice-stt-.*\"})" or fail(q)
+triggers["sessions"]["metadata"]["threshold"] == "6" or fail(triggers["sessions"])
+down = so["spec"]["advanced"]["horizontalPodAutoscalerConfig"]["behavior"]["scaleDown"]
+down["policies"] == [{"type": "Pods", "value": 1, "periodSeconds": 60}] or fail(f"{down}")' \
+  -n other --set autoscaling.keda.enabled=true
+assert "adapter: the chart HPA on Pods metrics stt_sessions_active and stt_utterances_waiting, CPU second" "$only_kind"'
+hpa = only_kind("HorizontalPodAutoscaler")
+metrics = [(m["type"], (m.get("pods") or m.get("resource"))) for m in hpa["spec"]["metrics"]]
+names = [(t, x["metric"]["name"] if t == "Pods" else x["name"]) for t, x in metrics]
+names == [("Pods", "stt_sessions_active"), ("Pods", "stt_utterances_waiting"), ("Resource", "cpu")] or fail(f"{names}")
+metrics[0][1]["target"] == {"type": "AverageValue", "averageValue": "6"} or fail(f"{metrics[0]}")' \
+  --set autoscaling.adapter.enabled=true
+assert "the dashboard ConfigMap carries the sidecar label and valid JSON; monitors scrape /metrics on http" "$only_kind"'
+import json
+board = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "voice-stt-dashboard"]
+len(board) == 1 or fail(f"{len(board)} dashboard ConfigMaps")
+board[0]["metadata"]["labels"].get("grafana_dashboard") == "1" or fail(board[0]["metadata"]["labels"])
+json.loads(board[0]["data"]["voice-stt.json"])["uid"] == "voice-stt" or fail("dashboard uid")
+sm, pm = only_kind("ServiceMonitor"), only_kind("PodMonitor")
+sm["spec"]["endpoints"][0]["port"] == "http" and sm["spec"]["endpoints"][0]["path"] == "/metrics" or fail(f"{sm}")
+pm["spec"]["podMetricsEndpoints"][0]["port"] == "http" or fail(f"{pm}")
+only_kind("PrometheusRule")' "${monitoring_on[@]}"
+assert "defaults: no KEDA, monitor, rule or dashboard objects" '
+extra = [d["kind"] for d in docs if d["kind"] in ("ScaledObject", "ServiceMonitor", "PodMonitor", "PrometheusRule", "HorizontalPodAutoscaler")]
+not extra or fail(f"{extra}")
+len([d for d in docs if d["kind"] == "ConfigMap"]) == 1 or fail("a dashboard ConfigMap by default")'
+both=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" --set autoscaling.enabled=true \
+  --set autoscaling.keda.enabled=true 2>&1 || true)
+if [[ $both == *"turn on one of enabled (CPU HPA), keda.enabled and adapter.enabled, not several"* ]]; then
+  passed=$((passed + 1)); log "ok: two autoscalers (CPU HPA and KEDA) are refused"
+else
+  failed=$((failed + 1)); log "FAILED: two autoscalers are not refused"
+fi
 
 echo "helm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,6 +3,8 @@
 #   nats-server              the real NATS server the tests and the demo start
 #   pocketsphinx-testdata    real recorded speech with reference transcripts (fixtures)
 #   sox                      audio conversion for the fixtures
+#   prometheus               Prometheus and promtool: scripts/observability-check.sh scrapes the
+#                            service with it and checks the chart's queries and alert rules
 #   openjdk-25-jdk-headless  JDK 25 (scripts/java-env.sh), when none is under /usr/lib/jvm and the
 #                            apt sources offer it; Debian 12's do not, and these machines carry
 #                            Temurin 25 instead (docs/decisions/0021)
@@ -20,6 +22,7 @@ missing=()
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 dpkg -s pocketsphinx-testdata >/dev/null 2>&1 || missing+=(pocketsphinx-testdata)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
 need_jdk=false
 have_jdk25 || need_jdk=true
 [ ${#missing[@]} -eq 0 ] && [ $need_jdk = false ] && exit 0

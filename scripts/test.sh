@@ -7,7 +7,7 @@ cd "$root"
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
-step "system packages (nats-server, pocketsphinx-testdata, sox; JDK 25 where apt offers it)"
+step "system packages (nats-server, pocketsphinx-testdata, sox, prometheus; JDK 25 where apt offers it)"
 bash scripts/install-system-deps.sh
 # After the packages: they may have brought the JDK.
 . scripts/java-env.sh
@@ -34,8 +34,11 @@ mvn -B -ntp verify
 step "fuzzing: decoder, session handling, WAV and multipart parsers, ${STT_FUZZ_DURATION:-12s} each (Jazzer)"
 bash scripts/fuzz.sh
 
-step "Helm chart: helm lint, helm template | kubeconform (default and ROCm values)"
+step "Helm chart: helm lint, helm template | kubeconform (default and ROCm values, KEDA, adapter HPA, monitoring CRDs)"
 bash scripts/helm-check.sh
+
+step "observability: Prometheus scrapes stt serve under load; every dashboard, KEDA and alert query returns data; promtool check rules; dashboard lint"
+bash scripts/observability-check.sh
 
 step "interop: unchanged Python (nats-py + msgpack) and Node (nats + @msgpack/msgpack) clients, the NATS CLI"
 bash scripts/interop/run.sh

@@ -287,7 +287,12 @@ public final class BenchCommand implements Callable<Integer> {
         double cpuBefore = service.cpuSeconds();
         double natsCpuBefore = nats.cpuSeconds();
         long start = System.nanoTime();
-        List<LoadRun.SessionOutcome> outcomes = load.run(conversations, Duration.ofSeconds(300));
+        List<LoadRun.SessionOutcome> outcomes;
+        Map<String, Object> signals;
+        try (ScalingSignals sampled = new ScalingSignals(healthPort, 500)) {
+          outcomes = load.run(conversations, Duration.ofSeconds(300));
+          signals = sampled.summary();
+        }
         double wall = (System.nanoTime() - start) / 1e9;
         double cpu = service.cpuSeconds() - cpuBefore;
         Map<String, Object> level =
@@ -305,6 +310,7 @@ public final class BenchCommand implements Callable<Integer> {
         level.put("speculative_used", used);
         level.put("speculative_wasted", wasted);
         level.put("interims", ServiceMetrics.value(metrics, "stt_interims_total", ""));
+        level.put("scaling_signals", signals);
         return level;
       } finally {
         connection.close();
@@ -618,6 +624,17 @@ public final class BenchCommand implements Callable<Integer> {
         l.get("speculative_used"),
         l.get("speculative_wasted"),
         l.get("utterances_cut_mid_sentence"));
+    Map<?, ?> signals = (Map<?, ?>) l.get("scaling_signals");
+    System.out.printf(
+        "      scaling signals (mean/p95 of %s samples): sessions %.1f/%.0f | utterances waiting"
+            + " %.2f/%.0f | recognizer busy %.2f/%.2f%n",
+        signals.get("samples"),
+        ((Map<?, ?>) signals.get("sessions")).get("mean"),
+        ((Map<?, ?>) signals.get("sessions")).get("p95"),
+        ((Map<?, ?>) signals.get("utterances_waiting")).get("mean"),
+        ((Map<?, ?>) signals.get("utterances_waiting")).get("p95"),
+        ((Map<?, ?>) signals.get("busy_fraction")).get("mean"),
+        ((Map<?, ?>) signals.get("busy_fraction")).get("p95"));
   }
 
   /** The service as its own JVM, from the same classpath this command runs on. */

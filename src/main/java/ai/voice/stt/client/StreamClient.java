@@ -117,14 +117,14 @@ public final class StreamClient {
 
     /**
      * Reads back what the stream keeps for this session and adds what did not arrive. Runs after
-     * jnats has subscribed again; the flush makes sure the server has the subscription, so anything
-     * published from then on arrives by itself and anything before is in the stream.
+     * jnats has subscribed again; a round trip makes sure the server has the subscription, so
+     * anything published from then on arrives by itself and anything before is in the stream.
      */
     private void catchUp() {
       long deadline = System.nanoTime() + CATCH_UP_PATIENCE.toNanos();
       while (true) {
         try {
-          connection.flush(Duration.ofSeconds(2));
+          ServerRoundTrip.await(connection, Duration.ofSeconds(2));
           List<byte[]> stored = kept.read(subject);
           List<Received> missed = new ArrayList<>();
           synchronized (this) {
@@ -149,7 +149,7 @@ public final class StreamClient {
           }
           missed.forEach(onEach);
           break;
-        } catch (IOException | TimeoutException e) {
+        } catch (IOException | IllegalStateException e) {
           if (System.nanoTime() > deadline || connection.getStatus() == Status.CLOSED) {
             // Nothing more can be done: what arrived stands.
             synchronized (this) {

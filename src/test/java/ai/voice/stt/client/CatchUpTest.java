@@ -75,7 +75,7 @@ class CatchUpTest {
         while (listener.getStatus() != Connection.Status.CONNECTED) {
           LockSupport.parkNanos(50_000_000L);
         }
-        listener.flush(Duration.ofSeconds(5));
+        ServerRoundTrip.await(listener, Duration.ofSeconds(30));
         publisher.publish("out.s1", result(1, true));
         List<Received> all = session.awaitEnd(Duration.ofSeconds(10));
         assertEquals(List.of(0L, 1L), all.stream().map(Received::sequence).toList(), "" + all);

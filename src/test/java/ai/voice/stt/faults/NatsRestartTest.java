@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.client.Received;
+import ai.voice.stt.client.ServerRoundTrip;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
 import ai.voice.stt.config.ConfigLoader;
@@ -130,7 +131,7 @@ class NatsRestartTest {
 
         nats.restart();
         clientEvents.await(ConnectionListener.Events.RECONNECTED, WAIT);
-        connection.flush(Duration.ofSeconds(10)); // the server has the client's subscriptions
+        ServerRoundTrip.await(connection, WAIT); // the server has the client's subscriptions
         relay.open();
         Await.until(() -> service.stats().natsReconnects() == 1, WAIT, "service reconnected");
 

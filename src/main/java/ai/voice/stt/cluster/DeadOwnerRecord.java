@@ -46,10 +46,20 @@ final class DeadOwnerRecord {
     MAY_STILL_PUBLISH
   }
 
+  /**
+   * Its answer: {@code published} is the highest output of the session it got confirmed by the
+   * server (0: none it remembers), which counts as delivered even when the results stream lacks it.
+   */
+  record OwnerAnswer(OwnerSays says, long published) {
+    static OwnerAnswer of(OwnerSays says) {
+      return new OwnerAnswer(says, 0);
+    }
+  }
+
   /** Asks a replica about a session's output. */
   @FunctionalInterface
   interface OwnerProbe {
-    OwnerSays ask(String replicaId, String sessionId);
+    OwnerAnswer ask(String replicaId, String sessionId);
   }
 
   /**
@@ -84,13 +94,18 @@ final class DeadOwnerRecord {
     }
     List<SessionCheckpoint> history = checkpoints(id, owned);
     CrashRecovery.Resume resume = CrashRecovery.resume(history, delivered(id));
-    // Its last output is missing. The owner may be stalled, not dead, with the output on its way
-    // (or
-    // the server it handed it to may be): wait for it while the owner may still publish it.
+    // Its last output is missing from the results stream. The owner may have had it confirmed
+    // while the stream stored nothing (no leader), or be stalled, not dead, with the output on its
+    // way (or the server it handed it to may be): ask, and wait while it may still publish it.
     long until = System.nanoTime() + lateOutputWait.toNanos();
-    while (resume.last() != CrashRecovery.Last.DELIVERED
-        && System.nanoTime() < until
-        && owners.ask(current.owner(), id) == OwnerSays.MAY_STILL_PUBLISH) {
+    while (resume.last() != CrashRecovery.Last.DELIVERED) {
+      OwnerAnswer answer = owners.ask(current.owner(), id);
+      if (answer.published() >= current.outputs()) {
+        return new CrashRecovery.Resume(current, CrashRecovery.Last.DELIVERED);
+      }
+      if (System.nanoTime() >= until || answer.says() != OwnerSays.MAY_STILL_PUBLISH) {
+        break;
+      }
       try {
         Thread.sleep(LATE_OUTPUT_POLL);
       } catch (InterruptedException e) {

@@ -148,7 +148,11 @@ final class KvClaim implements SessionClaim {
   public boolean publish(long output, BooleanSupplier confirmed) {
     inFlight.started(sessionId);
     try {
-      return publishOnce(output, confirmed);
+      boolean out = publishOnce(output, confirmed);
+      if (out) {
+        inFlight.published(sessionId, output);
+      }
+      return out;
     } finally {
       inFlight.done(sessionId);
     }

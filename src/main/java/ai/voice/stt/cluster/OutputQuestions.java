@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 final class OutputQuestions implements DeadOwnerRecord.OwnerProbe {
   private static final Duration ANSWER_WITHIN = Duration.ofMillis(500);
   private static final String PUBLISHING = "publishing";
+  private static final String IDLE = "idle";
 
   private final Connection connection;
   private final String stream;
@@ -43,34 +44,56 @@ final class OutputQuestions implements DeadOwnerRecord.OwnerProbe {
   }
 
   private void answer(Message question) {
-    boolean publishing =
-        inFlight.publishing(new String(question.getData(), StandardCharsets.UTF_8));
+    String sessionId = new String(question.getData(), StandardCharsets.UTF_8);
+    String says = inFlight.publishing(sessionId) ? PUBLISHING : IDLE;
     connection.publish(
-        question.getReplyTo(), (publishing ? PUBLISHING : "idle").getBytes(StandardCharsets.UTF_8));
+        question.getReplyTo(),
+        (says + " " + inFlight.lastPublished(sessionId)).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
-  public DeadOwnerRecord.OwnerSays ask(String owner, String sessionId) {
+  public DeadOwnerRecord.OwnerAnswer ask(String owner, String sessionId) {
     if (owner.isEmpty()) {
-      return DeadOwnerRecord.OwnerSays.GONE;
+      return DeadOwnerRecord.OwnerAnswer.of(DeadOwnerRecord.OwnerSays.GONE);
     }
     CompletableFuture<Message> answer =
         connection.request(subject(owner), sessionId.getBytes(StandardCharsets.UTF_8));
     try {
       Message m = answer.get(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-      return PUBLISHING.equals(new String(m.getData(), StandardCharsets.UTF_8))
-          ? DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH
-          : DeadOwnerRecord.OwnerSays.IDLE;
+      return parse(new String(m.getData(), StandardCharsets.UTF_8));
     } catch (TimeoutException e) {
       answer.cancel(true);
-      return DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH; // stalled, or its server is
+      return mayStillPublish(); // stalled, or its server is
     } catch (CancellationException e) {
-      return DeadOwnerRecord.OwnerSays.GONE; // no responders: its connection is gone
+      // no responders: its connection is gone
+      return DeadOwnerRecord.OwnerAnswer.of(DeadOwnerRecord.OwnerSays.GONE);
     } catch (ExecutionException e) {
-      return DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH; // no answer it can tell anything from
+      return mayStillPublish(); // no answer it can tell anything from
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return DeadOwnerRecord.OwnerSays.GONE;
+      return DeadOwnerRecord.OwnerAnswer.of(DeadOwnerRecord.OwnerSays.GONE);
     }
+  }
+
+  private static DeadOwnerRecord.OwnerAnswer mayStillPublish() {
+    return DeadOwnerRecord.OwnerAnswer.of(DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH);
+  }
+
+  /** "publishing N" or "idle N": N the last output the owner got confirmed. */
+  static DeadOwnerRecord.OwnerAnswer parse(String answer) {
+    String[] parts = answer.trim().split(" ");
+    DeadOwnerRecord.OwnerSays says =
+        PUBLISHING.equals(parts[0])
+            ? DeadOwnerRecord.OwnerSays.MAY_STILL_PUBLISH
+            : DeadOwnerRecord.OwnerSays.IDLE;
+    long published = 0;
+    if (parts.length > 1) {
+      try {
+        published = Long.parseLong(parts[1]);
+      } catch (NumberFormatException e) {
+        published = 0; // an older replica's answer: no number
+      }
+    }
+    return new DeadOwnerRecord.OwnerAnswer(says, published);
   }
 }

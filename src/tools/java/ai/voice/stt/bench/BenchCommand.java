@@ -118,6 +118,14 @@ public final class BenchCommand implements Callable<Integer> {
               + " weights; installed on demand into .cache, several GB)")
   boolean peerWhisperLive;
 
+  @Option(
+      names = "--health-port",
+      defaultValue = "0",
+      description =
+          "the service's /metrics port at every level (0: a free one each time); a fixed one lets"
+              + " a Prometheus scrape the whole run (scripts/dashboard-picture.sh)")
+  int fixedHealthPort;
+
   @Option(names = "--out", defaultValue = "target/bench/bench.json")
   Path out;
 
@@ -273,7 +281,7 @@ public final class BenchCommand implements Callable<Integer> {
       throws Exception {
     List<Conversation> conversations = conversations(n, corpus);
     Map<String, String> env = serviceEnvironment(natsUrl, workerCount, n);
-    int healthPort = freePort();
+    int healthPort = fixedHealthPort > 0 ? fixedHealthPort : freePort();
     env.put("STT_HEALTH_PORT", Integer.toString(healthPort));
     try (ChildProcess service =
         new ChildProcess(serviceCommand(serviceJavaOpts), env, "voice-stt ready")) {

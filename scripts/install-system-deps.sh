@@ -3,6 +3,8 @@
 #   nats-server              the real NATS server the tests and the demo start
 #   pocketsphinx-testdata    real recorded speech with reference transcripts (fixtures)
 #   sox                      audio conversion for the fixtures
+#   espeak-ng                speech synthesis for test speech generated at test time (rare names
+#                            for the vocabulary hint, VocabularyHintTest); nothing it makes is kept
 #   prometheus               Prometheus and promtool: scripts/observability-check.sh scrapes the
 #                            service with it and checks the chart's queries and alert rules
 #   openjdk-25-jdk-headless  JDK 25 (scripts/java-env.sh), when none is under /usr/lib/jvm and the
@@ -22,6 +24,7 @@ missing=()
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 dpkg -s pocketsphinx-testdata >/dev/null 2>&1 || missing+=(pocketsphinx-testdata)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
 need_jdk=false
 have_jdk25 || need_jdk=true

@@ -81,6 +81,16 @@ final class StreamCommand implements Callable<Integer> {
   boolean binary;
 
   @Option(
+      names = "--vocabulary",
+      split = ",",
+      paramLabel = "TERMS",
+      description =
+          "words and names to expect, comma separated or repeated (sent as the start's"
+              + " vocabulary: the recognizer's prompt for this session; at most 32 terms,"
+              + " 160 bytes)")
+  List<String> vocabulary = List.of();
+
+  @Option(
       names = "--interim",
       description = "ask for interim results and show them live, replaced as they are revised")
   boolean interim;
@@ -122,7 +132,8 @@ final class StreamCommand implements Callable<Integer> {
             Optional.ofNullable(speaker),
             Optional.ofNullable(language),
             binary,
-            interim);
+            interim,
+            vocabulary);
     System.out.printf(
         "streaming %s (%.1f s, %d Hz, %d ch) as session %s to %s%n",
         file, clip.seconds(), clip.sampleRate(), clip.channels(), id, natsUrl);

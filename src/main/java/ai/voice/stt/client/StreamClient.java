@@ -233,6 +233,9 @@ public final class StreamClient {
     if (options.interimResults()) {
       start.put("interim_results", true);
     }
+    if (!options.vocabulary().isEmpty()) {
+      start.put("vocabulary", options.vocabulary());
+    }
     send(sessionId, start);
     sendChunks(sessionId, clip, options, session);
     send(sessionId, Map.of("type", "end"));

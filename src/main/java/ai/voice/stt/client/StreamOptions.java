@@ -1,5 +1,6 @@
 package ai.voice.stt.client;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Optional;
  * @param speed 1 for real time, N for N times faster, 0 for as fast as possible
  * @param binary send PCM as msgpack bin ({@code audio}) instead of base64 ({@code audio_b64})
  * @param interimResults ask for interim results ({@code interim_results: true} in start)
+ * @param vocabulary words and names to expect ({@code vocabulary} in start when not empty)
  */
 public record StreamOptions(
     int chunkMillis,
@@ -17,33 +19,64 @@ public record StreamOptions(
     Optional<String> speakerId,
     Optional<String> language,
     boolean binary,
-    boolean interimResults) {
+    boolean interimResults,
+    List<String> vocabulary) {
+
+  public StreamOptions {
+    vocabulary = vocabulary == null ? List.of() : List.copyOf(vocabulary);
+  }
+
+  /** Options without a vocabulary. */
+  public StreamOptions(
+      int chunkMillis,
+      double speed,
+      String state,
+      Optional<String> speakerId,
+      Optional<String> language,
+      boolean binary,
+      boolean interimResults) {
+    this(chunkMillis, speed, state, speakerId, language, binary, interimResults, List.of());
+  }
+
   public static StreamOptions realTime() {
     return new StreamOptions(
         20, 1.0, "listening", Optional.empty(), Optional.empty(), false, false);
   }
 
   public StreamOptions withInterimResults(boolean interim) {
-    return new StreamOptions(chunkMillis, speed, state, speakerId, language, binary, interim);
+    return new StreamOptions(
+        chunkMillis, speed, state, speakerId, language, binary, interim, vocabulary);
   }
 
   public StreamOptions withState(String newState) {
     return new StreamOptions(
-        chunkMillis, speed, newState, speakerId, language, binary, interimResults);
+        chunkMillis, speed, newState, speakerId, language, binary, interimResults, vocabulary);
   }
 
   public StreamOptions withSpeaker(String speaker) {
     return new StreamOptions(
-        chunkMillis, speed, state, Optional.of(speaker), language, binary, interimResults);
+        chunkMillis,
+        speed,
+        state,
+        Optional.of(speaker),
+        language,
+        binary,
+        interimResults,
+        vocabulary);
   }
 
   public StreamOptions withSpeed(double newSpeed) {
     return new StreamOptions(
-        chunkMillis, newSpeed, state, speakerId, language, binary, interimResults);
+        chunkMillis, newSpeed, state, speakerId, language, binary, interimResults, vocabulary);
   }
 
   public StreamOptions withBinary(boolean useBinary) {
     return new StreamOptions(
-        chunkMillis, speed, state, speakerId, language, useBinary, interimResults);
+        chunkMillis, speed, state, speakerId, language, useBinary, interimResults, vocabulary);
+  }
+
+  public StreamOptions withVocabulary(List<String> terms) {
+    return new StreamOptions(
+        chunkMillis, speed, state, speakerId, language, binary, interimResults, terms);
   }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,6 +36,10 @@ final class CheckpointCodec {
     c.settings().speakerId().ifPresent(s -> node.put("speaker_id", s));
     c.settings().language().ifPresent(s -> node.put("language", s));
     c.settings().interimResults().ifPresent(b -> node.put("interim_results", b));
+    if (!c.settings().vocabulary().isEmpty()) {
+      // The session's hint goes with it: a replica that takes it over prompts the same way.
+      c.settings().vocabulary().forEach(node.putArray("vocabulary")::add);
+    }
     node.put("received_audio", c.receivedAudio());
     node.put("opened_ms", c.openedEpochMillis());
     return bytes(node);
@@ -53,7 +59,8 @@ final class CheckpointCodec {
             text(n, "language"),
             n.path("interim_results").isBoolean()
                 ? java.util.Optional.of(n.path("interim_results").asBoolean())
-                : java.util.Optional.empty());
+                : java.util.Optional.empty(),
+            texts(n, "vocabulary"));
     return new SessionCheckpoint(
         n.path("owner").asText(""),
         n.path("resume_seq").asLong(),
@@ -95,6 +102,17 @@ final class CheckpointCodec {
     }
     return new Heartbeat(
         n.path("replica").asText(key), n.path("sessions").asInt(), n.path("draining").asBoolean());
+  }
+
+  /** An array of strings; empty when absent (checkpoints written before the field existed). */
+  private static List<String> texts(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isArray()) {
+      return List.of();
+    }
+    List<String> items = new ArrayList<>(v.size());
+    v.forEach(item -> items.add(item.asText()));
+    return items;
   }
 
   private static Optional<String> text(JsonNode n, String field) {

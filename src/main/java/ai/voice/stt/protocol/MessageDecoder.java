@@ -1,7 +1,9 @@
 package ai.voice.stt.protocol;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -93,7 +95,8 @@ public final class MessageDecoder {
         state,
         Optional.ofNullable(fields.speakerId),
         Optional.ofNullable(fields.language).filter(s -> !s.isBlank()),
-        Optional.ofNullable(fields.interimResults));
+        Optional.ofNullable(fields.interimResults),
+        fields.vocabulary == null ? List.of() : Vocabulary.validate(fields.vocabulary));
   }
 
   private StreamMessage.Chunk chunk(Fields fields) throws ProtocolException {
@@ -153,6 +156,7 @@ public final class MessageDecoder {
     String speakerId;
     String language;
     Boolean interimResults;
+    List<String> vocabulary;
     String audioB64;
     byte[] audio;
     Double timestamp;
@@ -182,6 +186,7 @@ public final class MessageDecoder {
         case "speaker_id" -> fields.speakerId = readOptionalString(in, key);
         case "language" -> fields.language = readOptionalString(in, key);
         case "interim_results" -> fields.interimResults = readOptionalBoolean(in, key);
+        case "vocabulary" -> fields.vocabulary = readOptionalStrings(in, key);
         case "audio_b64" -> fields.audioB64 = readString(in, key, payloadLength);
         case "audio" -> fields.audio = readBinary(in, key);
         case "timestamp" -> fields.timestamp = readOptionalNumber(in, key);
@@ -210,6 +215,35 @@ public final class MessageDecoder {
       return null;
     }
     return readString(in, field, MAX_STRING_BYTES);
+  }
+
+  /**
+   * An array of strings, or null for nil. Its length and each string's are checked from their
+   * headers, before anything is read; {@link Vocabulary#validate} checks the rest.
+   */
+  private static List<String> readOptionalStrings(MessageUnpacker in, String field)
+      throws IOException, ProtocolException {
+    ValueType type = in.getNextFormat().getValueType();
+    if (type == ValueType.NIL) {
+      in.unpackNil();
+      return null;
+    }
+    if (type != ValueType.ARRAY) {
+      throw bad("field '" + field + "' must be an array of strings");
+    }
+    int size = in.unpackArrayHeader();
+    if (size > Vocabulary.MAX_TERMS) {
+      throw bad(
+          "field '" + field + "' has " + size + " terms (at most " + Vocabulary.MAX_TERMS + ")");
+    }
+    List<String> items = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      if (in.getNextFormat().getValueType() != ValueType.STRING) {
+        throw bad("field '" + field + "' must be an array of strings (item " + i + " is not)");
+      }
+      items.add(readString(in, field + "[" + i + "]", Vocabulary.MAX_BYTES));
+    }
+    return items;
   }
 
   private static Boolean readOptionalBoolean(MessageUnpacker in, String field)

@@ -1,19 +1,25 @@
 package ai.voice.stt.protocol;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /** One decoded input message of {@code ai.voice.stream.{session_id}}. */
 public sealed interface StreamMessage {
 
-  /** Opens a session; every field has a default (PROTOCOL.md). */
+  /**
+   * Opens a session; every field has a default (PROTOCOL.md).
+   *
+   * @param vocabulary terms to expect (extension, {@link Vocabulary}): validated, possibly empty
+   */
   record Start(
       int sampleRate,
       int channels,
       SessionState state,
       Optional<String> speakerId,
       Optional<String> language,
-      Optional<Boolean> interimResults)
+      Optional<Boolean> interimResults,
+      List<String> vocabulary)
       implements StreamMessage {
     public static final int DEFAULT_SAMPLE_RATE = 16_000;
     public static final int DEFAULT_CHANNELS = 1;
@@ -26,7 +32,28 @@ public sealed interface StreamMessage {
           SessionState.LISTENING,
           Optional.empty(),
           Optional.empty(),
-          Optional.empty());
+          Optional.empty(),
+          List.of());
+    }
+
+    public Start {
+      vocabulary = vocabulary == null ? List.of() : List.copyOf(vocabulary);
+    }
+
+    /** A start without {@code vocabulary}. */
+    public Start(
+        int sampleRate,
+        int channels,
+        SessionState state,
+        Optional<String> speakerId,
+        Optional<String> language,
+        Optional<Boolean> interimResults) {
+      this(sampleRate, channels, state, speakerId, language, interimResults, List.of());
+    }
+
+    /** The recognizer's prompt for this session's vocabulary; empty without one. */
+    public Optional<String> prompt() {
+      return Vocabulary.prompt(vocabulary);
     }
 
     /** A start without {@code interim_results}: the service's default applies. */

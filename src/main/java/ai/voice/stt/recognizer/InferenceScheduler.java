@@ -109,13 +109,18 @@ public final class InferenceScheduler implements AutoCloseable {
    *     as the cause
    */
   public CompletableFuture<Outcome> submit(float[] samples, Optional<String> language) {
+    return submit(samples, Hints.language(language));
+  }
+
+  /** {@link #submit(float[], Optional)} with a session's {@link Hints}. */
+  public CompletableFuture<Outcome> submit(float[] samples, Hints hints) {
     if (!claimWorker(capacity)) {
       return CompletableFuture.failedFuture(
           new RecognitionException(
               RecognitionException.Kind.BUSY,
               "inference queue is full (" + (capacity - workers) + " waiting)"));
     }
-    return run(samples, language, false);
+    return run(samples, hints, false);
   }
 
   /**
@@ -127,7 +132,12 @@ public final class InferenceScheduler implements AutoCloseable {
    */
   public Optional<CompletableFuture<Outcome>> submitIfIdle(
       float[] samples, Optional<String> language) {
-    return claimWorker(workers) ? Optional.of(run(samples, language, false)) : Optional.empty();
+    return submitIfIdle(samples, Hints.language(language));
+  }
+
+  /** {@link #submitIfIdle(float[], Optional)} with a session's {@link Hints}. */
+  public Optional<CompletableFuture<Outcome>> submitIfIdle(float[] samples, Hints hints) {
+    return claimWorker(workers) ? Optional.of(run(samples, hints, false)) : Optional.empty();
   }
 
   /**
@@ -141,7 +151,12 @@ public final class InferenceScheduler implements AutoCloseable {
    */
   public Optional<CompletableFuture<Outcome>> submitInBackground(
       float[] samples, Optional<String> language) {
-    return claimWorker(1) ? Optional.of(run(samples, language, true)) : Optional.empty();
+    return submitInBackground(samples, Hints.language(language));
+  }
+
+  /** {@link #submitInBackground(float[], Optional)} with a session's {@link Hints}. */
+  public Optional<CompletableFuture<Outcome>> submitInBackground(float[] samples, Hints hints) {
+    return claimWorker(1) ? Optional.of(run(samples, hints, true)) : Optional.empty();
   }
 
   /** Counts one more job if fewer than {@code limit} are queued or running. */
@@ -161,8 +176,7 @@ public final class InferenceScheduler implements AutoCloseable {
     return outstanding.get() < workers;
   }
 
-  private CompletableFuture<Outcome> run(
-      float[] samples, Optional<String> language, boolean background) {
+  private CompletableFuture<Outcome> run(float[] samples, Hints hints, boolean background) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     long enqueued = System.nanoTime();
     try {
@@ -176,8 +190,8 @@ public final class InferenceScheduler implements AutoCloseable {
             try {
               Transcript transcript =
                   background
-                      ? recognizer.transcribeInBackground(samples, language)
-                      : recognizer.transcribe(samples, language);
+                      ? recognizer.transcribeInBackground(samples, hints)
+                      : recognizer.transcribe(samples, hints);
               outcome = new Outcome(transcript, queued);
             } catch (RecognitionException e) {
               failure = e;

@@ -148,17 +148,29 @@ public final class LocalWhisperRecognizer implements Recognizer {
   @Override
   public Transcript transcribe(float[] samples, Optional<String> language)
       throws RecognitionException {
-    return transcribe(samples, language, false);
+    return transcribe(samples, Hints.language(language), false);
   }
 
   /** Interim work keeps its base threads: idle cores stay free for the finals. */
   @Override
   public Transcript transcribeInBackground(float[] samples, Optional<String> language)
       throws RecognitionException {
-    return transcribe(samples, language, true);
+    return transcribe(samples, Hints.language(language), true);
   }
 
-  private Transcript transcribe(float[] samples, Optional<String> language, boolean background)
+  /** The prompt becomes whisper.cpp's {@code initial_prompt} for this call alone. */
+  @Override
+  public Transcript transcribe(float[] samples, Hints hints) throws RecognitionException {
+    return transcribe(samples, hints, false);
+  }
+
+  @Override
+  public Transcript transcribeInBackground(float[] samples, Hints hints)
+      throws RecognitionException {
+    return transcribe(samples, hints, true);
+  }
+
+  private Transcript transcribe(float[] samples, Hints hints, boolean background)
       throws RecognitionException {
     WhisperState state;
     try {
@@ -169,23 +181,23 @@ public final class LocalWhisperRecognizer implements Recognizer {
           RecognitionException.Kind.INTERRUPTED, "interrupted waiting for a decoder");
     }
     try {
-      return run(state, samples, language, background);
+      return run(state, samples, hints, background);
     } finally {
       states.add(state);
     }
   }
 
-  private Transcript run(
-      WhisperState state, float[] samples, Optional<String> language, boolean background)
+  private Transcript run(WhisperState state, float[] samples, Hints hints, boolean background)
       throws RecognitionException {
-    String lang = multilingual ? language.orElse("auto") : "en";
+    String lang = multilingual ? hints.language().orElse("auto") : "en";
+    String prompt = hints.prompt().orElse(null);
     long started = System.nanoTime();
     samples = atLeastASecond(samples);
     int audioCtx = audioContextFrames(samples.length);
     int threadCount = background ? threads.acquireBase() : threads.acquire();
     NATIVE_MAPS.readLock().lock();
     try {
-      return decodeAndCollect(state, samples, lang, audioCtx, threadCount, started);
+      return decodeAndCollect(state, samples, lang, prompt, audioCtx, threadCount, started);
     } finally {
       NATIVE_MAPS.readLock().unlock();
       threads.release();
@@ -193,16 +205,22 @@ public final class LocalWhisperRecognizer implements Recognizer {
   }
 
   private Transcript decodeAndCollect(
-      WhisperState state, float[] samples, String lang, int audioCtx, int threadCount, long started)
+      WhisperState state,
+      float[] samples,
+      String lang,
+      String prompt,
+      int audioCtx,
+      int threadCount,
+      long started)
       throws RecognitionException {
-    decode(state, samples, lang, audioCtx, threadCount);
+    decode(state, samples, lang, prompt, audioCtx, threadCount);
     if (audioCtx != 0
         && DegenerateOutput.detect(allText(state), samples.length / (double) SAMPLE_RATE)) {
       // A shortened encoder window occasionally sends the decoder into a loop; the full
       // window does not. Paying for a second pass on those rare clips keeps the fast path safe.
       log.debug(
           "degenerate output with audio_ctx {}; decoding again with the full context", audioCtx);
-      decode(state, samples, lang, 0, threadCount);
+      decode(state, samples, lang, prompt, 0, threadCount);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     int count = whisper.fullNSegmentsFromState(state);
@@ -216,6 +234,10 @@ public final class LocalWhisperRecognizer implements Recognizer {
       // whisper.cpp timestamps are in centiseconds.
       double start = whisper.fullGetSegmentTimestamp0FromState(state, i) / 100.0;
       double end = whisper.fullGetSegmentTimestamp1FromState(state, i) / 100.0;
+      if (prompt != null) {
+        // Without timestamps (below) the one segment spans the decoder's window.
+        end = Math.min(end, samples.length / (double) SAMPLE_RATE);
+      }
       segments.add(new Timed(segmentText, start, end));
       if (!text.isEmpty()) {
         text.append(' ');
@@ -227,11 +249,16 @@ public final class LocalWhisperRecognizer implements Recognizer {
   }
 
   private void decode(
-      WhisperState state, float[] samples, String lang, int audioCtx, int threadCount)
+      WhisperState state,
+      float[] samples,
+      String lang,
+      String prompt,
+      int audioCtx,
+      int threadCount)
       throws RecognitionException {
     int rc =
         whisper.fullWithState(
-            context, state, params(lang, audioCtx, threadCount), samples, samples.length);
+            context, state, params(lang, prompt, audioCtx, threadCount), samples, samples.length);
     if (rc != 0) {
       throw new RecognitionException(
           RecognitionException.Kind.FAILED, "whisper.cpp returned error " + rc);
@@ -247,12 +274,25 @@ public final class LocalWhisperRecognizer implements Recognizer {
     return text.toString();
   }
 
-  private WhisperFullParams params(String language, int audioCtx, int threadCount) {
+  /**
+   * @param prompt the session's vocabulary hint, or null
+   */
+  private WhisperFullParams params(String language, String prompt, int audioCtx, int threadCount) {
     WhisperFullParams params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
     params.nThreads = threadCount;
     params.language = language;
     params.translate = false;
-    params.noContext = true; // each call is an independent utterance; no prompt carry-over
+    // Each call is an independent utterance: no carry-over of the previous call's text. The
+    // session's vocabulary, when it has one, is the only prompt: whisper.cpp clears the past text
+    // (no_context) and then puts initial_prompt in its place, for this call alone.
+    params.noContext = true;
+    params.initialPrompt = prompt;
+    // With a prompt, timestamp decoding ends early on the shortened encoder window: the decoder
+    // places a timestamp inside the last word, whisper.cpp seeks past it, and the rest (under its
+    // 1 s minimum) is never decoded ("in Stornoway" came out "in Sto" on 5 of 28 utterances,
+    // docs/benchmarks.md). Without timestamps the window is decoded as one text to its end. A
+    // session with a vocabulary gets one segment per result; sessions without one are unchanged.
+    params.noTimestamps = prompt != null;
     params.singleSegment = false;
     params.printProgress = false;
     params.printRealtime = false;

@@ -15,6 +15,23 @@ public interface Recognizer extends AutoCloseable {
   Transcript transcribe(float[] samples, Optional<String> language) throws RecognitionException;
 
   /**
+   * As {@link #transcribe(float[], Optional)}, with the session's {@link Hints}: its language and
+   * its prompt (vocabulary hint). A recognizer that takes no prompt ignores it; the local and the
+   * HTTP recognizer both take one.
+   */
+  default Transcript transcribe(float[] samples, Hints hints) throws RecognitionException {
+    return transcribe(samples, hints.language());
+  }
+
+  /** As {@link #transcribeInBackground(float[], Optional)}, with the session's {@link Hints}. */
+  default Transcript transcribeInBackground(float[] samples, Hints hints)
+      throws RecognitionException {
+    return hints.prompt().isEmpty()
+        ? transcribeInBackground(samples, hints.language())
+        : transcribe(samples, hints);
+  }
+
+  /**
    * Work that may be thrown away (an interim hypothesis): the same answer as {@link #transcribe},
    * but it takes no resources that real work could use, such as cores lent by idle workers.
    */

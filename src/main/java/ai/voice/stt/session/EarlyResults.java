@@ -2,6 +2,7 @@ package ai.voice.stt.session;
 
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.TranscriptCleaner;
 import ai.voice.stt.telemetry.SttMetrics;
 import java.util.Optional;
@@ -58,11 +59,7 @@ final class EarlyResults {
    * @param interim the session asked for interim results
    */
   void afterFrame(
-      AudioFront.Frame frame,
-      Segmenter segmenter,
-      boolean idle,
-      boolean interim,
-      Optional<String> language) {
+      AudioFront.Frame frame, Segmenter segmenter, boolean idle, boolean interim, Hints hints) {
     // Speech that ends the pause voids the answer; speech only the onset VAD hears inside it is
     // noted, and voids the answer only for a final that reaches it (Speculation.claim).
     if (segmenter.speechGoesOn() && speculation.discard()) {
@@ -71,7 +68,7 @@ final class EarlyResults {
       speculation.heard(segmenter.position() - frame.samples().length);
     }
     if (idle) {
-      segmenter.settled().ifPresent(candidate -> speculate(candidate, language));
+      segmenter.settled().ifPresent(candidate -> speculate(candidate, hints));
     }
     interimsWanted = interim;
     if (interim) {
@@ -80,7 +77,7 @@ final class EarlyResults {
           frame.speech(),
           frame.samples().length);
       if (idle && frame.speech() && interims.due() && !speculation.live()) {
-        segmenter.preview().ifPresent(soFar -> hypothesise(soFar, language));
+        segmenter.preview().ifPresent(soFar -> hypothesise(soFar, hints));
       }
     }
   }
@@ -89,13 +86,13 @@ final class EarlyResults {
    * The recognition of {@code segment}: the speculative one when it covers it (its answer, success
    * or failure, is the segment's: the audio is not sent twice), else a new one.
    */
-  CompletableFuture<Recognition.Returned> answerFor(Segment segment, Optional<String> language) {
+  CompletableFuture<Recognition.Returned> answerFor(Segment segment, Hints hints) {
     boolean speculating = speculation.live();
     Optional<CompletableFuture<Recognition.Returned>> claimed = speculation.claim(segment);
     if (speculating) {
       metrics.speculative(claimed.isPresent());
     }
-    return claimed.orElseGet(() -> recognition.send(segment, language));
+    return claimed.orElseGet(() -> recognition.send(segment, hints));
   }
 
   /** The session stops: an answer still running is not used. */
@@ -103,12 +100,12 @@ final class EarlyResults {
     speculation.discard();
   }
 
-  private void speculate(Segment candidate, Optional<String> language) {
+  private void speculate(Segment candidate, Hints hints) {
     if (!speculative) {
       return;
     }
     recognition
-        .sendIfIdle(candidate, language)
+        .sendIfIdle(candidate, hints)
         .ifPresent(
             answer -> {
               log.debug(
@@ -140,9 +137,9 @@ final class EarlyResults {
     }
   }
 
-  private void hypothesise(Segment soFar, Optional<String> language) {
+  private void hypothesise(Segment soFar, Hints hints) {
     recognition
-        .sendInBackground(soFar, language)
+        .sendInBackground(soFar, hints)
         .ifPresent(
             answer -> {
               interims.sent();

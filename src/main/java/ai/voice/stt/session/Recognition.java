@@ -3,6 +3,7 @@ package ai.voice.stt.session;
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
@@ -78,8 +79,8 @@ final class Recognition {
    * empty transcript: whisper would invent words for silence (the end of an utterance cut by the
    * buffer limit can be pure silence). The future never completes exceptionally.
    */
-  CompletableFuture<Returned> send(Segment segment, Optional<String> language) {
-    return submit(segment, language, (s, l) -> Optional.of(inference.submit(s, l))).orElseThrow();
+  CompletableFuture<Returned> send(Segment segment, Hints hints) {
+    return submit(segment, hints, (s, h) -> Optional.of(inference.submit(s, h))).orElseThrow();
   }
 
   /**
@@ -88,8 +89,8 @@ final class Recognition {
    *
    * @return empty when no worker is free
    */
-  Optional<CompletableFuture<Returned>> sendIfIdle(Segment segment, Optional<String> language) {
-    return submit(segment, language, inference::submitIfIdle);
+  Optional<CompletableFuture<Returned>> sendIfIdle(Segment segment, Hints hints) {
+    return submit(segment, hints, inference::submitIfIdle);
   }
 
   /**
@@ -98,19 +99,17 @@ final class Recognition {
    *
    * @return empty when the workers are too busy
    */
-  Optional<CompletableFuture<Returned>> sendInBackground(
-      Segment segment, Optional<String> language) {
-    return submit(segment, language, inference::submitInBackground);
+  Optional<CompletableFuture<Returned>> sendInBackground(Segment segment, Hints hints) {
+    return submit(segment, hints, inference::submitInBackground);
   }
 
   /** One way of queueing audio: the future of its outcome, or empty when it was not queued. */
   private interface Queue {
-    Optional<CompletableFuture<InferenceScheduler.Outcome>> offer(
-        float[] samples, Optional<String> language);
+    Optional<CompletableFuture<InferenceScheduler.Outcome>> offer(float[] samples, Hints hints);
   }
 
   private static Optional<CompletableFuture<Returned>> submit(
-      Segment segment, Optional<String> language, Queue queue) {
+      Segment segment, Hints hints, Queue queue) {
     if (!segment.hasVoice()) {
       return Optional.of(
           CompletableFuture.completedFuture(new Returned(NOTHING_HEARD, null, System.nanoTime())));
@@ -118,7 +117,7 @@ final class Recognition {
     float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
     long submitted = System.nanoTime();
     return queue
-        .offer(samples, language)
+        .offer(samples, hints)
         .map(f -> f.handle((outcome, failure) -> new Returned(outcome, failure, submitted)));
   }
 

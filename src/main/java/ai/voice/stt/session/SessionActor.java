@@ -3,6 +3,7 @@ package ai.voice.stt.session;
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.StreamMessage;
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import java.util.Arrays;
@@ -193,6 +194,15 @@ public final class SessionActor {
             }));
   }
 
+  /**
+   * What each recognition of a session with these settings asks of the recognizer: its language and
+   * its vocabulary as the prompt (the same for finals, speculative finals and interims, so an early
+   * answer is the one the final would get).
+   */
+  private static Hints hints(StreamMessage.Start settings) {
+    return new Hints(settings.language(), settings.prompt());
+  }
+
   /** Refusals from now on come after an accepted message in the stream. */
   private boolean accepted(boolean queued) {
     if (queued) {
@@ -307,7 +317,7 @@ public final class SessionActor {
       detectInterrupt(frame.speech());
       segmenter.accept(frame.samples(), frame.speech(), frame.holds()).ifPresent(this::enqueue);
       early.afterFrame(
-          frame, segmenter, results.idle(), out.interimResults(settings), settings.language());
+          frame, segmenter, results.idle(), out.interimResults(settings), hints(settings));
     }
     results.quietBefore(segmenter.firstNeeded());
     if (!progress.recordIfDue() && life.live()) {
@@ -385,7 +395,7 @@ public final class SessionActor {
         .ifPresent(
             next ->
                 recognition.whenBack(
-                    early.answerFor(next.segment(), conversation.settings().language()),
+                    early.answerFor(next.segment(), hints(conversation.settings())),
                     this::recognized));
   }
 

@@ -5,6 +5,7 @@ import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.audio.WavFormatException;
 import ai.voice.stt.audio.WavReader;
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.RecognitionException;
 import com.sun.net.httpserver.HttpExchange;
@@ -126,9 +127,12 @@ final class TranscriptionHandler implements HttpHandler {
         new AudioNormalizer(clip.sampleRate(), clip.channels()).normalize(clip.pcm());
     float[] samples = Pcm16.toFloat(normalized, 0, normalized.length);
     Optional<String> language = form.field("language");
+    // OpenAI's "prompt": text before the audio (a vocabulary, a previous segment). As there, only
+    // its last 224 tokens reach the model (whisper's prompt window).
+    Optional<String> prompt = form.field("prompt").filter(p -> !p.isBlank());
     InferenceScheduler.Outcome outcome;
     try {
-      outcome = inference.submit(samples, language).get();
+      outcome = inference.submit(samples, new Hints(language, prompt)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       replies.error(exchange, 503, "server_error", "interrupted");

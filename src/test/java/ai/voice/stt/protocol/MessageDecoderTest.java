@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.client.Msgpack;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,85 @@ class MessageDecoderTest {
     assertEquals(SessionState.RESPONDING, start.state());
     assertEquals(Optional.of("alice"), start.speakerId());
     assertEquals(Optional.of("en"), start.language());
+  }
+
+  @Test
+  void aStartWithoutVocabularyHasNoPrompt() throws ProtocolException {
+    StreamMessage.Start start =
+        assertInstanceOf(StreamMessage.Start.class, decode(Map.of("type", "start")));
+    assertEquals(List.of(), start.vocabulary());
+    assertEquals(Optional.empty(), start.prompt());
+    StreamMessage.Start nil =
+        assertInstanceOf(StreamMessage.Start.class, decoder.decode(mapWithNil("vocabulary"), "s1"));
+    assertEquals(Optional.empty(), nil.prompt());
+  }
+
+  @Test
+  void vocabularyTermsAreTrimmedAndBecomeOnePrompt() throws ProtocolException {
+    StreamMessage.Start start =
+        assertInstanceOf(
+            StreamMessage.Start.class,
+            decode(
+                Map.of(
+                    "type",
+                    "start",
+                    "vocabulary",
+                    List.of(" Siobhan Nakashima", "Zyrtec ", "Łódź"))));
+    assertEquals(List.of("Siobhan Nakashima", "Zyrtec", "Łódź"), start.vocabulary());
+    assertEquals(Optional.of("Siobhan Nakashima, Zyrtec, Łódź"), start.prompt());
+  }
+
+  @Test
+  void vocabularyWithinTheBoundsIsTakenWhole() throws ProtocolException {
+    // 32 terms, 160 bytes: exactly at both bounds.
+    List<String> terms = new ArrayList<>();
+    for (int i = 0; i < Vocabulary.MAX_TERMS; i++) {
+      terms.add("term" + (char) ('a' + i % 26));
+    }
+    terms.set(0, "x".repeat(Vocabulary.MAX_BYTES - 5 * (Vocabulary.MAX_TERMS - 1)));
+    StreamMessage.Start start =
+        assertInstanceOf(
+            StreamMessage.Start.class, decode(Map.of("type", "start", "vocabulary", terms)));
+    assertEquals(terms, start.vocabulary());
+  }
+
+  @Test
+  void vocabularyBeyondItsBoundsOrNotPlainTextIsRefused() {
+    List<String> tooMany = new ArrayList<>();
+    for (int i = 0; i <= Vocabulary.MAX_TERMS; i++) {
+      tooMany.add("a");
+    }
+    assertVocabularyRefused(tooMany, "33 terms (at most 32)");
+    assertVocabularyRefused(List.of("x".repeat(Vocabulary.MAX_BYTES + 1)), "at most 160");
+    assertVocabularyRefused(
+        List.of("x".repeat(100), "y".repeat(61)), "161 bytes of text (at most 160");
+    // Multi-byte text counts in bytes: 81 two-byte letters are 162 bytes.
+    assertVocabularyRefused(List.of("ł".repeat(81)), "162 bytes");
+    assertVocabularyRefused(List.of("Zyrtec", "  "), "term 1 is empty");
+    assertVocabularyRefused(List.of("Zyr\ntec"), "U+000A");
+    assertVocabularyRefused(List.of("Zyr\0tec"), "U+0000");
+    assertVocabularyRefused(List.of("a\u2028b"), "U+2028");
+    assertVocabularyRefused(List.of(1, 2), "array of strings");
+    assertCode(
+        ErrorCode.BAD_MESSAGE, Msgpack.pack(Map.of("type", "start", "vocabulary", "Zyrtec")));
+  }
+
+  private void assertVocabularyRefused(List<?> vocabulary, String expected) {
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                decoder.decode(
+                    Msgpack.pack(Map.of("type", "start", "vocabulary", vocabulary)), "s1"));
+    assertEquals(ErrorCode.BAD_MESSAGE, e.code());
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  private static byte[] mapWithNil(String field) {
+    Map<String, Object> map = new HashMap<>();
+    map.put("type", "start");
+    map.put(field, null);
+    return Msgpack.pack(map);
   }
 
   @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.RecognitionException;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class RecognitionTest {
     // No scheduler and no mailbox: a voiceless segment must not touch either.
     Recognition recognition = new Recognition(null, null);
     Segment silence = new Segment(new short[4800], 16_000, false, false);
-    Recognition.Returned back = recognition.send(silence, Optional.empty()).get();
+    Recognition.Returned back = recognition.send(silence, Hints.NONE).get();
     assertEquals("", back.outcome().transcript().text());
     assertEquals(0, back.outcome().transcript().processingSeconds());
   }

@@ -1,6 +1,7 @@
 package ai.voice.stt.support;
 
 import ai.voice.stt.config.SttConfig;
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.LocalWhisperRecognizer;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Recognizer;
@@ -61,6 +62,11 @@ public final class GatedRecognizer implements Recognizer {
   @Override
   public Transcript transcribe(float[] samples, Optional<String> language)
       throws RecognitionException {
+    return transcribe(samples, Hints.language(language));
+  }
+
+  @Override
+  public Transcript transcribe(float[] samples, Hints hints) throws RecognitionException {
     waiting.incrementAndGet();
     try {
       gate.await();
@@ -70,7 +76,7 @@ public final class GatedRecognizer implements Recognizer {
       waiting.decrementAndGet();
     }
     try {
-      return real.transcribe(samples, language);
+      return real.transcribe(samples, hints);
     } finally {
       completed.incrementAndGet();
     }

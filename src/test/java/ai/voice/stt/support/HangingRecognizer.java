@@ -1,5 +1,6 @@
 package ai.voice.stt.support;
 
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.recognizer.Transcript;
@@ -32,8 +33,13 @@ public final class HangingRecognizer implements Recognizer {
   @Override
   public Transcript transcribe(float[] samples, Optional<String> language)
       throws RecognitionException {
+    return transcribe(samples, Hints.language(language));
+  }
+
+  @Override
+  public Transcript transcribe(float[] samples, Hints hints) throws RecognitionException {
     if (!hanging.contains(calls.incrementAndGet())) {
-      return real.transcribe(samples, language);
+      return real.transcribe(samples, hints);
     }
     try {
       released.await();

@@ -2,8 +2,8 @@ package ai.voice.stt.recognizer.http;
 
 import ai.voice.stt.config.SttConfig.HttpWhisper;
 import ai.voice.stt.config.SttConfig.ResponseFormat;
+import ai.voice.stt.recognizer.Hints;
 import java.net.URI;
-import java.util.Optional;
 
 /**
  * The two request shapes Whisper servers speak. Both take a multipart form with the audio as a WAV
@@ -15,7 +15,7 @@ sealed interface ApiShape {
   URI endpoint(URI base);
 
   /** The form fields of one request, after the {@code file} part. */
-  void addFields(MultipartBody form, Optional<String> language);
+  void addFields(MultipartBody form, Hints hints);
 
   String describe();
 
@@ -29,9 +29,10 @@ sealed interface ApiShape {
   /**
    * OpenAI's {@code POST /v1/audio/transcriptions} (API reference, "Create transcription"): parts
    * {@code file} and {@code model} (required), {@code language} (ISO 639-1), {@code
-   * response_format} ({@code json}, {@code text}, {@code srt}, {@code verbose_json}, {@code vtt})
-   * and {@code temperature}. Served by OpenAI, vLLM, faster-whisper servers and {@code stt
-   * whisper-server}.
+   * response_format} ({@code json}, {@code text}, {@code srt}, {@code verbose_json}, {@code vtt}),
+   * {@code temperature} and {@code prompt} (text to guide the model's style or continue a previous
+   * segment; the session's vocabulary). Served by OpenAI, vLLM, faster-whisper servers and {@code
+   * stt whisper-server}.
    */
   record OpenAiTranscriptions(String model, ResponseFormat format) implements ApiShape {
     private static final String ROUTE = "/audio/transcriptions";
@@ -47,12 +48,13 @@ sealed interface ApiShape {
     }
 
     @Override
-    public void addFields(MultipartBody form, Optional<String> language) {
+    public void addFields(MultipartBody form, Hints hints) {
       form.field("model", model);
       form.field("response_format", format.wireName());
       // Greedy decoding: the same audio gives the same words, as with the local recognizer.
       form.field("temperature", "0");
-      language.ifPresent(l -> form.field("language", l));
+      hints.language().ifPresent(l -> form.field("language", l));
+      hints.prompt().ifPresent(p -> form.field("prompt", p));
     }
 
     @Override
@@ -65,8 +67,8 @@ sealed interface ApiShape {
    * whisper.cpp's {@code whisper-server} {@code POST /inference} (examples/server/README.md and
    * server.cpp): parts {@code file}, {@code temperature}, {@code temperature_inc}, {@code
    * response_format} ({@code json}, {@code text}, {@code srt}, {@code vtt}, {@code verbose_json}),
-   * optional {@code language}. It has no {@code model} field: the server runs the model it was
-   * started with.
+   * optional {@code language} and {@code prompt} (the initial prompt). It has no {@code model}
+   * field: the server runs the model it was started with.
    */
   record WhisperCppInference(ResponseFormat format) implements ApiShape {
     private static final String ROUTE = "/inference";
@@ -78,13 +80,14 @@ sealed interface ApiShape {
     }
 
     @Override
-    public void addFields(MultipartBody form, Optional<String> language) {
+    public void addFields(MultipartBody form, Hints hints) {
       // As the README's request example; 0.2 is also the server's and whisper.cpp's default,
       // so decoding matches the local recognizer's (greedy, with whisper.cpp's fallback).
       form.field("temperature", "0.0");
       form.field("temperature_inc", "0.2");
       form.field("response_format", format.wireName());
-      language.ifPresent(l -> form.field("language", l));
+      hints.language().ifPresent(l -> form.field("language", l));
+      hints.prompt().ifPresent(p -> form.field("prompt", p));
     }
 
     @Override

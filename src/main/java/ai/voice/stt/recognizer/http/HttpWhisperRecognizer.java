@@ -3,6 +3,7 @@ package ai.voice.stt.recognizer.http;
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.WavWriter;
 import ai.voice.stt.config.SttConfig.HttpWhisper;
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.recognizer.Transcript;
@@ -73,9 +74,16 @@ public final class HttpWhisperRecognizer implements Recognizer {
   @Override
   public Transcript transcribe(float[] samples, Optional<String> language)
       throws RecognitionException {
+    return transcribe(samples, Hints.language(language));
+  }
+
+  /** The prompt goes as the request's {@code prompt} field. */
+  @Override
+  public Transcript transcribe(float[] samples, Hints hints) throws RecognitionException {
+    Optional<String> language = hints.language();
     long started = System.nanoTime();
     double audioSeconds = samples.length / (double) AudioNormalizer.TARGET_RATE;
-    HttpRequest request = request(samples, language);
+    HttpRequest request = request(samples, hints);
     int attempts = 1 + settings.retries();
     for (int attempt = 1; ; attempt++) {
       Optional<String> refused = breaker.tryAcquire();
@@ -121,7 +129,7 @@ public final class HttpWhisperRecognizer implements Recognizer {
     }
   }
 
-  private HttpRequest request(float[] samples, Optional<String> language) {
+  private HttpRequest request(float[] samples, Hints hints) {
     MultipartBody form =
         new MultipartBody()
             .file(
@@ -129,7 +137,7 @@ public final class HttpWhisperRecognizer implements Recognizer {
                 "audio.wav",
                 "audio/wav",
                 WavWriter.encode(samples, AudioNormalizer.TARGET_RATE));
-    api.addFields(form, language);
+    api.addFields(form, hints);
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(endpoint)
             .timeout(settings.requestTimeout())

@@ -11,6 +11,7 @@ import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.audio.WavReader;
 import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.config.SttConfig.HttpWhisper;
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.recognizer.Transcript.Timed;
@@ -56,6 +57,26 @@ class OpenAiApiContractTest {
         ]
       }
       """;
+
+  @Test
+  void aSessionsVocabularyGoesAsThePromptFieldAndOnlyWhenThereIsOne() throws Exception {
+    try (FakeWhisperServer server = FakeWhisperServer.answering(Response.json(200, VERBOSE_JSON));
+        HttpWhisperRecognizer recognizer = recognizer(server, Map.of())) {
+      recognizer.transcribe(
+          new float[16_000],
+          new Hints(Optional.of("en"), Optional.of("Siobhan Nakashima, Zyrtec")));
+      recognizer.transcribe(new float[16_000], Hints.NONE);
+
+      List<FormData.Part> hinted =
+          FormData.parse(
+              server.requests().get(0).header("Content-Type"), server.requests().get(0).body());
+      assertEquals("Siobhan Nakashima, Zyrtec", FormData.part(hinted, "prompt").text());
+      List<FormData.Part> plain =
+          FormData.parse(
+              server.requests().get(1).header("Content-Type"), server.requests().get(1).body());
+      assertFalse(FormData.names(plain).contains("prompt"), "no vocabulary, no prompt field");
+    }
+  }
 
   @Test
   void requestIsAMultipartFormWithTheDocumentedPartsAndABearerKey() throws Exception {

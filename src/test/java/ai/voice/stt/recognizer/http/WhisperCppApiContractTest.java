@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.WavReader;
+import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.recognizer.Transcript.Timed;
@@ -66,6 +67,18 @@ class WhisperCppApiContractTest {
       assertEquals("0.2", FormData.part(parts, "temperature_inc").text());
       assertEquals("verbose_json", FormData.part(parts, "response_format").text());
       assertEquals("en", FormData.part(parts, "language").text());
+    }
+  }
+
+  @Test
+  void aSessionsVocabularyGoesAsThePromptField() throws Exception {
+    try (FakeWhisperServer server = FakeWhisperServer.answering(Response.json(200, VERBOSE_JSON));
+        HttpWhisperRecognizer recognizer = recognizer(server, WHISPER_CPP)) {
+      recognizer.transcribe(new float[16_000], new Hints(Optional.empty(), Optional.of("Zyrtec")));
+
+      FakeWhisperServer.Request request = server.requests().getFirst();
+      List<FormData.Part> parts = FormData.parse(request.header("Content-Type"), request.body());
+      assertEquals("Zyrtec", FormData.part(parts, "prompt").text());
     }
   }
 

@@ -53,6 +53,11 @@ public final class ConfigLoader {
   public static final Duration DEFAULT_PRE_ROLL = Duration.ofMillis(300);
   public static final Duration DEFAULT_MIN_SPEECH = Duration.ofMillis(90);
   public static final Duration DEFAULT_INTERRUPT_MIN_SPEECH = Duration.ofMillis(240);
+  // Measured on seeded noise and the speech corpus (docs/decisions/0023-no-text-on-noise.md):
+  // noise blips hold at most a few hundred ms of voiced run, words at least 390 ms; steady noise
+  // rises at most 1.7 dB above its median, speech in white noise at 5 dB SNR 1.7 dB and more.
+  public static final Duration DEFAULT_MIN_VOICED_RUN = Duration.ofMillis(240);
+  public static final double DEFAULT_MIN_VOICED_MODULATION_DB = 2.0;
   public static final int DEFAULT_MAX_SESSIONS = 256;
   public static final int DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -398,7 +403,9 @@ public final class ConfigLoader {
         env.bool("STT_SPECULATIVE", true),
         env.millis("STT_SPECULATE_AFTER_MS", DEFAULT_SPECULATE_AFTER, 30, 210),
         env.bool("STT_INTERIM_RESULTS", false),
-        env.millis("STT_INTERIM_INTERVAL_MS", DEFAULT_INTERIM_INTERVAL, 300, 10_000));
+        env.millis("STT_INTERIM_INTERVAL_MS", DEFAULT_INTERIM_INTERVAL, 300, 10_000),
+        env.millis("STT_MIN_VOICED_RUN_MS", DEFAULT_MIN_VOICED_RUN, 0, 2_000),
+        env.decimal("STT_MIN_VOICED_MODULATION_DB", DEFAULT_MIN_VOICED_MODULATION_DB, 0, 40));
   }
 
   private static Limits limits(EnvReader env, Recognition recognition) {

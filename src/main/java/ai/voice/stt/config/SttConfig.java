@@ -235,6 +235,10 @@ public record SttConfig(
    * @param speculateAfter how far into a pause the speculative recognition starts
    * @param interimResults the default of a session's {@code interim_results}
    * @param interimInterval new speech between two interim results of an utterance
+   * @param minVoicedRun the longest run of voiced audio an utterance must hold to be recognised
+   *     (shorter: published empty); zero: any
+   * @param minVoicedModulationDb how far the voiced frames' energy must rise and fall for an
+   *     utterance to be recognised (steady noise does not); zero: any
    */
   public record Streaming(
       int bufferSizeBytes,
@@ -251,7 +255,9 @@ public record SttConfig(
       boolean speculative,
       Duration speculateAfter,
       boolean interimResults,
-      Duration interimInterval) {}
+      Duration interimInterval,
+      Duration minVoicedRun,
+      double minVoicedModulationDb) {}
 
   /**
    * Bounds that keep one client from exhausting the service.

@@ -14,7 +14,8 @@ import java.util.Optional;
  * frames closes it as final, keeping {@code trailingFrames} of the silence. Reaching the buffer
  * limit emits a partial and the utterance goes on; the cut goes after the latest unvoiced frame of
  * the last second when there is one, so words are not split. Silence outside utterances is never
- * emitted: whisper invents text on silence.
+ * emitted: whisper invents text on silence. A segment is marked as holding voice only when the
+ * {@link SpeechGate} finds speech in it; one without is published empty, never recognised.
  */
 public final class Segmenter {
   // How far back from the buffer limit a partial cut may move to land in a pause (1 s).
@@ -284,13 +285,17 @@ public final class Segmenter {
     int length = taken.stream().mapToInt(f -> f.samples().length).sum();
     short[] samples = new short[length];
     int offset = 0;
-    boolean voiced = false;
-    for (Frame f : taken) {
+    boolean[] voiced = new boolean[taken.size()];
+    short[][] parts = new short[taken.size()][];
+    for (int i = 0; i < taken.size(); i++) {
+      Frame f = taken.get(i);
       System.arraycopy(f.samples(), 0, samples, offset, f.samples().length);
       offset += f.samples().length;
-      voiced |= f.speech();
+      voiced[i] = f.speech();
+      parts[i] = f.samples();
     }
-    return new Segment(samples, utteranceStart, isFinal, voiced);
+    return new Segment(
+        samples, utteranceStart, isFinal, settings.speechGate().isSpeech(voiced, parts));
   }
 
   private void add(Frame frame) {

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param speculateFrames unvoiced frames after which the open utterance is offered for speculative
  *     recognition: its words are all there; the rest of the trailing silence kept with the segment
  *     adds none. At least 1, at most {@code trailingFrames}
+ * @param speechGate which segments hold speech and go to the recognizer
  */
 public record SegmenterSettings(
     int minSpeechFrames,
@@ -26,13 +27,34 @@ public record SegmenterSettings(
     int trailingFrames,
     int maxUtteranceSamples,
     int sentenceEndFrames,
-    int speculateFrames) {
+    int speculateFrames,
+    SpeechGate speechGate) {
   private static final Duration TRAILING_SILENCE = Duration.ofMillis(210);
   private static final int DEFAULT_SPECULATE_FRAMES = 7;
 
   public SegmenterSettings {
     sentenceEndFrames = Math.min(endpointFrames, Math.max(trailingFrames, sentenceEndFrames));
     speculateFrames = Math.max(1, Math.min(trailingFrames, speculateFrames));
+  }
+
+  /** Settings that take every segment the VAD heard anything in for speech. */
+  public SegmenterSettings(
+      int minSpeechFrames,
+      int endpointFrames,
+      int preRollFrames,
+      int trailingFrames,
+      int maxUtteranceSamples,
+      int sentenceEndFrames,
+      int speculateFrames) {
+    this(
+        minSpeechFrames,
+        endpointFrames,
+        preRollFrames,
+        trailingFrames,
+        maxUtteranceSamples,
+        sentenceEndFrames,
+        speculateFrames,
+        SpeechGate.OFF);
   }
 
   /** Settings without adaptive end-pointing, speculating after the default 210 ms. */
@@ -62,7 +84,8 @@ public record SegmenterSettings(
         // STT_BUFFER_SIZE_BYTES counts 16-bit samples, as the original module buffered them.
         Math.max(SpeechDetector.FRAME_SAMPLES, streaming.bufferSizeBytes() / 2),
         frames(streaming.sentenceEndSilence()),
-        frames(streaming.speculateAfter()));
+        frames(streaming.speculateAfter()),
+        new SpeechGate(frames(streaming.minVoicedRun()), streaming.minVoicedModulationDb()));
   }
 
   static int frames(Duration duration) {

@@ -2,6 +2,7 @@ package ai.voice.stt.tools;
 
 import ai.voice.stt.bench.BenchCommand;
 import ai.voice.stt.bench.BenchHttpCommand;
+import ai.voice.stt.bench.NoiseCheckCommand;
 import ai.voice.stt.cli.Main;
 import ai.voice.stt.web.DemoWebCommand;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ public final class ToolsMain {
         new CommandLine(new Main())
             .addSubcommand(new BenchHttpCommand())
             .addSubcommand(new BenchCommand())
+            .addSubcommand(new NoiseCheckCommand())
             .addSubcommand(new DemoWebCommand());
     System.exit(Main.run(commandLine, args));
   }

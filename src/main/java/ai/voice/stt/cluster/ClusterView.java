@@ -51,10 +51,6 @@ final class ClusterView implements AutoCloseable {
   // Sessions this view has seen claimed, with when (this process's clock): one claimed and since
   // ended has no key any more, but must not look like one nobody has taken yet.
   private final ConcurrentMap<String, Long> claimedOnce = new ConcurrentHashMap<>();
-  // Sessions this replica has processed an input message of, with when: a claim of one it has not
-  // (its messages still queued here) is a decision the others made on input this one has yet to
-  // weigh, see loadsAsHeard.
-  private final ConcurrentMap<String, Long> heardHere = new ConcurrentHashMap<>();
   // Whether the session watcher has delivered what the bucket held at the start.
   private volatile boolean caughtUp;
   private final ConcurrentMap<String, Replica> replicas = new ConcurrentHashMap<>();
@@ -77,7 +73,6 @@ final class ClusterView implements AutoCloseable {
     ClusterView view = new ClusterView(leaseTtl);
     if (previous != null) {
       view.claimedOnce.putAll(previous.claimedOnce);
-      view.heardHere.putAll(previous.heardHere);
       view.replicas.putAll(previous.replicas);
     }
     CountDownLatch ready = new CountDownLatch(2);
@@ -172,23 +167,21 @@ final class ClusterView implements AutoCloseable {
     return claimedOnce.containsKey(sessionId);
   }
 
-  /** Notes that this replica has processed an input message of the session. */
-  void heard(String sessionId) {
-    heardHere.putIfAbsent(sessionId, System.nanoTime());
+  /** Whether the session's claim came into view at or after {@code nanos} (not settled yet). */
+  boolean claimedSince(String sessionId, long nanos) {
+    Long seen = claimedOnce.get(sessionId);
+    return seen != null && seen >= nanos;
   }
 
-  /**
-   * Forgets claims, and sessions heard, first seen before {@code nanos} whose session has ended.
-   */
+  /** Forgets claims first seen before {@code nanos} whose session has ended. */
   void forgetEndedBefore(long nanos) {
-    for (ConcurrentMap<String, Long> seen : List.of(claimedOnce, heardHere)) {
-      seen.entrySet()
-          .removeIf(
-              e ->
-                  e.getValue() < nanos
-                      && !sessions.containsKey(e.getKey())
-                      && !refused.containsKey(e.getKey()));
-    }
+    claimedOnce
+        .entrySet()
+        .removeIf(
+            e ->
+                e.getValue() < nanos
+                    && !sessions.containsKey(e.getKey())
+                    && !refused.containsKey(e.getKey()));
   }
 
   /**
@@ -220,21 +213,17 @@ final class ClusterView implements AutoCloseable {
   }
 
   /**
-   * The loads as a replica should weigh them when placing a session it is processing a message of:
-   * a claim counts once this replica has processed a message of that session itself, or once the
-   * claim has been in view since {@code settledBeforeNanos} (or was in the bucket when this view
-   * started). Every replica processes the sessions' messages in the same order but at its own pace,
-   * while claims reach every view at once: a replica behind the others would otherwise weigh claims
-   * of sessions that come after the one it is placing, decide differently from the replicas that
-   * placed it, and leave it to one that does not take it (measured: 12 sessions spread 5/4/3 on a
-   * busy machine, one stranded for a claim grace).
+   * The loads as a replica should weigh them when placing a session: a claim counts once it has
+   * been in view since {@code settledBeforeNanos} (or was in the bucket when this view started);
+   * younger ones are counted by the placement's own decisions instead. Claims reach every view at
+   * slightly different moments, and each replica works through the input at its own pace, so fresh
+   * claims in the loads made replicas decide on different loads (measured: 12 sessions spread 5/4/3
+   * on a busy machine, one stranded for a claim grace). Settled claims and the decisions every
+   * replica makes on the same messages in the same order are the same everywhere.
    */
-  Loads loadsAsHeard(long settledBeforeNanos) {
+  Loads loadsSettled(long settledBeforeNanos) {
     return loadsCounting(
         id -> {
-          if (heardHere.containsKey(id)) {
-            return true;
-          }
           Long seen = claimedOnce.get(id);
           return seen == null || seen < settledBeforeNanos;
         });

@@ -234,7 +234,6 @@ public final class JetStreamRouting implements AutoCloseable {
     if (inputs.heard(id)) {
       return; // held here: its consumer delivers it
     }
-    view.heard(id);
     Optional<ClusterView.Refused> refused = refusals.current(id);
     if (refused.isPresent()) {
       boolean restartWasPending = refusals.restartPending(id);
@@ -267,6 +266,12 @@ public final class JetStreamRouting implements AutoCloseable {
     if (owned.isPresent()
         && (view.ownedByLiveReplica(owned.get())
             || owned.get().checkpoint().owner().equals(replicaId))) {
+      long now = System.nanoTime();
+      if (view.claimedSince(id, now - claimGraceNanos)) {
+        // Claimed before this replica got to it: counted as placed there, as the replicas that
+        // decided it count it, until the claim has settled in every view.
+        placement.placed(id, owned.get().checkpoint().owner(), now);
+      }
       return; // this replica's own record counts even when its heartbeat lags in the view
     }
     if (owned.isPresent() && !owned.get().checkpoint().released() && !heartbeatCurrent()) {
@@ -320,7 +325,7 @@ public final class JetStreamRouting implements AutoCloseable {
   }
 
   private ClusterView.Loads currentLoads() {
-    ClusterView.Loads loads = view.loadsAsHeard(System.nanoTime() - claimGraceNanos);
+    ClusterView.Loads loads = view.loadsSettled(System.nanoTime() - claimGraceNanos);
     if (!draining) {
       loads.perReplica().putIfAbsent(replicaId, sessions.activeSessions());
     }

@@ -78,6 +78,14 @@ final class Placement {
     return best;
   }
 
+  /**
+   * A session this replica did not decide, found claimed by {@code replica}: counted there like a
+   * decision until its claim settles (a replica behind the others meets claims it never decided).
+   */
+  synchronized void placed(String sessionId, String replica, long nowNanos) {
+    decided.putIfAbsent(sessionId, new Decision(replica, nowNanos));
+  }
+
   /** Decisions still counted as load (for tests and status). */
   synchronized int pending() {
     return decided.size();

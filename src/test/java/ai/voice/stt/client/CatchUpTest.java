@@ -35,9 +35,7 @@ class CatchUpTest {
           .addStream(StreamConfiguration.builder().name("T_RESULTS").subjects("out.*").build());
       StreamClient client = new StreamClient(listener, "in", "out").catchingUpFrom("T_RESULTS");
       try (StreamClient.Session session = client.listen("s1", r -> {})) {
-        listener.flush(Duration.ofSeconds(5));
-        publisher.publish("out.s1", result(0, false));
-        awaitReceived(session, 1);
+        deliverFirstResult(listener, publisher, session);
 
         nats.kill();
         nats.restart();
@@ -48,9 +46,7 @@ class CatchUpTest {
         assertNotEquals(
             Connection.Status.CONNECTED, listener.getStatus(), "the listener is still away");
 
-        while (listener.getStatus() != Connection.Status.CONNECTED) {
-          LockSupport.parkNanos(50_000_000L);
-        }
+        awaitConnected(listener);
         publisher.publish("out.s1", result(2, true));
 
         List<Received> all = session.awaitEnd(Duration.ofSeconds(60));
@@ -67,19 +63,29 @@ class CatchUpTest {
         Connection listener = connect(nats, Duration.ofMillis(50))) {
       StreamClient client = new StreamClient(listener, "in", "out").catchingUpFrom("T_RESULTS");
       try (StreamClient.Session session = client.listen("s1", r -> {})) {
-        listener.flush(Duration.ofSeconds(5));
-        publisher.publish("out.s1", result(0, false));
-        awaitReceived(session, 1);
+        deliverFirstResult(listener, publisher, session);
         nats.kill();
         nats.restart();
-        while (listener.getStatus() != Connection.Status.CONNECTED) {
-          LockSupport.parkNanos(50_000_000L);
-        }
+        awaitConnected(listener);
         ServerRoundTrip.await(listener, Duration.ofSeconds(30));
         publisher.publish("out.s1", result(1, true));
         List<Received> all = session.awaitEnd(Duration.ofSeconds(10));
         assertEquals(List.of(0L, 1L), all.stream().map(Received::sequence).toList(), "" + all);
       }
+    }
+  }
+
+  /** Result 0, published while both are connected and received before anything happens. */
+  private static void deliverFirstResult(
+      Connection listener, Connection publisher, StreamClient.Session session) throws Exception {
+    listener.flush(Duration.ofSeconds(5));
+    publisher.publish("out.s1", result(0, false));
+    awaitReceived(session, 1);
+  }
+
+  private static void awaitConnected(Connection connection) {
+    while (connection.getStatus() != Connection.Status.CONNECTED) {
+      LockSupport.parkNanos(50_000_000L);
     }
   }
 

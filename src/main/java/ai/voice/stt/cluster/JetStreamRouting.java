@@ -75,6 +75,7 @@ public final class JetStreamRouting implements AutoCloseable {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("claim-", 0).factory());
   private final ConcurrentMap<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
+  private final RoutingCounts counts = new RoutingCounts();
   // A session nobody took within this long is taken by whoever sees it, loaded or not. Claims land
   // in milliseconds; the grace only matters when the chosen replica is stalled but alive (a gone
   // one leaves the placement as its heartbeat expires), so it is one lease TTL: a replica busy
@@ -432,6 +433,14 @@ public final class JetStreamRouting implements AutoCloseable {
       }
       return;
     }
+    counts.claimed(
+        refused.isPresent()
+            ? RoutingCounts.Claim.AFTER_REFUSAL
+            : owned.isEmpty()
+                ? RoutingCounts.Claim.NEW
+                : owned.get().checkpoint().owner().isEmpty()
+                    ? RoutingCounts.Claim.HAND_OVER
+                    : RoutingCounts.Claim.TAKEOVER);
     if (owned.isEmpty()) {
       log.info("session {}: claimed, {} (replica loads {})", id, why, view.loads().perReplica());
     }
@@ -702,7 +711,14 @@ public final class JetStreamRouting implements AutoCloseable {
     } catch (RuntimeException e) {
       // the connection may be gone; nothing more arrives then either
     }
-    return sessions.handOverAll(id -> finishing.finished(id, false));
+    int handed = sessions.handOverAll(id -> finishing.finished(id, false));
+    counts.handedOver(handed);
+    return handed;
+  }
+
+  /** Claims and hand-overs so far, for {@code /metrics}. */
+  public RoutingCounts counts() {
+    return counts;
   }
 
   /** Every live replica and the sessions it owns. */

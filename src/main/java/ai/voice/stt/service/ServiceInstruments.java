@@ -1,5 +1,6 @@
 package ai.voice.stt.service;
 
+import ai.voice.stt.cluster.RoutingCounts;
 import ai.voice.stt.protocol.ErrorCode;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -138,5 +139,30 @@ final class ServiceInstruments {
         .ofLongs()
         .setDescription("1 when the replica takes new sessions (/readyz answers 200)")
         .buildWithCallback(m -> m.record(ready.getAsBoolean() ? 1 : 0));
+  }
+
+  /**
+   * {@code stt_routing_claims_total{kind}} and {@code stt_routing_handovers_total}: sessions this
+   * replica claimed, by how it found them, and released as it left. With plain routing nothing is
+   * claimed and both stay at zero.
+   */
+  static void registerRouting(Meter meter, RoutingCounts counts) {
+    AttributeKey<String> kind = AttributeKey.stringKey("kind");
+    Map<RoutingCounts.Claim, Attributes> byKind = new EnumMap<>(RoutingCounts.Claim.class);
+    for (RoutingCounts.Claim c : RoutingCounts.Claim.values()) {
+      byKind.put(c, Attributes.of(kind, c.label()));
+    }
+    meter
+        .counterBuilder("stt.routing.claims")
+        .setUnit("{session}")
+        .setDescription(
+            "sessions this replica claimed: new, hand_over (released by a replica that left),"
+                + " takeover (from one that stopped answering), after_refusal")
+        .buildWithCallback(m -> byKind.forEach((c, a) -> m.record(counts.claims(c), a)));
+    meter
+        .counterBuilder("stt.routing.handovers")
+        .setUnit("{session}")
+        .setDescription("sessions this replica released to the others as it left")
+        .buildWithCallback(m -> m.record(counts.handedOver()));
   }
 }

@@ -2,6 +2,7 @@ package ai.voice.stt.service;
 
 import ai.voice.stt.cluster.JetStreamRouting;
 import ai.voice.stt.cluster.ReplicaGuard;
+import ai.voice.stt.cluster.RoutingCounts;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.health.HealthServer;
 import ai.voice.stt.protocol.MessageDecoder;
@@ -167,6 +168,8 @@ public final class SttService implements AutoCloseable {
           () -> connection.getStatus() == Connection.Status.CONNECTED,
           () -> input == null ? 0 : input.getDroppedCount());
       ServiceInstruments.registerStuckWorkers(telemetry.meter(), inference::stuckWorkers);
+      ServiceInstruments.registerRouting(
+          telemetry.meter(), routing != null ? routing.counts() : new RoutingCounts());
       ServiceInstruments.registerWorkers(
           telemetry.meter(), inference::workers, inference::busyWorkers);
       this.controlPlane =

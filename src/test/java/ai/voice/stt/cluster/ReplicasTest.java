@@ -8,7 +8,9 @@ import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
 import ai.voice.stt.eval.WordErrorRate;
+import ai.voice.stt.support.MetricsText;
 import ai.voice.stt.support.NatsCluster;
+import ai.voice.stt.support.NatsProcess;
 import ai.voice.stt.support.ReplicatedRun;
 import ai.voice.stt.support.ServiceProcess;
 import ai.voice.stt.support.TestData;
@@ -40,6 +42,7 @@ class ReplicasTest {
   private static Connection connection;
   private static StreamClient client;
   private static final List<ServiceProcess> replicas = new ArrayList<>();
+  private static final Map<ServiceProcess, Integer> healthPorts = new HashMap<>();
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -82,7 +85,10 @@ class ReplicasTest {
     // (ReplicatedRefusalTest covers that), so a test expecting every session transcribed turns it
     // off rather than depending on how fast this machine is.
     env.put("STT_ADMISSION_QUEUE_DEPTH", "0");
+    int healthPort = NatsProcess.freePort();
+    env.put("STT_HEALTH_PORT", Integer.toString(healthPort));
     ServiceProcess p = ServiceProcess.servingOn(nats.node(0), env, jvmOptions);
+    healthPorts.put(p, healthPort);
     p.awaitReady(Duration.ofSeconds(120));
     return p;
   }
@@ -198,6 +204,17 @@ class ReplicasTest {
           "%s: taken over %d ms after kill -9 of %s%n",
           id, (takenOverAt.get(id) - killedAt[0]) / 1_000_000, victimId);
     }
+    // The survivors count what they took on /metrics (stt_routing_claims_total{kind="takeover"}).
+    long takeovers = 0;
+    for (ServiceProcess survivor : List.of(replicas.get(0), replicas.get(2))) {
+      takeovers +=
+          MetricsText.sample(
+              MetricsText.scrape(healthPorts.get(survivor)),
+              "stt_routing_claims_total{kind=\"takeover\"}");
+    }
+    assertTrue(
+        takeovers >= orphaned.size(),
+        takeovers + " takeovers counted for " + orphaned.size() + " orphaned sessions");
     replicas.set(1, replica("r1b"));
   }
 

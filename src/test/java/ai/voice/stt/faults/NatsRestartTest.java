@@ -19,6 +19,7 @@ import ai.voice.stt.support.ConnectionEvents;
 import ai.voice.stt.support.GatedRecognizer;
 import ai.voice.stt.support.IngressBarrier;
 import ai.voice.stt.support.LogCapture;
+import ai.voice.stt.support.MetricsText;
 import ai.voice.stt.support.NatsProcess;
 import ai.voice.stt.support.TcpRelay;
 import ai.voice.stt.support.TestData;
@@ -27,10 +28,6 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,7 +151,7 @@ class NatsRestartTest {
             log.lines().stream()
                 .anyMatch(l -> l.startsWith("WARN") && l.contains("NATS reconnected after")),
             "the reconnection and its outage are logged: " + log.lines());
-        String metrics = httpGet("http://127.0.0.1:" + healthPort + "/metrics");
+        String metrics = MetricsText.scrape(healthPort);
         // The exposition writes counters as floats ("1.0"); either form is a 1 to Prometheus.
         assertTrue(metrics.matches("(?s).*\nstt_nats_reconnects_total 1(\\.0)?\n.*"), metrics);
         assertTrue(metrics.matches("(?s).*\nstt_nats_disconnects_total 1(\\.0)?\n.*"), metrics);
@@ -217,17 +214,6 @@ class NatsRestartTest {
       System.out.printf("%s %-12s WER %5.1f%% \"%s\"%n", caller.id(), r.name(), 100 * wer, heard);
       assertTrue(wer < 0.5, caller.id() + " lost or garbled " + r.name() + ": \"" + heard + "\"");
       start += utterance(r).seconds();
-    }
-  }
-
-  private static String httpGet(String url) throws Exception {
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, response.statusCode());
-      return response.body();
     }
   }
 }

@@ -1,5 +1,11 @@
 package ai.voice.stt.support;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
 /** Reads one sample of a {@code /metrics} page (Prometheus text format). */
 public final class MetricsText {
   private MetricsText() {}
@@ -12,5 +18,19 @@ public final class MetricsText {
       }
     }
     return 0;
+  }
+
+  /** The {@code /metrics} page of a service whose health server listens on {@code port}. */
+  public static String scrape(int port) throws IOException, InterruptedException {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IOException("/metrics answered " + response.statusCode());
+      }
+      return response.body();
+    }
   }
 }

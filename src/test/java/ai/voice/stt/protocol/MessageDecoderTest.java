@@ -75,7 +75,7 @@ class MessageDecoderTest {
                     "vocabulary",
                     List.of(" Siobhan Nakashima", "Zyrtec ", "Łódź"))));
     assertEquals(List.of("Siobhan Nakashima", "Zyrtec", "Łódź"), start.vocabulary());
-    assertEquals(Optional.of("Siobhan Nakashima, Zyrtec, Łódź"), start.prompt());
+    assertEquals(Optional.of("Siobhan Nakashima, Zyrtec, Łódź."), start.prompt());
   }
 
   @Test
@@ -90,6 +90,17 @@ class MessageDecoderTest {
         assertInstanceOf(
             StreamMessage.Start.class, decode(Map.of("type", "start", "vocabulary", terms)));
     assertEquals(terms, start.vocabulary());
+  }
+
+  @Test
+  void theVocabularyPromptIsTheTermsAsOneSentence() {
+    assertEquals(Optional.empty(), Vocabulary.prompt(List.of()));
+    assertEquals(
+        Optional.of("Siobhan, Stornoway, Lisinopril."),
+        Vocabulary.prompt(List.of("Siobhan", "Stornoway", "Lisinopril")));
+    // A term that ends a sentence already is not given a second mark.
+    assertEquals(Optional.of("Yahoo!"), Vocabulary.prompt(List.of("Yahoo!")));
+    assertEquals(Optional.of("Acme Inc."), Vocabulary.prompt(List.of("Acme Inc.")));
   }
 
   @Test

@@ -15,6 +15,8 @@ import ai.voice.stt.recognizer.LocalWhisperRecognizer;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.http.HttpWhisperRecognizer;
 import ai.voice.stt.support.FormData;
+import ai.voice.stt.support.LogCapture;
+import ai.voice.stt.support.StandInRecognizer;
 import ai.voice.stt.support.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -151,6 +153,27 @@ class WhisperServerExposureTest {
           socket.close();
         }
       }
+    }
+  }
+
+  @Test
+  void aFailedTranscriptionTellsTheCallerNothingOfTheServersInsides() throws Exception {
+    String inside = "decoder state at /srv/models/tenant-a/ggml-large.bin corrupt";
+    try (LogCapture log = new LogCapture();
+        WhisperServer failing =
+            WhisperServer.start(
+                new WhisperServer.Settings(WhisperServer.Settings.LOOPBACK, 0, 1, 2_000_000),
+                new StandInRecognizer(
+                    "failing",
+                    samples -> {
+                      throw new IllegalStateException(inside);
+                    }))) {
+      HttpResponse<String> failed = post(failing, speech(), Optional.empty());
+      assertEquals(500, failed.statusCode(), failed.body());
+      JsonNode error = JSON.readTree(failed.body()).get("error");
+      assertEquals("transcription failed", error.get("message").asText());
+      assertEquals("server_error", error.get("type").asText());
+      assertTrue(log.contains(inside), "the operator has the detail: " + log.lines());
     }
   }
 

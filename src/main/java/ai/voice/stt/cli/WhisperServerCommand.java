@@ -1,9 +1,14 @@
 package ai.voice.stt.cli;
 
+import ai.voice.stt.config.ConfigException;
+import ai.voice.stt.config.ConfigLoader;
+import ai.voice.stt.config.SttConfig.ApiKey;
 import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.recognizer.LocalWhisperRecognizer;
 import ai.voice.stt.whisperserver.WhisperServer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,17 +23,23 @@ import picocli.CommandLine.Spec;
       "Serve the local whisper.cpp model over HTTP: POST /v1/audio/transcriptions (OpenAI API;"
           + " json, verbose_json, text), the same form at POST /inference, GET /health.",
       "Accepts 16-bit PCM WAV at 8-48 kHz, mono or stereo. The service talks to it with"
-          + " STT_RECOGNIZER=http WHISPER_URL=http://HOST:PORT."
+          + " STT_RECOGNIZER=http WHISPER_URL=http://HOST:PORT.",
+      "Listens on loopback unless --host says otherwise. With STT_WHISPER_SERVER_API_KEY (or"
+          + " STT_WHISPER_SERVER_API_KEY_FILE, a file holding it) set, requests must carry"
+          + " 'Authorization: Bearer <key>' (the service sends STT_WHISPER_API_KEY so)."
     })
 final class WhisperServerCommand implements Callable<Integer> {
+  static final int EXIT_BAD_CONFIG = 2;
   static final int EXIT_START_FAILED = 3;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = "--host",
-      defaultValue = "0.0.0.0",
-      description = "address to listen on (default: ${DEFAULT-VALUE})")
+      defaultValue = "${env:STT_WHISPER_SERVER_HOST:-" + WhisperServer.Settings.LOOPBACK + "}",
+      description =
+          "address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}, or"
+              + " STT_WHISPER_SERVER_HOST)")
   String host;
 
   @Option(
@@ -70,18 +81,54 @@ final class WhisperServerCommand implements Callable<Integer> {
       description = "larger uploads get 413 (default: ${DEFAULT-VALUE}, as OpenAI's API)")
   int maxUploadMb;
 
+  @Option(
+      names = "--max-audio-seconds",
+      defaultValue = "300",
+      description = "longer audio gets 400, before it is resampled (default: ${DEFAULT-VALUE})")
+  int maxAudioSeconds;
+
+  @Option(
+      names = "--upload-timeout",
+      defaultValue = "60",
+      description =
+          "seconds an upload may take to arrive; then the connection is closed (default:"
+              + " ${DEFAULT-VALUE})")
+  int uploadTimeoutSeconds;
+
+  @Option(
+      names = "--max-uploads",
+      description =
+          "requests holding an upload at once, from its first byte to the answer; more get 429"
+              + " (default: twice workers + queue)")
+  Integer maxUploads;
+
   @Override
   public Integer call() throws InterruptedException {
     int cores = Runtime.getRuntime().availableProcessors();
     int workerCount = workers != null ? workers : Math.max(1, cores / Math.max(1, threads));
     validate(workerCount);
+    Optional<ApiKey> key;
+    try {
+      key = ConfigLoader.whisperServerApiKey(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("stt whisper-server: " + e.getMessage());
+      return EXIT_BAD_CONFIG;
+    }
+    WhisperServer.Settings settings =
+        new WhisperServer.Settings(
+            host,
+            port,
+            queue,
+            maxUploadMb * 1_000_000,
+            Duration.ofSeconds(maxAudioSeconds),
+            Duration.ofSeconds(uploadTimeoutSeconds),
+            maxUploads == null ? 0 : maxUploads,
+            key);
     WhisperServer server;
     try {
       LocalWhisperRecognizer recognizer =
           new LocalWhisperRecognizer(model, workerCount, threads, audioContext());
-      server =
-          WhisperServer.start(
-              new WhisperServer.Settings(host, port, queue, maxUploadMb * 1_000_000), recognizer);
+      server = WhisperServer.start(settings, recognizer);
     } catch (Exception e) {
       System.err.println("stt whisper-server: cannot start: " + e.getMessage());
       return EXIT_START_FAILED;
@@ -105,6 +152,12 @@ final class WhisperServerCommand implements Callable<Integer> {
     require(workerCount >= 1 && workerCount <= 256, "--workers must be 1-256");
     require(queue >= 1 && queue <= 100_000, "--queue must be 1-100000");
     require(maxUploadMb >= 1 && maxUploadMb <= 2_000, "--max-upload-mb must be 1-2000");
+    require(
+        maxAudioSeconds >= 1 && maxAudioSeconds <= 86_400, "--max-audio-seconds must be 1-86400");
+    require(
+        uploadTimeoutSeconds >= 1 && uploadTimeoutSeconds <= 3_600,
+        "--upload-timeout must be 1-3600");
+    require(maxUploads == null || maxUploads >= 1, "--max-uploads must be at least 1");
     audioContext();
   }
 

@@ -308,7 +308,11 @@ public final class ConfigLoader {
     } catch (URISyntaxException e) {
       // reported below with the expected form
     }
-    throw EnvReader.invalid("WHISPER_URL", value, "an http:// or https:// URL with a host");
+    // The value may carry user:password@: never echoed.
+    throw EnvReader.invalid(
+        "WHISPER_URL",
+        UrlRedaction.withoutUserInfo(value),
+        "an http:// or https:// URL with a host");
   }
 
   /**
@@ -317,6 +321,18 @@ public final class ConfigLoader {
    */
   private static Optional<ApiKey> apiKey(EnvReader env) {
     return secret(env, "STT_WHISPER_API_KEY", "STT_WHISPER_API_KEY_FILE");
+  }
+
+  /**
+   * The key {@code stt whisper-server} requires of its callers, from STT_WHISPER_SERVER_API_KEY or
+   * the file STT_WHISPER_SERVER_API_KEY_FILE; empty when neither is set (no authentication).
+   *
+   * @throws ConfigException when both are set, the file cannot be read or the key is not one line
+   *     of visible ASCII; the message never shows the key
+   */
+  public static Optional<ApiKey> whisperServerApiKey(Map<String, String> env) {
+    return secret(
+        new EnvReader(env), "STT_WHISPER_SERVER_API_KEY", "STT_WHISPER_SERVER_API_KEY_FILE");
   }
 
   /** A credential given inline or as a file; messages name the variable, never the value. */

@@ -70,7 +70,7 @@ public record SttConfig(
 
     /** A server URL fit for logs: any {@code user:password@} or {@code token@} is masked. */
     public static String redact(String url) {
-      return url == null ? "" : url.replaceAll("(?<=://)[^@/]*@", "***@");
+      return UrlRedaction.withoutUserInfo(url);
     }
 
     @Override
@@ -154,7 +154,27 @@ public record SttConfig(
       int retries,
       Duration backoff,
       int breakerFailures,
-      Duration breakerOpen) {}
+      Duration breakerOpen) {
+    @Override
+    public String toString() {
+      // WHISPER_URL may carry user:password@; the key is redacted by ApiKey itself.
+      return "HttpWhisper[url="
+          + UrlRedaction.withoutUserInfo(url.toString())
+          + ", api="
+          + api
+          + ", responseFormat="
+          + responseFormat
+          + ", model="
+          + model
+          + ", apiKey="
+          + apiKey
+          + ", concurrency="
+          + concurrency
+          + ", requestTimeout="
+          + requestTimeout
+          + "]";
+    }
+  }
 
   /** Which HTTP API the Whisper server speaks. */
   public enum WhisperApi {

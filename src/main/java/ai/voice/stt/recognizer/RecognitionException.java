@@ -4,7 +4,13 @@ package ai.voice.stt.recognizer;
 public final class RecognitionException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  /** Why: the caller (a session, the whisper-server) turns it into its own kind of error. */
+  /**
+   * Why: the caller (a session, the whisper-server) turns it into its own kind of error.
+   *
+   * <p>Messages are for the service's logs. Only those of {@link #BUSY} and {@link #TIMED_OUT},
+   * which the inference scheduler writes from the service's own settings, may be shown to a client;
+   * the others can carry a remote server's address and answer or a library's detail.
+   */
   public enum Kind {
     /** The queue of waiting recognitions is full. */
     BUSY,

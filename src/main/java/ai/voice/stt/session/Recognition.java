@@ -55,14 +55,31 @@ final class Recognition {
       };
     }
 
-    /** The error message naming the audio this failure leaves untranscribed. */
+    /**
+     * The client's error message: the audio this failure leaves untranscribed and why, in words
+     * that are the same for every failure of a kind. What the recognizer said (a Whisper server's
+     * address and answer, a library's exception) stays in the service's log.
+     */
     String notTranscribed(Segment segment) {
       return String.format(
           Locale.ROOT,
           "audio %.2f-%.2f s was not transcribed: %s",
           segment.startSample() / SAMPLE_RATE,
           segment.endSample() / SAMPLE_RATE,
-          cause().getMessage());
+          reason());
+    }
+
+    private String reason() {
+      if (cause() instanceof RecognitionException re
+          && (re.kind() == RecognitionException.Kind.BUSY
+              || re.kind() == RecognitionException.Kind.TIMED_OUT)) {
+        return re.getMessage(); // written by the inference scheduler from our own settings
+      }
+      return switch (errorCode()) {
+        case RECOGNIZER_UNAVAILABLE -> "the recognizer is unavailable";
+        case INTERNAL -> "internal error";
+        default -> "the recognizer failed";
+      };
     }
   }
 

@@ -261,6 +261,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aWhisperUrlsPasswordIsNeverShown() {
+    for (String bad :
+        new String[] {
+          "http://svc:hunter2@bad host/x", "svc:hunter2@whisper:80", "ftp://svc:hunter2@h/x@y"
+        }) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class, () -> ConfigLoader.load(Map.of("WHISPER_URL", bad), 2));
+      assertTrue(e.getMessage().contains("WHISPER_URL"), e.getMessage());
+      assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+      assertTrue(e.getMessage().contains("***@"), e.getMessage());
+    }
+    SttConfig valid =
+        ConfigLoader.load(Map.of("WHISPER_URL", "https://svc:hunter2@asr.example:9000/base"), 2);
+    String shown = valid.recognition().http().toString() + valid.toString();
+    assertFalse(shown.contains("hunter2"), shown);
+    assertTrue(shown.contains("https://***@asr.example:9000/base"), shown);
+  }
+
+  @Test
   void invalidHttpRecognizerValuesFailWithAMessageNamingTheVariable() {
     assertMessageNames("WHISPER_URL", Map.of("WHISPER_URL", "whisper-predictor:80"));
     assertMessageNames("WHISPER_URL", Map.of("WHISPER_URL", "ftp://host/x"));

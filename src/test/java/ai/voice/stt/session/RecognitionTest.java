@@ -34,7 +34,7 @@ class RecognitionTest {
   }
 
   @Test
-  void theMessageNamesTheAudioLeftUntranscribedAndTheUnwrappedCause() {
+  void theMessageNamesTheAudioLeftUntranscribedAndTheUnwrappedCausesKind() {
     RecognitionException cause =
         new RecognitionException(RecognitionException.Kind.FAILED, "decoder crashed");
     Recognition.Returned back = new Recognition.Returned(null, new CompletionException(cause), 0);
@@ -42,10 +42,51 @@ class RecognitionTest {
     Segment segment = new Segment(new short[16_000], 32_000, true, true);
     String message = back.notTranscribed(segment);
     assertTrue(message.contains("2.00-3.00 s"), message);
-    assertTrue(message.endsWith("decoder crashed"), message);
+    assertTrue(message.endsWith("the recognizer failed"), message);
+  }
+
+  @Test
+  void aRemoteServersAddressAndAnswerNeverReachTheClient() {
+    Segment segment = new Segment(new short[16_000], 0, true, true);
+    String internal =
+        "Whisper server http://whisper-gpu.ai-ml.svc.cluster.local:8000/v1/audio/transcriptions";
+    String unavailable =
+        failure(
+                RecognitionException.Kind.UNAVAILABLE,
+                internal
+                    + " unavailable: HTTP 500: CUDA error: out of memory at 0x7f3a (3 attempts)")
+            .notTranscribed(segment);
+    String rejected =
+        failure(
+                RecognitionException.Kind.FAILED,
+                internal + " rejected the request: HTTP 400: model 'tenant-a-finetune' not found")
+            .notTranscribed(segment);
+    String thrown =
+        new Recognition.Returned(
+                null, new IllegalStateException("pool at /var/run/whisper.sock closed"), 0)
+            .notTranscribed(segment);
+    assertEquals(
+        "audio 0.00-1.00 s was not transcribed: the recognizer is unavailable", unavailable);
+    assertEquals("audio 0.00-1.00 s was not transcribed: the recognizer failed", rejected);
+    assertEquals("audio 0.00-1.00 s was not transcribed: the recognizer failed", thrown);
+  }
+
+  @Test
+  void theServicesOwnReasonsAreShown() {
+    Segment segment = new Segment(new short[16_000], 0, true, true);
+    String late =
+        failure(
+                RecognitionException.Kind.TIMED_OUT,
+                "recognition took longer than its deadline of 5.0 s")
+            .notTranscribed(segment);
+    assertTrue(late.endsWith("deadline of 5.0 s"), late);
   }
 
   private static Recognition.Returned failure(RecognitionException.Kind kind) {
-    return new Recognition.Returned(null, new RecognitionException(kind, kind.name()), 0);
+    return failure(kind, kind.name());
+  }
+
+  private static Recognition.Returned failure(RecognitionException.Kind kind, String message) {
+    return new Recognition.Returned(null, new RecognitionException(kind, message), 0);
   }
 }

@@ -148,11 +148,14 @@ class TenantIsolationTest {
         }
         assertTrue(service.isReady(), "the service stayed ready");
       }
-      // The service's own user lacks nothing it uses: the server refused it nothing.
+      // The service's own user lacks nothing it uses: the server refused it nothing, while its
+      // log shows what it refused B ("VOICE/user:tenant-b" - Publish Violation - ...).
+      String serverLog = nats.log();
+      assertTrue(serverLog.contains("user:tenant-b\" - Publish Violation"), serverLog);
       List<String> refusedToService =
-          nats.log()
+          serverLog
               .lines()
-              .filter(l -> l.contains("Violation") && l.contains("\"voice-stt\""))
+              .filter(l -> l.contains("user:voice-stt\"") && l.contains("Violation"))
               .toList();
       assertTrue(refusedToService.isEmpty(), String.join("\n", refusedToService));
     }

@@ -66,7 +66,8 @@ check "monitoring: ServiceMonitor, PodMonitor, PrometheusRule, dashboard ConfigM
 check "KEDA and every monitoring option, ROCm values" -f "$chart/values-rocm.yaml" \
   --set autoscaling.keda.enabled=true "${monitoring_on[@]}"
 check "one plain replica (strategy Recreate)" --set replicaCount=1 --set routing.mode=plain
-check "NATS accounts for tenants (natsAccounts.render)" --set natsAccounts.render=true
+check "NATS accounts for tenants (natsAccounts.render), the service's password from a Secret" \
+  --set natsAccounts.render=true --set secrets.natsPassword=nats-pw
 check "ROCm values" -f "$chart/values-rocm.yaml"
 check "ROCm values, every option on" -f "$chart/values-rocm.yaml" --set autoscaling.enabled=true \
   --set secrets.hyperdxApiKey=hyperdx --set secrets.natsCredentials=nats
@@ -211,7 +212,11 @@ accounts = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"
 len(accounts) == 1 or fail(f"{len(accounts)} accounts ConfigMaps")
 example = open("helm/voice-stt/examples/nats-accounts.conf").read()
 accounts[0]["data"]["accounts.conf"] == example or fail("rendered accounts.conf differs from helm/voice-stt/examples/nats-accounts.conf: render it again (docs/operations.md)")
-data.get("STT_SESSION_ID_TOKENS") == "2" or fail(data.get("STT_SESSION_ID_TOKENS"))' --set natsAccounts.render=true
+data.get("STT_SESSION_ID_TOKENS") == "2" or fail(data.get("STT_SESSION_ID_TOKENS"))
+data.get("NATS_USER") == "voice-stt" or fail(str(data.get("NATS_USER")))
+pw = env.get("NATS_PASSWORD")
+pw and pw["valueFrom"]["secretKeyRef"] == {"name": "nats-pw", "key": "password"} or fail(str(pw))' \
+  --set natsAccounts.render=true --set secrets.natsPassword=nats-pw
 both=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" --set autoscaling.enabled=true \
   --set autoscaling.keda.enabled=true 2>&1 || true)
 if [[ $both == *"turn on one of enabled (CPU HPA), keda.enabled and adapter.enabled, not several"* ]]; then

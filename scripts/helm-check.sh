@@ -5,7 +5,8 @@
 # PrometheusRule, ServiceMonitor, PodMonitor) against the trimmed CRD schemas in
 # scripts/helm/crd-schemas (README there). Default values and the ROCm values, with and without the
 # optional parts (HPA, KEDA, adapter HPA, monitoring, secrets, GPU); then assertions on what it renders (replica id, routing,
-# update strategy, release namespace, startup probe, workers from the pod's CPU). Last line: `helm: N passed, M failed`.
+# update strategy, release namespace, startup probe, workers from the pod's CPU, the NATS accounts file
+# against helm/voice-stt/examples/nats-accounts.conf). Last line: `helm: N passed, M failed`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -65,6 +66,8 @@ check "monitoring: ServiceMonitor, PodMonitor, PrometheusRule, dashboard ConfigM
 check "KEDA and every monitoring option, ROCm values" -f "$chart/values-rocm.yaml" \
   --set autoscaling.keda.enabled=true "${monitoring_on[@]}"
 check "one plain replica (strategy Recreate)" --set replicaCount=1 --set routing.mode=plain
+check "NATS accounts for tenants (natsAccounts.render), the service's password from a Secret" \
+  --set natsAccounts.render=true --set secrets.natsPassword=nats-pw
 check "ROCm values" -f "$chart/values-rocm.yaml"
 check "ROCm values, every option on" -f "$chart/values-rocm.yaml" --set autoscaling.enabled=true \
   --set secrets.hyperdxApiKey=hyperdx --set secrets.natsCredentials=nats
@@ -204,6 +207,16 @@ assert "defaults: no KEDA, monitor, rule or dashboard objects" '
 extra = [d["kind"] for d in docs if d["kind"] in ("ScaledObject", "ServiceMonitor", "PodMonitor", "PrometheusRule", "HorizontalPodAutoscaler")]
 not extra or fail(f"{extra}")
 len([d for d in docs if d["kind"] == "ConfigMap"]) == 1 or fail("a dashboard ConfigMap by default")'
+assert "natsAccounts.render: accounts.conf is the example TenantIsolationTest runs; sessions of two tokens" "$only_kind"'
+accounts = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "voice-stt-nats-accounts"]
+len(accounts) == 1 or fail(f"{len(accounts)} accounts ConfigMaps")
+example = open("helm/voice-stt/examples/nats-accounts.conf").read()
+accounts[0]["data"]["accounts.conf"] == example or fail("rendered accounts.conf differs from helm/voice-stt/examples/nats-accounts.conf: render it again (docs/operations.md)")
+data.get("STT_SESSION_ID_TOKENS") == "2" or fail(data.get("STT_SESSION_ID_TOKENS"))
+data.get("NATS_USER") == "voice-stt" or fail(str(data.get("NATS_USER")))
+pw = env.get("NATS_PASSWORD")
+pw and pw["valueFrom"]["secretKeyRef"] == {"name": "nats-pw", "key": "password"} or fail(str(pw))' \
+  --set natsAccounts.render=true --set secrets.natsPassword=nats-pw
 both=$("$bin/helm" template voice-stt "$chart" --kube-version "$K8S_VERSION" --set autoscaling.enabled=true \
   --set autoscaling.keda.enabled=true 2>&1 || true)
 if [[ $both == *"turn on one of enabled (CPU HPA), keda.enabled and adapter.enabled, not several"* ]]; then

@@ -101,3 +101,74 @@ scaleDown:
 app.kubernetes.io/name: {{ include "voice-stt.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
+
+{{/*
+The NATS accounts file for the operator's NATS server (values.yaml "natsAccounts",
+docs/operations.md "Security", decisions/0027): one account; the service's user limited to what a
+replica needs; an admin user; and one user per tenant, who may publish only on its own sessions'
+input subjects and read only their output subjects. Passwords are NATS variables, read from the
+NATS server's environment (e.g. from Secrets): $<USER>_PASSWORD, upper case, '-' as '_'.
+*/}}
+{{- define "voice-stt.natsPassword" -}}
+${{ printf "%s_PASSWORD" (. | upper | replace "-" "_") }}
+{{- end }}
+{{- define "voice-stt.natsAccounts" -}}
+{{- $in := .Values.config.STT_INPUT_SUBJECT_PREFIX | default "ai.voice.stream" -}}
+{{- $out := .Values.config.STT_OUTPUT_SUBJECT_PREFIX | default "ai.voice.transcription" -}}
+{{- $a := .Values.natsAccounts -}}
+{{- $stream := .Values.routing.stream -}}
+{{- $bucket := .Values.routing.bucket -}}
+# NATS accounts for voice-stt, rendered by its Helm chart (docs/operations.md "Security").
+# Include it in the NATS server's configuration; the passwords are read from the server's
+# environment. Session ids are {tenant}.{session} (STT_SESSION_ID_TOKENS=2).
+accounts {
+  {{ $a.account }} {
+    jetstream: enabled
+    users: [
+      # The service: its input, its outputs, the micro service API, and what JetStream routing
+      # needs (streams and buckets, their consumers' replies, the replicas' own subject).
+      {
+        user: {{ $a.serviceUser | quote }}
+        password: {{ include "voice-stt.natsPassword" $a.serviceUser }}
+        permissions: {
+          publish: {
+            allow: [
+              "{{ $out }}.>", "$SRV.>", "$JS.API.>", "$JS.FC.>", "$JS.ACK.>",
+              "$KV.{{ $bucket }}.>", "$KV.{{ $bucket }}-replicas.>",
+              "_STT.replica.{{ $stream }}.*"
+            ]
+          }
+          subscribe: {
+            allow: [
+              "{{ $in }}.>", "_INBOX.>", "$SRV.>", "stt.status", "stt.admin.status",
+              "_STT.replica.{{ $stream }}.*",
+              "$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED.{{ $stream }}"
+            ]
+          }
+          allow_responses: true
+        }
+      }
+      # Operators: both status subjects (stt.admin.status names sessions), JetStream, discovery.
+      {
+        user: {{ $a.adminUser | quote }}
+        password: {{ include "voice-stt.natsPassword" $a.adminUser }}
+        permissions: {
+          publish: { allow: ["stt.status", "stt.admin.status", "$SRV.>", "$JS.API.>"] }
+          subscribe: { allow: ["_INBOX.>"] }
+        }
+      }
+      {{- range $a.tenants }}
+      # Tenant {{ . }}: its own sessions only ({{ $in }}.{{ . }}.{session}).
+      {
+        user: {{ . | quote }}
+        password: {{ include "voice-stt.natsPassword" . }}
+        permissions: {
+          publish: { allow: ["{{ $in }}.{{ . }}.*"] }
+          subscribe: { allow: ["{{ $out }}.{{ . }}.*"] }
+        }
+      }
+      {{- end }}
+    ]
+  }
+}
+{{- end }}

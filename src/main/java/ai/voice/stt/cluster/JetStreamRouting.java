@@ -231,7 +231,7 @@ public final class JetStreamRouting implements AutoCloseable {
    */
   private void onTrigger(Message message) {
     String subject = message.getSubject();
-    String id = subject.substring(subject.lastIndexOf('.') + 1);
+    String id = config.nats().sessionIdOf(subject);
     if (inputs.heard(id)) {
       return; // held here: its consumer delivers it
     }

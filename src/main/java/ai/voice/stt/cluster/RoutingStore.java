@@ -90,6 +90,7 @@ final class RoutingStore {
             .description("voice-stt input audio, kept for replay when a session moves")
             .subjects(config.nats().inputSubscription())
             .maxAge(config.routing().audioRetention())
+            .maxBytes(config.routing().audioMaxBytes())
             .build());
   }
 
@@ -105,9 +106,12 @@ final class RoutingStore {
           StreamConfiguration.builder()
               .name(name)
               .description("voice-stt results as published, read when a replica takes over")
-              .subjects(config.nats().outputSubject("*"))
+              .subjects(config.nats().outputSubscription())
               .maxMessagesPerSubject(RESULTS_PER_SESSION)
               .maxAge(keep)
+              .maxBytes(config.routing().resultsMaxBytes())
+              // Replies to ids that never opened a session carry their own shorter TTL.
+              .allowMessageTtl(true)
               .build());
       return name;
     } catch (IOException | JetStreamApiException e) {
@@ -123,14 +127,21 @@ final class RoutingStore {
   /**
    * Creates the stream {@code spec} describes (file storage, limits, oldest discarded) when
    * missing, with three copies on a cluster and one on a single server unless configured; one that
-   * exists must hold the same subjects.
+   * exists must hold the same subjects, and takes the configured limits (age, bytes, message TTLs)
+   * when its own differ.
    */
   private void ensureStream(StreamConfiguration spec) throws IOException, JetStreamApiException {
     String subjects = String.join(",", spec.getSubjects());
     try {
       StreamInfo info = jsm.getStreamInfo(spec.getName());
-      if (!info.getConfiguration().getSubjects().containsAll(spec.getSubjects())) {
+      StreamConfiguration existing = info.getConfiguration();
+      if (!existing.getSubjects().containsAll(spec.getSubjects())) {
         throw new IOException("stream " + spec.getName() + " exists but does not hold " + subjects);
+      }
+      if (!existing.getMaxAge().equals(spec.getMaxAge())
+          || existing.getMaxBytes() != spec.getMaxBytes()
+          || existing.getAllowMessageTtl() != spec.getAllowMessageTtl()) {
+        updateLimits(existing, spec);
       }
       return;
     } catch (JetStreamApiException e) {
@@ -158,6 +169,27 @@ final class RoutingStore {
       }
     }
     throw last;
+  }
+
+  /** Gives an existing stream (made by an earlier version or another setting) these limits. */
+  private void updateLimits(StreamConfiguration existing, StreamConfiguration spec) {
+    try {
+      jsm.updateStream(
+          StreamConfiguration.builder(existing)
+              .maxAge(spec.getMaxAge())
+              .maxBytes(spec.getMaxBytes())
+              // A stream's message TTLs can be turned on, not off.
+              .allowMessageTtl(existing.getAllowMessageTtl() || spec.getAllowMessageTtl())
+              .build());
+      log.info(
+          "stream {}: keeps {} s, at most {} MiB now",
+          spec.getName(),
+          spec.getMaxAge().toSeconds(),
+          spec.getMaxBytes() >> 20);
+    } catch (IOException | JetStreamApiException e) {
+      // Another replica of a different version may be running: its limits stay until it is gone.
+      log.warn("stream {}: its limits could not be updated: {}", spec.getName(), e.getMessage());
+    }
   }
 
   private List<Integer> replicaChoices() {

@@ -59,6 +59,12 @@ public final class ConfigLoader {
   public static final Duration DEFAULT_MIN_VOICED_RUN = Duration.ofMillis(240);
   public static final double DEFAULT_MIN_VOICED_MODULATION_DB = 2.0;
   public static final int DEFAULT_MAX_SESSIONS = 256;
+  // The input stream's bound: 256 sessions of 16 kHz 16-bit mono over the 2 min it keeps are 0.98
+  // GB (a 48 kHz client sends three times that, which then keeps less than 2 min). Beyond it the
+  // oldest audio goes first, which only a session moving between replicas could have needed.
+  public static final int DEFAULT_AUDIO_STREAM_MAX_MB = 1024;
+  // Outputs are 0.2-0.6 KB: 256 MiB holds about half a million of them.
+  public static final int DEFAULT_RESULTS_STREAM_MAX_MB = 256;
   public static final int DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   // An hour of speech and four hours of wall clock are far beyond any conversation, yet bound
@@ -137,7 +143,11 @@ public final class ConfigLoader {
             Duration.ofMinutes(2),
             Duration.ofSeconds(10),
             Duration.ofHours(1)),
-        env.integer("STT_JETSTREAM_REPLICAS", 0, 0, 5));
+        env.integer("STT_JETSTREAM_REPLICAS", 0, 0, 5),
+        (long) env.integer("STT_AUDIO_STREAM_MAX_MB", DEFAULT_AUDIO_STREAM_MAX_MB, 1, 1 << 20)
+            << 20,
+        (long) env.integer("STT_RESULTS_STREAM_MAX_MB", DEFAULT_RESULTS_STREAM_MAX_MB, 1, 1 << 20)
+            << 20);
   }
 
   /** A JetStream stream or bucket name: letters, digits, '-' and '_'. */
@@ -170,6 +180,7 @@ public final class ConfigLoader {
         servers,
         subjectPrefix(env, "STT_INPUT_SUBJECT_PREFIX", "ai.voice.stream"),
         subjectPrefix(env, "STT_OUTPUT_SUBJECT_PREFIX", "ai.voice.transcription"),
+        env.integer("STT_SESSION_ID_TOKENS", 1, 1, 2),
         NatsSecurityLoader.load(env, servers));
   }
 
@@ -465,7 +476,8 @@ public final class ConfigLoader {
             Duration.ofSeconds(1),
             Duration.ofMinutes(10)),
         telemetry(env),
-        logFormat(env));
+        logFormat(env),
+        env.bool("STT_REDACT_USER_DATA", false));
   }
 
   private static Telemetry telemetry(EnvReader env) {

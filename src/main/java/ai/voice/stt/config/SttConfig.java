@@ -39,6 +39,8 @@ public record SttConfig(
    * @param leaseTtl a replica that has not renewed its heartbeat for this long is taken as gone
    * @param audioRetention how long the stream keeps audio (what a take-over can replay)
    * @param storageReplicas JetStream replicas of the stream and buckets; 0 = min(3, cluster size)
+   * @param audioMaxBytes the most the input stream stores; the oldest audio goes first beyond it
+   * @param resultsMaxBytes the most the results stream stores; the oldest outputs go first
    */
   public record Routing(
       RoutingMode mode,
@@ -47,17 +49,43 @@ public record SttConfig(
       String bucket,
       Duration leaseTtl,
       Duration audioRetention,
-      int storageReplicas) {}
+      int storageReplicas,
+      long audioMaxBytes,
+      long resultsMaxBytes) {}
 
-  /** Where audio comes from and results go, and how the connection is secured. */
+  /**
+   * Where audio comes from and results go, and how the connection is secured.
+   *
+   * @param sessionIdTokens subject tokens a session id spans: 1 (the wire contract, {@code
+   *     ai.voice.stream.{session_id}}) or 2 ({@code ai.voice.stream.{tenant}.{session}}, so that
+   *     NATS permissions can give each tenant its own sessions: docs/decisions/0027)
+   */
   public record Nats(
-      List<String> servers, String inputPrefix, String outputPrefix, NatsSecurity security) {
+      List<String> servers,
+      String inputPrefix,
+      String outputPrefix,
+      int sessionIdTokens,
+      NatsSecurity security) {
     public Nats {
       servers = List.copyOf(servers);
+      if (sessionIdTokens < 1 || sessionIdTokens > 2) {
+        throw new IllegalArgumentException("sessionIdTokens " + sessionIdTokens);
+      }
     }
 
+    /** Every session's input subject: {@code ai.voice.stream.*} (or {@code .*.*}, tenants). */
     public String inputSubscription() {
-      return inputPrefix + ".*";
+      return inputPrefix + ".*".repeat(sessionIdTokens);
+    }
+
+    /** Every session's output subject (the results stream holds these). */
+    public String outputSubscription() {
+      return outputPrefix + ".*".repeat(sessionIdTokens);
+    }
+
+    /** The session id of an input subject matching {@link #inputSubscription()}. */
+    public String sessionIdOf(String inputSubject) {
+      return inputSubject.substring(inputPrefix.length() + 1);
     }
 
     public String inputSubject(String sessionId) {
@@ -81,6 +109,8 @@ public record SttConfig(
           + inputPrefix
           + ", outputPrefix="
           + outputPrefix
+          + ", sessionIdTokens="
+          + sessionIdTokens
           + ", "
           + security.describe()
           + "]";
@@ -296,9 +326,18 @@ public record SttConfig(
       int admissionQueueDepth,
       Duration maxSessionBacklog) {}
 
-  /** Telemetry, logs and health. */
+  /**
+   * Telemetry, logs and health.
+   *
+   * @param redactUserData keep transcripts and speaker ids out of spans and logs ({@code
+   *     STT_REDACT_USER_DATA})
+   */
   public record Operations(
-      int healthPort, Duration shutdownGrace, Telemetry telemetry, LogFormat logFormat) {
+      int healthPort,
+      Duration shutdownGrace,
+      Telemetry telemetry,
+      LogFormat logFormat,
+      boolean redactUserData) {
     public boolean otelEnabled() {
       return telemetry.enabled();
     }

@@ -54,8 +54,18 @@ final class CountingPublisher implements OutputPublisher {
   @Override
   public void publish(OutputMessage message, long output) {
     count(message);
+    handOn(() -> next.publish(message, output));
+  }
+
+  @Override
+  public void publishReply(OutputMessage message) {
+    count(message);
+    handOn(() -> next.publishReply(message));
+  }
+
+  private void handOn(Runnable publish) {
     try {
-      next.publish(message, output);
+      publish.run();
     } catch (IllegalStateException e) {
       long failures = stats.publishFailed();
       if (failures == 1 || failures % 1_000 == 0) {

@@ -16,6 +16,7 @@ import ai.voice.stt.session.OutputPublisher;
 import ai.voice.stt.session.SessionEnvironment;
 import ai.voice.stt.session.SessionRegistry;
 import ai.voice.stt.telemetry.Telemetry;
+import ai.voice.stt.telemetry.UserData;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import ai.voice.stt.transport.ControlPlane;
 import ai.voice.stt.transport.IngressHandler;
@@ -130,7 +131,12 @@ public final class SttService implements AutoCloseable {
       }
       OutputPublisher output =
           new CountingPublisher(
-              new NatsPublisher(connection, config.nats(), jetStream ? replicaId : null, outputs),
+              new NatsPublisher(
+                  connection,
+                  config.nats(),
+                  jetStream ? replicaId : null,
+                  outputs,
+                  config.limits().sessionIdleTimeout()),
               stats,
               telemetry.metrics());
       this.sessions =
@@ -141,7 +147,10 @@ public final class SttService implements AutoCloseable {
                       endpointDetectors,
                       inference,
                       output,
-                      new UtteranceRecorder(telemetry.tracer(), telemetry.metrics()),
+                      new UtteranceRecorder(
+                          telemetry.tracer(),
+                          telemetry.metrics(),
+                          new UserData(config.operations().redactUserData())),
                       actors,
                       timers,
                       MailboxBounds.DEFAULT,
@@ -159,7 +168,8 @@ public final class SttService implements AutoCloseable {
         this.dispatcher = null;
       } else {
         this.routing = null;
-        this.dispatcher = subscribe(new IngressHandler(decoder, sessions));
+        this.dispatcher =
+            subscribe(new IngressHandler(decoder, sessions, config.nats()::sessionIdOf));
       }
       Dispatcher input = dispatcher;
       ServiceInstruments.register(

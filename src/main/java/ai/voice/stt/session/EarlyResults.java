@@ -5,6 +5,7 @@ import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.TranscriptCleaner;
 import ai.voice.stt.telemetry.SttMetrics;
+import ai.voice.stt.telemetry.UserData;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ final class EarlyResults {
   private final boolean speculative;
   private final Recognition recognition;
   private final SttMetrics metrics;
+  private final UserData userData;
   private final Session session;
   private final Speculation speculation = new Speculation();
   private final InterimHypotheses interims;
@@ -41,8 +43,13 @@ final class EarlyResults {
   private boolean interimsWanted;
 
   EarlyResults(
-      SttConfig.Streaming streaming, Recognition recognition, SttMetrics metrics, Session session) {
+      SttConfig.Streaming streaming,
+      Recognition recognition,
+      SttMetrics metrics,
+      UserData userData,
+      Session session) {
     this.speculative = streaming.speculative();
+    this.userData = userData;
     this.recognition = recognition;
     this.metrics = metrics;
     this.session = session;
@@ -123,10 +130,10 @@ final class EarlyResults {
     }
     String text = back.outcome().transcript().text();
     log.debug(
-        "speculative answer for audio {}-{} ms: \"{}\"",
+        "speculative answer for audio {}-{} ms: {}",
         candidate.startSample() / 16,
         candidate.endSample() / 16,
-        text);
+        userData.transcript(text));
     if (interimsWanted) {
       interims
           .speculated(candidate.startSample(), text)

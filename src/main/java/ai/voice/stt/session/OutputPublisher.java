@@ -27,4 +27,13 @@ public interface OutputPublisher {
     publish(message, output);
     return true;
   }
+
+  /**
+   * An answer to a message that reached no session (a rejected message, a refused session). With
+   * replicas the results stream keeps it only for the session idle timeout, rather than as long as
+   * a session's outputs: ids that never opened a session cannot fill the stream for hours.
+   */
+  default void publishReply(OutputMessage message) {
+    publish(message);
+  }
 }

@@ -121,6 +121,7 @@ public final class SessionActor {
             env.streaming(),
             recognition,
             env.utterances().metrics(),
+            env.utterances().userData(),
             new EarlyResults.Session() {
               @Override
               public void sentenceEnded() {

@@ -185,8 +185,8 @@ public final class SessionRegistry {
             refusal.code().wireName());
     queueReply(
         () -> {
-          env.output().publish(error);
-          env.output().publish(last);
+          env.output().publishReply(error);
+          env.output().publishReply(last);
         });
   }
 
@@ -242,7 +242,7 @@ public final class SessionRegistry {
   public void reject(String sessionId, ErrorCode code, String message) {
     OutputMessage.Error error =
         new OutputMessage.Error(sessionId, code, message, System.currentTimeMillis() / 1000.0);
-    queueReply(() -> env.output().publish(error));
+    queueReply(() -> env.output().publishReply(error));
   }
 
   private void queueReply(Runnable reply) {

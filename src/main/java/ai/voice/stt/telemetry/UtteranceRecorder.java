@@ -32,26 +32,37 @@ public final class UtteranceRecorder {
   private final Tracer tracer;
   private final SttMetrics metrics;
   private final Clock clock;
+  private final UserData userData;
 
-  public UtteranceRecorder(Tracer tracer, SttMetrics metrics) {
-    this(tracer, metrics, Clock.systemUTC());
+  /**
+   * @param userData whether speaker ids go on the spans (and transcripts into the sessions' logs)
+   */
+  public UtteranceRecorder(Tracer tracer, SttMetrics metrics, UserData userData) {
+    this(tracer, metrics, Clock.systemUTC(), userData);
   }
 
   /** Records nothing, for sessions run without a service (tests, tools). */
   public static UtteranceRecorder noop() {
     return new UtteranceRecorder(
         io.opentelemetry.api.OpenTelemetry.noop().getTracer(Telemetry.INSTRUMENTATION_SCOPE),
-        SttMetrics.noop());
+        SttMetrics.noop(),
+        UserData.SHOWN);
   }
 
-  UtteranceRecorder(Tracer tracer, SttMetrics metrics, Clock clock) {
+  UtteranceRecorder(Tracer tracer, SttMetrics metrics, Clock clock, UserData userData) {
     this.tracer = tracer;
     this.metrics = metrics;
     this.clock = clock;
+    this.userData = userData;
   }
 
   public SttMetrics metrics() {
     return metrics;
+  }
+
+  /** What of the user's data the session's spans and logs may show. */
+  public UserData userData() {
+    return userData;
   }
 
   /**
@@ -152,7 +163,7 @@ public final class UtteranceRecorder {
             .setAttribute(SESSION_ID, u.sessionId())
             .setAttribute(AUDIO_SECONDS, u.audioSeconds())
             .setAttribute(IS_FINAL, u.isFinal());
-    u.speakerId().ifPresent(id -> builder.setAttribute(SPEAKER_ID, id));
+    userData.speakerId(u.speakerId()).ifPresent(id -> builder.setAttribute(SPEAKER_ID, id));
     return builder.startSpan();
   }
 

@@ -22,6 +22,13 @@ public final class ControlPlane implements AutoCloseable {
   public static final String SERVICE_NAME = "voice-stt";
   public static final String STATUS_SUBJECT = "stt.status";
 
+  /**
+   * The same status with the ids of the sessions each replica holds, for operators: the chart's
+   * NATS permissions give it only to the admin user (docs/decisions/0027). {@link #STATUS_SUBJECT}
+   * answers counts, since anyone who may publish on a session's subject controls that session.
+   */
+  public static final String ADMIN_STATUS_SUBJECT = "stt.admin.status";
+
   /** Metadata key: the input subscription (e.g. {@code ai.voice.stream.*}). */
   public static final String METADATA_INPUT = "input";
 
@@ -58,7 +65,13 @@ public final class ControlPlane implements AutoCloseable {
         ServiceEndpoint.builder()
             .endpointName("status")
             .endpointSubject(STATUS_SUBJECT)
-            .handler(message -> answer(connection, message, status.get()))
+            .handler(message -> answer(connection, message, status.get(), false))
+            .build();
+    ServiceEndpoint adminStatusEndpoint =
+        ServiceEndpoint.builder()
+            .endpointName("admin-status")
+            .endpointSubject(ADMIN_STATUS_SUBJECT)
+            .handler(message -> answer(connection, message, status.get(), true))
             .build();
     this.service =
         new ServiceBuilder()
@@ -69,11 +82,17 @@ public final class ControlPlane implements AutoCloseable {
             .metadata(metadata)
             .drainTimeout(DRAIN)
             .addServiceEndpoint(statusEndpoint)
+            .addServiceEndpoint(adminStatusEndpoint)
             .build();
     service.startService();
   }
 
-  private void answer(Connection connection, ServiceMessage message, Status status) {
+  /**
+   * @param withSessionIds each replica's session ids ({@link #ADMIN_STATUS_SUBJECT}), else only how
+   *     many it holds
+   */
+  private void answer(
+      Connection connection, ServiceMessage message, Status status, boolean withSessionIds) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("active_sessions", status.activeSessions());
     body.put("queue_depth", status.queueDepth());
@@ -81,7 +100,13 @@ public final class ControlPlane implements AutoCloseable {
     body.put("ready", status.ready());
     body.put("routing", status.routing());
     body.put("replica", status.replica());
-    body.put("replicas", status.replicas());
+    if (withSessionIds) {
+      body.put("replicas", status.replicas());
+    } else {
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      status.replicas().forEach((replica, ids) -> counts.put(replica, ids.size()));
+      body.put("replicas", counts);
+    }
     if (!status.problem().isEmpty()) {
       body.put("problem", status.problem());
     }

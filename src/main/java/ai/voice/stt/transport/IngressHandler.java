@@ -3,6 +3,7 @@ package ai.voice.stt.transport;
 import ai.voice.stt.protocol.MessageDecoder;
 import ai.voice.stt.protocol.ProtocolException;
 import ai.voice.stt.session.SessionRegistry;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,14 +16,26 @@ public final class IngressHandler {
 
   private final MessageDecoder decoder;
   private final SessionRegistry sessions;
+  private final UnaryOperator<String> sessionIdOf;
 
+  /** Session ids are the subject's last token (the wire contract). */
   public IngressHandler(MessageDecoder decoder, SessionRegistry sessions) {
+    this(decoder, sessions, subject -> subject.substring(subject.lastIndexOf('.') + 1));
+  }
+
+  /**
+   * @param sessionIdOf the session id of an input subject ({@link
+   *     ai.voice.stt.config.SttConfig.Nats#sessionIdOf}: one token, or two with tenants)
+   */
+  public IngressHandler(
+      MessageDecoder decoder, SessionRegistry sessions, UnaryOperator<String> sessionIdOf) {
     this.decoder = decoder;
     this.sessions = sessions;
+    this.sessionIdOf = sessionIdOf;
   }
 
   public void onMessage(String subject, byte[] payload) {
-    String sessionId = subject.substring(subject.lastIndexOf('.') + 1);
+    String sessionId = sessionIdOf.apply(subject);
     try {
       sessions.route(sessionId, decoder.decode(payload == null ? new byte[0] : payload, sessionId));
     } catch (ProtocolException e) {

@@ -6,6 +6,8 @@ import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.session.OutputPublisher;
 import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
+import io.nats.client.support.NatsJetStreamConstants;
+import java.time.Duration;
 
 /**
  * Publishes output messages on {@code {prefix}.{session_id}}. jnats buffers outgoing messages while
@@ -21,9 +23,15 @@ public final class NatsPublisher implements OutputPublisher {
   /** The header naming the replica that published a message (JetStream routing). */
   public static final String REPLICA_HEADER = "Stt-Replica";
 
+  /**
+   * JetStream's per-message TTL header: the results stream drops the message after it (NATS 2.11).
+   */
+  public static final String TTL_HEADER = NatsJetStreamConstants.MSG_TTL_HDR;
+
   private final Connection connection;
   private final SttConfig.Nats nats;
   private final String replicaId;
+  private final String replyTtl;
   private final OutputConnection outputs;
   private final OutputEncoder encoder = new OutputEncoder();
 
@@ -33,13 +41,20 @@ public final class NatsPublisher implements OutputPublisher {
    * @param outputs the connection replicated outputs leave on (never resumed, so nothing arrives
    *     late), or null with one replica: then {@code connection}, whose reconnect buffer keeps
    *     results through an outage
+   * @param replyRetention how long the results stream keeps an answer to a message that reached no
+   *     session ({@link #publishReply})
    */
   public NatsPublisher(
-      Connection connection, SttConfig.Nats nats, String replicaId, OutputConnection outputs) {
+      Connection connection,
+      SttConfig.Nats nats,
+      String replicaId,
+      OutputConnection outputs,
+      Duration replyRetention) {
     this.connection = connection;
     this.nats = nats;
     this.replicaId = replicaId;
     this.outputs = outputs;
+    this.replyTtl = Math.max(1, replyRetention.toSeconds()) + "s";
   }
 
   @Override
@@ -51,13 +66,29 @@ public final class NatsPublisher implements OutputPublisher {
   public void publish(OutputMessage message, long output) {
     String subject = nats.outputSubject(message.sessionId());
     if (outputs != null) {
-      if (!outputs.publish(subject, headers(output), encoder.encode(message))) {
-        throw new IllegalStateException("not connected to NATS: the message was dropped");
-      }
+      send(subject, headers(output), message);
     } else if (replicaId == null && output <= 0) {
       connection.publish(subject, encoder.encode(message));
     } else {
       connection.publish(subject, headers(output), encoder.encode(message));
+    }
+  }
+
+  /** With replicas, stamped with {@value #TTL_HEADER}: the results stream drops it after that. */
+  @Override
+  public void publishReply(OutputMessage message) {
+    if (outputs == null) {
+      publish(message, 0); // one replica: no results stream
+      return;
+    }
+    Headers headers = headers(0);
+    headers.put(TTL_HEADER, replyTtl);
+    send(nats.outputSubject(message.sessionId()), headers, message);
+  }
+
+  private void send(String subject, Headers headers, OutputMessage message) {
+    if (!outputs.publish(subject, headers, encoder.encode(message))) {
+      throw new IllegalStateException("not connected to NATS: the message was dropped");
     }
   }
 

@@ -49,6 +49,43 @@ class ConfigLoaderTest {
     assertFalse(config.operations().hyperdxEnabled());
   }
 
+  /** decisions/0027: tenants' session ids span two subject tokens, opt-in. */
+  @Test
+  void sessionIdsOfTwoTokensAreOptIn() {
+    SttConfig.Nats plain = ConfigLoader.load(Map.of(), 2).nats();
+    assertEquals("ai.voice.stream.*", plain.inputSubscription());
+    assertEquals("abc", plain.sessionIdOf("ai.voice.stream.abc"));
+    SttConfig.Nats tenants = ConfigLoader.load(Map.of("STT_SESSION_ID_TOKENS", "2"), 2).nats();
+    assertEquals("ai.voice.stream.*.*", tenants.inputSubscription());
+    assertEquals("ai.voice.transcription.*.*", tenants.outputSubscription());
+    assertEquals("tenant-a.call-1", tenants.sessionIdOf("ai.voice.stream.tenant-a.call-1"));
+    assertEquals(
+        "ai.voice.transcription.tenant-a.call-1", tenants.outputSubject("tenant-a.call-1"));
+    ConfigException three =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(Map.of("STT_SESSION_ID_TOKENS", "3"), 2));
+    assertTrue(three.getMessage().contains("STT_SESSION_ID_TOKENS"), three.getMessage());
+  }
+
+  @Test
+  void jetStreamBoundsAndRedactionHaveDefaultsAndCanBeSet() {
+    SttConfig defaults = ConfigLoader.load(Map.of(), 2);
+    assertEquals(1024L << 20, defaults.routing().audioMaxBytes());
+    assertEquals(256L << 20, defaults.routing().resultsMaxBytes());
+    assertFalse(defaults.operations().redactUserData());
+    SttConfig set =
+        ConfigLoader.load(
+            Map.of(
+                "STT_AUDIO_STREAM_MAX_MB", "10",
+                "STT_RESULTS_STREAM_MAX_MB", "5",
+                "STT_REDACT_USER_DATA", "true"),
+            2);
+    assertEquals(10L << 20, set.routing().audioMaxBytes());
+    assertEquals(5L << 20, set.routing().resultsMaxBytes());
+    assertTrue(set.operations().redactUserData());
+  }
+
   @Test
   void natsUrlAcceptsACommaSeparatedServerList() {
     SttConfig config = ConfigLoader.load(Map.of("NATS_URL", "nats://a:4222, nats://b:4222"), 2);

@@ -116,7 +116,60 @@ class TelemetryExportTest {
     }
   }
 
-  private static void streamOneUtterance(ServiceUnderTest stt, String id, String speaker)
+  /**
+   * {@code STT_REDACT_USER_DATA=true}: with DEBUG logs and spans exported, no span attribute and no
+   * log line carries the speaker id or any transcript text; the session id stays on the spans.
+   */
+  @Test
+  void redactedUserDataLeavesNoSpeakerIdOrTranscriptInSpansOrLogs() throws Exception {
+    String speaker = "speaker-secret-42";
+    ch.qos.logback.classic.Logger service =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ai.voice.stt");
+    ch.qos.logback.classic.Level level = service.getLevel();
+    service.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    List<Received> out;
+    List<String> logged;
+    try (OtlpReceiver receiver = new OtlpReceiver();
+        ai.voice.stt.support.LogCapture log = new ai.voice.stt.support.LogCapture()) {
+      try (ServiceUnderTest stt =
+          new ServiceUnderTest(
+              Map.of(
+                  "OTEL_ENABLED", "true",
+                  "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
+                  "STT_REDACT_USER_DATA", "true"))) {
+        out = streamOneUtterance(stt, "redacted-1", speaker);
+        stt.service().close();
+      }
+      logged = log.lines();
+      List<Span> spans = receiver.spans();
+      assertFalse(spans.isEmpty(), "no spans exported");
+      for (Span span : spans) {
+        assertTrue(attribute(span.getAttributesList(), "stt.speaker_id").isEmpty(), span.getName());
+        assertFalse(span.toString().contains(speaker), "speaker id in span " + span);
+      }
+      assertEquals("redacted-1", string(only(spans, "utterance"), "stt.session_id"));
+    } finally {
+      service.setLevel(level);
+    }
+    // The DEBUG lines that would show a transcript were written, without it.
+    assertTrue(
+        logged.stream().anyMatch(l -> l.contains("speculative answer") && l.contains("redacted")),
+        "no speculative answer logged at DEBUG");
+    List<String> words =
+        out.stream()
+            .flatMap(r -> List.of(r.transcript().toLowerCase().split("\\W+")).stream())
+            .filter(w -> w.length() > 3)
+            .toList();
+    assertFalse(words.isEmpty(), out.toString());
+    for (String line : logged) {
+      assertFalse(line.contains(speaker), "speaker id logged: " + line);
+      for (String word : words) {
+        assertFalse(line.toLowerCase().contains(word), "transcript word '" + word + "' in " + line);
+      }
+    }
+  }
+
+  private static List<Received> streamOneUtterance(ServiceUnderTest stt, String id, String speaker)
       throws Exception {
     try (StreamClient.Session session = stt.client().listen(id, r -> {})) {
       stt.client().stream(
@@ -126,6 +179,7 @@ class TelemetryExportTest {
           session);
       List<Received> out = session.awaitEnd(WAIT);
       assertTrue(out.stream().anyMatch(r -> !r.transcript().isBlank()), out.toString());
+      return out;
     }
   }
 

@@ -1,6 +1,7 @@
 package ai.voice.stt.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.support.ServiceUnderTest;
@@ -15,6 +16,7 @@ import io.nats.service.PingResponse;
 import io.nats.service.StatsResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The service as NATS micro discovery (what {@code nats micro ls/info/stats} use) sees it. */
@@ -35,8 +37,8 @@ class ControlPlaneTest {
       InfoResponse info = infos.getFirst();
       assertEquals("ai.voice.stream.*", info.getMetadata().get("input"));
       assertEquals(
-          List.of(ControlPlane.STATUS_SUBJECT),
-          info.getEndpoints().stream().map(Endpoint::getSubject).toList());
+          java.util.Set.of(ControlPlane.STATUS_SUBJECT, "stt.admin.status"),
+          info.getEndpoints().stream().map(Endpoint::getSubject).collect(Collectors.toSet()));
 
       Message reply =
           client.request(ControlPlane.STATUS_SUBJECT, new byte[0], Duration.ofSeconds(5));
@@ -47,8 +49,50 @@ class ControlPlaneTest {
       assertTrue(status.get("recognizer").asText().contains("whisper"), status.toString());
 
       StatsResponse stats = discovery.stats(ControlPlane.SERVICE_NAME, info.getId());
-      assertEquals(1, stats.getEndpointStatsList().getFirst().getNumRequests());
+      assertEquals(
+          1,
+          stats.getEndpointStatsList().stream()
+              .filter(e -> e.getSubject().equals(ControlPlane.STATUS_SUBJECT))
+              .findFirst()
+              .orElseThrow()
+              .getNumRequests());
       client.close();
+    }
+  }
+
+  /**
+   * Anyone who may publish on a session's subject controls that session, so {@code stt.status},
+   * which any client may ask, tells how many sessions each replica holds and never which; the ids
+   * are on the admin subject, which the chart's NATS permissions give to the admin user only.
+   */
+  @Test
+  void statusCountsSessionsAndOnlyTheAdminSubjectNamesThem() throws Exception {
+    try (ServiceUnderTest stt = new ServiceUnderTest()) {
+      Connection client = stt.nats().connect();
+      String id = "private-session-4711";
+      // A start opens the session; it stays open (no end) while the status is asked.
+      stt.client().send(id, java.util.Map.of("type", "start", "sample_rate", 16000));
+      ai.voice.stt.support.Await.until(
+          () -> ask(client, "stt.admin.status").toString().contains(id),
+          Duration.ofSeconds(10),
+          "stt.admin.status lists the session");
+
+      JsonNode status = ask(client, "stt.status");
+      assertEquals(1, status.get("active_sessions").asInt());
+      assertFalse(status.toString().contains(id), "stt.status names a session: " + status);
+      JsonNode counts = status.get("replicas");
+      assertEquals(1, counts.size(), status.toString());
+      assertEquals(1, counts.elements().next().asInt(), "a count per replica: " + status);
+      client.close();
+    }
+  }
+
+  private static JsonNode ask(Connection client, String subject) {
+    try {
+      Message reply = client.request(subject, new byte[0], Duration.ofSeconds(5));
+      return new ObjectMapper().readTree(reply.getData());
+    } catch (Exception e) {
+      throw new IllegalStateException(subject + ": " + e, e);
     }
   }
 }

@@ -361,6 +361,9 @@ public final class SttService implements AutoCloseable {
         sessions.activeSessions(),
         inference.queueDepth(),
         inference.describeRecognizer(),
+        config.recognition().kind() == SttConfig.RecognizerKind.LOCAL
+            ? "whisper.cpp (local)"
+            : "HTTP Whisper",
         isReady(),
         routingName(),
         replicaName(),

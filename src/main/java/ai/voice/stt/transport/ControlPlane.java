@@ -37,11 +37,19 @@ public final class ControlPlane implements AutoCloseable {
 
   private static final Duration DRAIN = Duration.ofSeconds(1);
 
-  /** What {@code stt.status} answers, as JSON with snake_case names. */
+  /**
+   * What {@code stt.status} answers, as JSON with snake_case names.
+   *
+   * @param recognizer the recognizer's full description (model, Whisper server address, limits),
+   *     answered on {@link #ADMIN_STATUS_SUBJECT} only
+   * @param recognizerKind which recognizer, without its address or paths: what {@code stt.status}
+   *     tells anyone
+   */
   public record Status(
       int activeSessions,
       int queueDepth,
       String recognizer,
+      String recognizerKind,
       boolean ready,
       String routing,
       String replica,
@@ -88,15 +96,15 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * @param withSessionIds each replica's session ids ({@link #ADMIN_STATUS_SUBJECT}), else only how
-   *     many it holds
+   * @param withSessionIds each replica's session ids and the recognizer's full description ({@link
+   *     #ADMIN_STATUS_SUBJECT}), else only how many sessions it holds and which kind of recognizer
    */
   private void answer(
       Connection connection, ServiceMessage message, Status status, boolean withSessionIds) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("active_sessions", status.activeSessions());
     body.put("queue_depth", status.queueDepth());
-    body.put("recognizer", status.recognizer());
+    body.put("recognizer", withSessionIds ? status.recognizer() : status.recognizerKind());
     body.put("ready", status.ready());
     body.put("routing", status.routing());
     body.put("replica", status.replica());

@@ -83,6 +83,11 @@ class ControlPlaneTest {
       JsonNode counts = status.get("replicas");
       assertEquals(1, counts.size(), status.toString());
       assertEquals(1, counts.elements().next().asInt(), "a count per replica: " + status);
+      // The recognizer's kind, not its model path or a Whisper server's address.
+      assertEquals("whisper.cpp (local)", status.get("recognizer").asText());
+      assertTrue(
+          ask(client, "stt.admin.status").get("recognizer").asText().contains("ggml"),
+          "the admin subject describes the recognizer in full");
       client.close();
     }
   }

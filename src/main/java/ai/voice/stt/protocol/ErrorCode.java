@@ -10,6 +10,8 @@ public enum ErrorCode {
   INVALID_PCM_LENGTH("invalid_pcm_length"),
   UNSUPPORTED_SAMPLE_RATE("unsupported_sample_rate"),
   UNSUPPORTED_CHANNELS("unsupported_channels"),
+  /** A {@code start}'s {@code language} is not one Whisper knows. */
+  UNSUPPORTED_LANGUAGE("unsupported_language"),
   INVALID_STATE("invalid_state"),
   SESSION_ID_MISMATCH("session_id_mismatch"),
   CHUNK_TOO_LARGE("chunk_too_large"),

@@ -40,20 +40,29 @@ public final class MessageDecoder {
    * @param subjectSessionId the last token of the subject the payload arrived on
    */
   public StreamMessage decode(byte[] payload, String subjectSessionId) throws ProtocolException {
-    Fields fields;
+    Fields fields = new Fields();
     try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(payload)) {
-      fields = readFields(unpacker, payload.length);
+      readFields(unpacker, payload.length, fields);
       if (unpacker.hasNext()) {
         throw bad("trailing bytes after the message map");
       }
+    } catch (ProtocolException e) {
+      throw "start".equals(fields.type) ? e.ofStart() : e;
     } catch (MessagePackException | IOException e) {
-      throw bad("not valid msgpack: " + e.getMessage());
+      ProtocolException bad = bad("not valid msgpack: " + e.getMessage());
+      throw "start".equals(fields.type) ? bad.ofStart() : bad;
     }
     if (fields.type == null) {
       throw bad("missing 'type' field");
     }
     return switch (fields.type) {
-      case "start" -> start(fields, subjectSessionId);
+      case "start" -> {
+        try {
+          yield start(fields, subjectSessionId);
+        } catch (ProtocolException e) {
+          throw e.ofStart();
+        }
+      }
       case "chunk" -> chunk(fields);
       case "state_change" ->
           new StreamMessage.StateChange(
@@ -189,7 +198,8 @@ public final class MessageDecoder {
     Double timestamp;
   }
 
-  private Fields readFields(MessageUnpacker in, int payloadLength)
+  /** Reads the map into {@code fields}, which keep what was read when it fails. */
+  private void readFields(MessageUnpacker in, int payloadLength, Fields fields)
       throws IOException, ProtocolException {
     if (!in.hasNext() || in.getNextFormat().getValueType() != ValueType.MAP) {
       throw bad("message is not a msgpack map");
@@ -198,7 +208,6 @@ public final class MessageDecoder {
     if (size > MAX_FIELDS) {
       throw bad("message map has " + size + " entries (at most " + MAX_FIELDS + ")");
     }
-    Fields fields = new Fields();
     for (int i = 0; i < size; i++) {
       if (in.getNextFormat().getValueType() != ValueType.STRING) {
         throw bad("message map keys must be strings");
@@ -221,7 +230,6 @@ public final class MessageDecoder {
         default -> in.skipValue();
       }
     }
-    return fields;
   }
 
   private static String readString(

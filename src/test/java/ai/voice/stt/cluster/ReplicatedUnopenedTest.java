@@ -58,6 +58,9 @@ class ReplicatedUnopenedTest {
       try {
         StreamClient client =
             new StreamClient(connection, "ai.voice.stream", "ai.voice.transcription");
+        Corpus.Recording recording = TestData.recording("goforward");
+        // A real session, and its late messages once it ended.
+        realSessionThenLateMessages(client, "real-1", recording);
         int junk = 2_000;
         for (int i = 0; i < junk; i++) {
           client.send("junk-sc-" + i, Map.of("type", "state_change", "state", "responding"));
@@ -73,32 +76,40 @@ class ReplicatedUnopenedTest {
         ReplicatedRun.sleep(2_000);
         assertEquals(0, keysWritten.get(), "no junk id wrote a session key");
 
-        Corpus.Recording recording = TestData.recording("goforward");
-        for (String id : List.of("real-1", "real-2")) {
-          try (StreamClient.Session s = client.listen(id, r -> {})) {
-            client.stream(id, recording.clip(), StreamOptions.realTime().withSpeed(4), s);
-            List<Received> out = s.awaitEnd(WAIT);
-            assertTrue(out.stream().noneMatch(r -> r.type().equals("error")), out.toString());
-            String text = StreamClient.joinTranscripts(out);
-            assertTrue(WordErrorRate.rate(recording.reference(), text) < 0.3, text);
-
-            // Once its key is gone, late messages open nothing.
-            ReplicatedRun.sleep(1_000);
-            int before = s.received().size();
-            client.sendChunks(id, recording.clip(), StreamOptions.realTime().withSpeed(0), s);
-            client.send(id, Map.of("type", "end"));
-            Await.until(() -> s.received().size() > before, WAIT, "the late chunk answered");
-            ReplicatedRun.sleep(3_000);
-            List<Received> late = s.received().subList(before, s.received().size());
-            assertEquals(1, late.size(), "one answer, no second end_of_stream: " + late);
-            assertEquals("session_ended", late.getFirst().code(), late.toString());
-          }
-        }
+        realSessionThenLateMessages(client, "real-2", recording);
         assertEquals(0, keysWritten.get(), "no junk id wrote a session key");
       } finally {
         watch.unsubscribe();
         connection.close();
+        // What each replica decided about the real sessions, for a failure's diagnosis.
+        for (ServiceProcess r : List.of(a, b)) {
+          r.output().stream()
+              .filter(l -> l.contains("real-") || l.contains("WARN"))
+              .forEach(System.out::println);
+        }
       }
+    }
+  }
+
+  private static void realSessionThenLateMessages(
+      StreamClient client, String id, Corpus.Recording recording) throws Exception {
+    try (StreamClient.Session s = client.listen(id, r -> {})) {
+      client.stream(id, recording.clip(), StreamOptions.realTime().withSpeed(4), s);
+      List<Received> out = s.awaitEnd(WAIT);
+      assertTrue(out.stream().noneMatch(r -> r.type().equals("error")), out.toString());
+      String text = StreamClient.joinTranscripts(out);
+      assertTrue(WordErrorRate.rate(recording.reference(), text) < 0.3, text);
+
+      // Once its key is gone, late messages open nothing.
+      ReplicatedRun.sleep(1_000);
+      int before = s.received().size();
+      client.sendChunks(id, recording.clip(), StreamOptions.realTime().withSpeed(0), s);
+      client.send(id, Map.of("type", "end"));
+      Await.until(() -> s.received().size() > before, WAIT, "the late chunk answered");
+      ReplicatedRun.sleep(3_000);
+      List<Received> late = s.received().subList(before, s.received().size());
+      assertEquals(1, late.size(), "one answer, no second end_of_stream: " + late);
+      assertEquals("session_ended", late.getFirst().code(), late.toString());
     }
   }
 

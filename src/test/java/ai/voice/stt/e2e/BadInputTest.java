@@ -66,6 +66,8 @@ class BadInputTest {
         "unsupported_sample_rate", Msgpack.pack(Map.of("type", "start", "sample_rate", 11_025)));
     assertError("unsupported_channels", Msgpack.pack(Map.of("type", "start", "channels", 3)));
     assertError(
+        "unsupported_language", Msgpack.pack(Map.of("type", "start", "language", "klingon")));
+    assertError(
         "session_id_mismatch", Msgpack.pack(Map.of("type", "start", "session_id", "someone-else")));
     assertError(
         "chunk_too_large",

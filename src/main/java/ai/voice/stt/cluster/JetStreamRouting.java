@@ -278,6 +278,7 @@ public final class JetStreamRouting implements AutoCloseable {
     } else if (!sessions.holds(id)
         && !claiming.contains(id)
         && view.session(id).isEmpty()
+        && !awaitingClaim(id)
         && !opens(id, message.getData())) {
       return; // answered by one replica, or dropped: no claim, no consumer, no placement
     }
@@ -340,6 +341,15 @@ public final class JetStreamRouting implements AutoCloseable {
                 "session {}: no answer to a message that opened nothing: {}", id, e.toString());
           }
         });
+  }
+
+  /**
+   * Whether the session's start or audio was heard and its claim has not shown in the view yet: its
+   * messages are the session's (an {@code end} right behind a fast client's audio must not be
+   * answered as one with no session).
+   */
+  private boolean awaitingClaim(String id) {
+    return firstSeen.containsKey(id) && !view.everClaimed(id);
   }
 
   /** A session's key was deleted: it ended; its late messages open nothing for a while. */

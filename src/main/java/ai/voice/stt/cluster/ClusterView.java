@@ -56,9 +56,12 @@ final class ClusterView implements AutoCloseable {
   private final ConcurrentMap<String, Replica> replicas = new ConcurrentHashMap<>();
   private final long leaseNanos;
   private final List<NatsKeyValueWatchSubscription> watches = new ArrayList<>();
+  // Told the id of each session whose key is deleted: it ended (its last result is out).
+  private final java.util.function.Consumer<String> onEnded;
 
-  private ClusterView(Duration leaseTtl) {
+  private ClusterView(Duration leaseTtl, java.util.function.Consumer<String> onEnded) {
     this.leaseNanos = leaseTtl.toNanos();
+    this.onEnded = onEnded;
   }
 
   /**
@@ -66,11 +69,17 @@ final class ClusterView implements AutoCloseable {
    *
    * @param previous the view this one replaces after a reconnection (what it saw claimed, and the
    *     replicas it saw, are carried over), or null
+   * @param onEnded told the id of each session whose key is deleted (it ended), on the watcher's
+   *     thread
    */
   static ClusterView watch(
-      KeyValue sessionBucket, KeyValue replicaBucket, Duration leaseTtl, ClusterView previous)
+      KeyValue sessionBucket,
+      KeyValue replicaBucket,
+      Duration leaseTtl,
+      ClusterView previous,
+      java.util.function.Consumer<String> onEnded)
       throws IOException, InterruptedException {
-    ClusterView view = new ClusterView(leaseTtl);
+    ClusterView view = new ClusterView(leaseTtl, onEnded);
     if (previous != null) {
       view.claimedOnce.putAll(previous.claimedOnce);
       view.replicas.putAll(previous.replicas);
@@ -94,8 +103,12 @@ final class ClusterView implements AutoCloseable {
       public void watch(KeyValueEntry entry) {
         String id = SessionKeys.sessionId(entry.getKey());
         if (entry.getOperation() != KeyValueOperation.PUT) {
-          sessions.remove(id);
+          // Only a session's end deletes its checkpoint (a refusal's record is deleted apart).
+          boolean ended = sessions.remove(id) != null;
           refused.remove(id);
+          if (ended) {
+            onEnded.accept(id);
+          }
           return;
         }
         // What the bucket held before this view started was settled long ago.
@@ -192,6 +205,15 @@ final class ClusterView implements AutoCloseable {
   void heardAllAgain() {
     long now = System.nanoTime();
     replicas.replaceAll((id, r) -> new Replica(r.id(), r.draining(), now));
+  }
+
+  /** The live replicas that take new sessions (not draining). */
+  List<String> takingReplicas() {
+    long now = System.nanoTime();
+    return replicas.values().stream()
+        .filter(r -> !r.draining() && now - r.seenNanos() < leaseNanos)
+        .map(Replica::id)
+        .toList();
   }
 
   /** A replica is alive while its heartbeat key exists and was renewed within the lease TTL. */

@@ -6,10 +6,13 @@ import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.MessageDecoder;
+import ai.voice.stt.protocol.ProtocolException;
+import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.session.InputOutages;
 import ai.voice.stt.session.SessionActor;
 import ai.voice.stt.session.SessionCheckpoint;
 import ai.voice.stt.session.SessionRegistry;
+import ai.voice.stt.session.UnopenedInput;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
@@ -19,12 +22,14 @@ import io.nats.client.KeyValue;
 import io.nats.client.Message;
 import io.nats.client.PurgeOptions;
 import io.nats.client.StreamContext;
+import io.nats.client.api.MessageInfo;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -76,6 +81,27 @@ public final class JetStreamRouting implements AutoCloseable {
   private final ConcurrentMap<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
   private final RoutingCounts counts = new RoutingCounts();
+  // Messages of ids no replica holds that open nothing (docs/protocol.md, "Session ids without a
+  // session"): every replica keeps the same records, one answers.
+  private final UnopenedInput unopened;
+  // Ids whose new session begins at its start, not at audio stored before it (a start after the
+  // session ended: late audio of the old one may still be in the stream), with when decided.
+  private final ConcurrentMap<String, Long> startOnly = new ConcurrentHashMap<>();
+  // Answers to messages that open nothing, each after a look at the stream (one direct get):
+  // bounded, so a flood of made-up ids costs a bounded queue, and answers beyond it are dropped.
+  private final java.util.concurrent.ThreadPoolExecutor answers =
+      new java.util.concurrent.ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.SECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(ANSWERS_WAITING),
+          Thread.ofVirtual().name("unopened-answers").factory(),
+          new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+  private static final int ANSWERS_WAITING = 10_000;
+  // Messages a claim reads past at most looking for the one that opens the session; beyond it the
+  // ones read are dropped from the stream (none of them ever opens or reaches a session).
+  private static final int OPENING_SCAN = 256;
   // A session nobody took within this long is taken by whoever sees it, loaded or not. Claims land
   // in milliseconds; the grace only matters when the chosen replica is stalled but alive (a gone
   // one leaves the placement as its heartbeat expires), so it is one lease TTL: a replica busy
@@ -171,7 +197,13 @@ public final class JetStreamRouting implements AutoCloseable {
             LATE_OUTPUT_WAIT,
             outputQuestions);
     this.stream = connection.getStreamContext(routing.stream());
-    this.view = ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl(), null);
+    this.unopened =
+        new UnopenedInput(
+            config.limits().sessionIdleTimeout(),
+            config.limits().endedSessionMemory(),
+            ANSWERS_WAITING);
+    this.view =
+        ClusterView.watch(sessionBucket, replicaBucket, routing.leaseTtl(), null, this::ended);
     this.refusals =
         new Refusals(sessionBucket, jsm, stream, config, sessions, decoder, () -> view, replicaId);
     heartbeat();
@@ -244,8 +276,86 @@ public final class JetStreamRouting implements AutoCloseable {
       if (!restartWasPending) {
         firstSeen.remove(id); // the new attempt's placement starts now
       }
+    } else if (!sessions.holds(id)
+        && !claiming.contains(id)
+        && view.session(id).isEmpty()
+        && !awaitingClaim(id)
+        && !opens(id, message.getData())) {
+      return; // answered by one replica, or dropped: no claim, no consumer, no placement
     }
     consider(id, true);
+  }
+
+  /**
+   * A message of an id no replica holds: whether it opens a session. One that does not (an {@code
+   * end}, a {@code state_change}, a message that does not decode, audio after a rejected start or
+   * after the session ended) is answered by one replica, chosen by id alone; every replica keeps
+   * the same records of rejected starts and ended sessions, since each hears every message in
+   * order.
+   */
+  private boolean opens(String id, byte[] data) {
+    long now = System.nanoTime();
+    byte[] payload = data == null ? new byte[0] : data;
+    StreamMessage message;
+    try {
+      message = decoder.decode(payload, id);
+    } catch (ProtocolException e) {
+      if (e.rejectedStart()) {
+        unopened.startRejected(id, now);
+      }
+      answerIfCurrent(id, () -> sessions.reject(id, e.code(), e.getMessage()));
+      return false;
+    }
+    UnopenedInput.Decision decision = unopened.decide(id, message, now);
+    if (decision == UnopenedInput.Decision.OPEN_AFTER_END) {
+      startOnly.put(id, now);
+    }
+    if (decision.opens()) {
+      return true;
+    }
+    answerIfCurrent(id, () -> sessions.answer(id, decision, true));
+    return false;
+  }
+
+  /**
+   * Answers a message that opened nothing, on this replica only if it is the answerer, and only if
+   * the message is still in the input stream: a replica that lagged behind (stalled, or just busy)
+   * may hear a message only after the session it belonged to has read and dropped it, and must not
+   * answer it again.
+   */
+  private void answerIfCurrent(String id, Runnable answer) {
+    List<String> replicas = new java.util.ArrayList<>(view.takingReplicas());
+    if (!draining && !replicas.contains(replicaId)) {
+      replicas.add(replicaId);
+    }
+    if (!replicaId.equals(Placement.answerer(id, replicas))) {
+      return;
+    }
+    answers.execute(
+        () -> {
+          try {
+            if (hasInput(id)) {
+              answer.run();
+            }
+          } catch (IOException | JetStreamApiException | RuntimeException e) {
+            log.debug(
+                "session {}: no answer to a message that opened nothing: {}", id, e.toString());
+          }
+        });
+  }
+
+  /**
+   * Whether the session's start or audio was heard and its claim has not shown in the view yet: its
+   * messages are the session's (an {@code end} right behind a fast client's audio must not be
+   * answered as one with no session).
+   */
+  private boolean awaitingClaim(String id) {
+    return firstSeen.containsKey(id) && !view.everClaimed(id);
+  }
+
+  /** A session's key was deleted: it ended; its late messages open nothing for a while. */
+  private void ended(String id) {
+    unopened.ended(id, System.nanoTime());
   }
 
   /**
@@ -385,15 +495,18 @@ public final class JetStreamRouting implements AutoCloseable {
         revision = reopened.get().revision();
         why = why + "; a new attempt after its refusal, from stream sequence " + from.resumeSeq();
       } else if (owned.isEmpty()) {
-        if (!hasInput(id)) {
+        OptionalLong opening = firstOpening(id, startOnly.containsKey(id));
+        if (opening.isEmpty()) {
           // Messages of a session that has ended since (its input is purged when it ends), heard
           // here only after its owner had read them (this replica lagged, or was stopped): there
           // is nothing to take. Opening it would leave a session with no input that ends a second
           // time. A message not stored yet is taken on the next one, or by the heartbeat tick.
-          log.debug("session {}: no unread input in the stream; not claimed", id);
+          log.debug("session {}: no unread input that opens it in the stream; not claimed", id);
           return;
         }
-        from = SessionCheckpoint.fresh(replicaId, System.currentTimeMillis());
+        // Read from its opening message: what came before opens nothing and was answered as such.
+        from =
+            SessionCheckpoint.freshAt(replicaId, opening.getAsLong(), System.currentTimeMillis());
         revision = sessionBucket.create(key, CheckpointCodec.encode(from));
       } else {
         CrashRecovery.Resume resume = deadOwners.resumePoint(id, owned.get());
@@ -412,6 +525,7 @@ public final class JetStreamRouting implements AutoCloseable {
       return;
     }
     firstSeen.remove(id);
+    startOnly.remove(id);
     KvClaim claim =
         new KvClaim(
             sessionBucket,
@@ -472,7 +586,9 @@ public final class JetStreamRouting implements AutoCloseable {
     while (!closed) {
       try {
         ClusterView old = view;
-        view = ClusterView.watch(sessionBucket, replicaBucket, config.routing().leaseTtl(), old);
+        view =
+            ClusterView.watch(
+                sessionBucket, replicaBucket, config.routing().leaseTtl(), old, this::ended);
         old.close();
         break;
       } catch (IOException e) {
@@ -533,6 +649,45 @@ public final class JetStreamRouting implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The stream sequence of the message that opens a new session of {@code id}, as {@link
+   * UnopenedInput} decided on the trigger: the first valid {@code start}, or the first valid chunk
+   * not after a rejected start ({@code startOnly}: a start only); empty when none is stored.
+   */
+  private OptionalLong firstOpening(String id, boolean startOnly)
+      throws IOException, JetStreamApiException {
+    String stream = config.routing().stream();
+    String subject = config.nats().inputSubject(id);
+    boolean afterRejectedStart = false;
+    long read = 0;
+    MessageInfo m;
+    try {
+      m = jsm.getFirstMessage(stream, subject);
+      for (int i = 0; i < OPENING_SCAN; i++) {
+        read = m.getSeq();
+        byte[] data = m.getData() == null ? new byte[0] : m.getData();
+        try {
+          StreamMessage message = decoder.decode(data, id);
+          if (message instanceof StreamMessage.Start
+              || (message instanceof StreamMessage.Chunk && !startOnly && !afterRejectedStart)) {
+            return OptionalLong.of(m.getSeq());
+          }
+        } catch (ProtocolException e) {
+          afterRejectedStart |= e.rejectedStart();
+        }
+        m = jsm.getNextMessage(stream, m.getSeq() + 1, subject);
+      }
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NO_MESSAGE) {
+        return OptionalLong.empty();
+      }
+      throw e;
+    }
+    // As many messages that open nothing: dropped, so the next look starts past them.
+    jsm.purgeStream(stream, PurgeOptions.builder().subject(subject).sequence(read + 1).build());
+    return OptionalLong.empty();
   }
 
   /** Audio older than the stream keeps cannot be replayed: the client hears which. */
@@ -605,6 +760,7 @@ public final class JetStreamRouting implements AutoCloseable {
       claimers.execute(() -> refusals.expire(System.nanoTime()));
       long stale = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
       firstSeen.values().removeIf(t -> t < stale);
+      startOnly.values().removeIf(t -> t < stale);
       view.forgetEndedBefore(System.nanoTime() - TimeUnit.MINUTES.toNanos(10));
     } catch (RuntimeException e) {
       log.warn("replica heartbeat: {}", e.toString());
@@ -736,6 +892,7 @@ public final class JetStreamRouting implements AutoCloseable {
     closed = true;
     ticker.shutdownNow();
     claimers.shutdown();
+    answers.shutdownNow();
     inputs.closeAll();
     view.close();
     try {

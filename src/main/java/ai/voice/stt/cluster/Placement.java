@@ -86,6 +86,24 @@ final class Placement {
     decided.putIfAbsent(sessionId, new Decision(replica, nowNanos));
   }
 
+  /**
+   * The one replica that answers a message of a session id that opens no session (the same on every
+   * replica that sees the same replicas): rendezvous hashing of id and replica alone, no load and
+   * nothing remembered, so a flood of made-up ids costs no placement state.
+   */
+  static String answerer(String sessionId, java.util.Collection<String> replicas) {
+    String best = null;
+    long bestScore = Long.MIN_VALUE;
+    for (String replica : new java.util.TreeSet<>(replicas)) {
+      long score = mix((sessionId + "/" + replica).hashCode());
+      if (best == null || score > bestScore) {
+        best = replica;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
   /** Decisions still counted as load (for tests and status). */
   synchronized int pending() {
     return decided.size();

@@ -67,6 +67,9 @@ public final class ConfigLoader {
   public static final int DEFAULT_RESULTS_STREAM_MAX_MB = 256;
   public static final int DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  // Late messages of an ended session (a chunk behind its end, a repeated end) come within
+  // seconds; a minute of its client's silence covers them many times over.
+  public static final Duration DEFAULT_ENDED_SESSION_MEMORY = Duration.ofSeconds(60);
   // An hour of speech and four hours of wall clock are far beyond any conversation, yet bound
   // what one runaway or forgotten client can hold.
   public static final Duration DEFAULT_MAX_SESSION_AUDIO = Duration.ofHours(1);
@@ -463,7 +466,12 @@ public final class ConfigLoader {
             "STT_SESSION_BACKLOG_SECONDS",
             DEFAULT_SESSION_BACKLOG,
             Duration.ofSeconds(1),
-            LONGEST_SESSION_LIMIT));
+            LONGEST_SESSION_LIMIT),
+        env.seconds(
+            "STT_ENDED_SESSION_MEMORY",
+            DEFAULT_ENDED_SESSION_MEMORY,
+            Duration.ofSeconds(1),
+            Duration.ofHours(24)));
   }
 
   private static Operations operations(EnvReader env) {

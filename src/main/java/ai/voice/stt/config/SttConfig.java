@@ -316,6 +316,8 @@ public record SttConfig(
    * @param maxSessionDuration wall-clock life of one session; beyond it the session is ended
    * @param admissionQueueDepth new sessions are refused while this many recognitions wait for a
    *     worker; 0 admits regardless (see docs/decisions/0007-admission-control.md)
+   * @param endedSessionMemory how long an ended session's id stays closed after its client was last
+   *     heard: its late messages open nothing (docs/protocol.md, *Session ids without a session*)
    */
   public record Limits(
       int maxSessions,
@@ -324,7 +326,8 @@ public record SttConfig(
       Duration maxSessionAudio,
       Duration maxSessionDuration,
       int admissionQueueDepth,
-      Duration maxSessionBacklog) {}
+      Duration maxSessionBacklog,
+      Duration endedSessionMemory) {}
 
   /**
    * Telemetry, logs and health.

@@ -10,6 +10,8 @@ public enum ErrorCode {
   INVALID_PCM_LENGTH("invalid_pcm_length"),
   UNSUPPORTED_SAMPLE_RATE("unsupported_sample_rate"),
   UNSUPPORTED_CHANNELS("unsupported_channels"),
+  /** A {@code start}'s {@code language} is not one Whisper knows. */
+  UNSUPPORTED_LANGUAGE("unsupported_language"),
   INVALID_STATE("invalid_state"),
   SESSION_ID_MISMATCH("session_id_mismatch"),
   CHUNK_TOO_LARGE("chunk_too_large"),
@@ -17,6 +19,18 @@ public enum ErrorCode {
   ALREADY_STARTED("already_started"),
   /** A message for a session that is flushing after {@code end} or expiry. */
   SESSION_CLOSING("session_closing"),
+  /**
+   * A {@code chunk} or {@code state_change} for a session that ended a moment ago (its {@code
+   * end_of_stream} result is out): it opens nothing; a {@code start} opens a new session.
+   */
+  SESSION_ENDED("session_ended"),
+  /**
+   * Audio for a session whose {@code start} was rejected: refused until a valid {@code start}
+   * arrives, so that it is never taken as 16 kHz mono by default.
+   */
+  START_REJECTED("start_rejected"),
+  /** A {@code state_change} for a session id that has no session: only start or audio opens one. */
+  NO_SESSION("no_session"),
   SESSION_LIMIT("session_limit"),
   /**
    * A new session was refused because the inference queue is saturated ({@code

@@ -1,5 +1,6 @@
 package ai.voice.stt.protocol;
 
+import ai.voice.stt.recognizer.WhisperLanguages;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,7 +23,10 @@ import org.msgpack.value.ValueType;
  * extensions this version does not know.
  */
 public final class MessageDecoder {
-  public static final Set<Integer> SUPPORTED_SAMPLE_RATES = Set.of(8_000, 16_000, 32_000, 48_000);
+  // Every rate is resampled to 16 kHz by the session's AudioNormalizer; 44.1, 22.05 and 24 kHz
+  // are what browsers (AudioContext), phones and CD-rate files produce.
+  public static final Set<Integer> SUPPORTED_SAMPLE_RATES =
+      Set.of(8_000, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000);
   private static final int MAX_FIELDS = 64;
   private static final int MAX_STRING_BYTES = 4_096;
 
@@ -36,20 +40,29 @@ public final class MessageDecoder {
    * @param subjectSessionId the last token of the subject the payload arrived on
    */
   public StreamMessage decode(byte[] payload, String subjectSessionId) throws ProtocolException {
-    Fields fields;
+    Fields fields = new Fields();
     try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(payload)) {
-      fields = readFields(unpacker, payload.length);
+      readFields(unpacker, payload.length, fields);
       if (unpacker.hasNext()) {
         throw bad("trailing bytes after the message map");
       }
+    } catch (ProtocolException e) {
+      throw "start".equals(fields.type) ? e.ofStart() : e;
     } catch (MessagePackException | IOException e) {
-      throw bad("not valid msgpack: " + e.getMessage());
+      ProtocolException bad = bad("not valid msgpack: " + e.getMessage());
+      throw "start".equals(fields.type) ? bad.ofStart() : bad;
     }
     if (fields.type == null) {
       throw bad("missing 'type' field");
     }
     return switch (fields.type) {
-      case "start" -> start(fields, subjectSessionId);
+      case "start" -> {
+        try {
+          yield start(fields, subjectSessionId);
+        } catch (ProtocolException e) {
+          throw e.ofStart();
+        }
+      }
       case "chunk" -> chunk(fields);
       case "state_change" ->
           new StreamMessage.StateChange(
@@ -80,7 +93,9 @@ public final class MessageDecoder {
     if (!SUPPORTED_SAMPLE_RATES.contains(rate)) {
       throw new ProtocolException(
           ErrorCode.UNSUPPORTED_SAMPLE_RATE,
-          "sample_rate " + rate + " is not supported (use 8000, 16000, 32000 or 48000)");
+          "sample_rate "
+              + rate
+              + " is not supported (use 8000, 16000, 22050, 24000, 32000, 44100 or 48000)");
     }
     int channels = fields.channels == null ? StreamMessage.Start.DEFAULT_CHANNELS : fields.channels;
     if (channels != 1 && channels != 2) {
@@ -94,9 +109,30 @@ public final class MessageDecoder {
         channels,
         state,
         Optional.ofNullable(fields.speakerId),
-        Optional.ofNullable(fields.language).filter(s -> !s.isBlank()),
+        language(fields.language),
         Optional.ofNullable(fields.interimResults),
         fields.vocabulary == null ? List.of() : Vocabulary.validate(fields.vocabulary));
+  }
+
+  /**
+   * The session's language: absent (the model's default) when not given or blank; otherwise a
+   * language Whisper knows, as its code, so that a wrong one fails the {@code start}, not every
+   * utterance after it.
+   */
+  private static Optional<String> language(String value) throws ProtocolException {
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        WhisperLanguages.code(value)
+            .orElseThrow(
+                () ->
+                    new ProtocolException(
+                        ErrorCode.UNSUPPORTED_LANGUAGE,
+                        "language '"
+                            + value.strip()
+                            + "' is not one Whisper knows (use an ISO 639-1 code such as 'en',"
+                            + " 'de', 'fr', or leave it out to use the model's default)")));
   }
 
   private StreamMessage.Chunk chunk(Fields fields) throws ProtocolException {
@@ -162,7 +198,8 @@ public final class MessageDecoder {
     Double timestamp;
   }
 
-  private Fields readFields(MessageUnpacker in, int payloadLength)
+  /** Reads the map into {@code fields}, which keep what was read when it fails. */
+  private void readFields(MessageUnpacker in, int payloadLength, Fields fields)
       throws IOException, ProtocolException {
     if (!in.hasNext() || in.getNextFormat().getValueType() != ValueType.MAP) {
       throw bad("message is not a msgpack map");
@@ -171,32 +208,32 @@ public final class MessageDecoder {
     if (size > MAX_FIELDS) {
       throw bad("message map has " + size + " entries (at most " + MAX_FIELDS + ")");
     }
-    Fields fields = new Fields();
     for (int i = 0; i < size; i++) {
       if (in.getNextFormat().getValueType() != ValueType.STRING) {
         throw bad("message map keys must be strings");
       }
-      String key = readString(in, "key", MAX_STRING_BYTES);
+      String key = readString(in, "key", MAX_STRING_BYTES, payloadLength);
       switch (key) {
-        case "type" -> fields.type = readString(in, key, MAX_STRING_BYTES);
-        case "session_id" -> fields.sessionId = readString(in, key, MAX_STRING_BYTES);
+        case "type" -> fields.type = readString(in, key, MAX_STRING_BYTES, payloadLength);
+        case "session_id" ->
+            fields.sessionId = readString(in, key, MAX_STRING_BYTES, payloadLength);
         case "sample_rate" -> fields.sampleRate = readInt(in, key);
         case "channels" -> fields.channels = readInt(in, key);
-        case "state" -> fields.state = readString(in, key, MAX_STRING_BYTES);
-        case "speaker_id" -> fields.speakerId = readOptionalString(in, key);
-        case "language" -> fields.language = readOptionalString(in, key);
+        case "state" -> fields.state = readString(in, key, MAX_STRING_BYTES, payloadLength);
+        case "speaker_id" -> fields.speakerId = readOptionalString(in, key, payloadLength);
+        case "language" -> fields.language = readOptionalString(in, key, payloadLength);
         case "interim_results" -> fields.interimResults = readOptionalBoolean(in, key);
-        case "vocabulary" -> fields.vocabulary = readOptionalStrings(in, key);
-        case "audio_b64" -> fields.audioB64 = readString(in, key, payloadLength);
-        case "audio" -> fields.audio = readBinary(in, key);
+        case "vocabulary" -> fields.vocabulary = readOptionalStrings(in, key, payloadLength);
+        case "audio_b64" -> fields.audioB64 = readString(in, key, payloadLength, payloadLength);
+        case "audio" -> fields.audio = readBinary(in, key, payloadLength);
         case "timestamp" -> fields.timestamp = readOptionalNumber(in, key);
         default -> in.skipValue();
       }
     }
-    return fields;
   }
 
-  private static String readString(MessageUnpacker in, String field, int maxBytes)
+  private static String readString(
+      MessageUnpacker in, String field, int maxBytes, int payloadLength)
       throws IOException, ProtocolException {
     if (in.getNextFormat().getValueType() != ValueType.STRING) {
       throw bad("field '" + field + "' must be a string");
@@ -205,24 +242,45 @@ public final class MessageDecoder {
     if (length > maxBytes) {
       throw bad("field '" + field + "' is " + length + " bytes long (at most " + maxBytes + ")");
     }
-    return new String(in.readPayload(length), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(
+        readPayload(in, field, length, payloadLength), java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  private static String readOptionalString(MessageUnpacker in, String field)
+  /**
+   * The {@code length} bytes a string or bin header declared, allocated only once they are known to
+   * be in the payload: a header may claim any length up to 4 GiB in a few bytes.
+   */
+  private static byte[] readPayload(MessageUnpacker in, String field, int length, int payloadLength)
+      throws IOException, ProtocolException {
+    long left = payloadLength - in.getTotalReadBytes();
+    if (length > left) {
+      throw bad(
+          "field '"
+              + field
+              + "' declares "
+              + length
+              + " bytes but the message has only "
+              + left
+              + " left");
+    }
+    return in.readPayload(length);
+  }
+
+  private static String readOptionalString(MessageUnpacker in, String field, int payloadLength)
       throws IOException, ProtocolException {
     if (in.getNextFormat() == MessageFormat.NIL) {
       in.unpackNil();
       return null;
     }
-    return readString(in, field, MAX_STRING_BYTES);
+    return readString(in, field, MAX_STRING_BYTES, payloadLength);
   }
 
   /**
    * An array of strings, or null for nil. Its length and each string's are checked from their
    * headers, before anything is read; {@link Vocabulary#validate} checks the rest.
    */
-  private static List<String> readOptionalStrings(MessageUnpacker in, String field)
-      throws IOException, ProtocolException {
+  private static List<String> readOptionalStrings(
+      MessageUnpacker in, String field, int payloadLength) throws IOException, ProtocolException {
     ValueType type = in.getNextFormat().getValueType();
     if (type == ValueType.NIL) {
       in.unpackNil();
@@ -241,7 +299,7 @@ public final class MessageDecoder {
       if (in.getNextFormat().getValueType() != ValueType.STRING) {
         throw bad("field '" + field + "' must be an array of strings (item " + i + " is not)");
       }
-      items.add(readString(in, field + "[" + i + "]", Vocabulary.MAX_BYTES));
+      items.add(readString(in, field + "[" + i + "]", Vocabulary.MAX_BYTES, payloadLength));
     }
     return items;
   }
@@ -292,7 +350,7 @@ public final class MessageDecoder {
     };
   }
 
-  private byte[] readBinary(MessageUnpacker in, String field)
+  private byte[] readBinary(MessageUnpacker in, String field, int payloadLength)
       throws IOException, ProtocolException {
     if (in.getNextFormat().getValueType() != ValueType.BINARY) {
       throw bad("field '" + field + "' must be msgpack bin");
@@ -301,7 +359,7 @@ public final class MessageDecoder {
     if (length > maxChunkBytes) {
       throw tooLarge(length);
     }
-    return in.readPayload(length);
+    return readPayload(in, field, length, payloadLength);
   }
 
   private static ProtocolException bad(String message) {

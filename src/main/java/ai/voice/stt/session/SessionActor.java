@@ -227,6 +227,14 @@ public final class SessionActor {
         });
   }
 
+  /**
+   * Whether the session ended here with its last result out (not moved to another replica). Read by
+   * the close callback, on the session's own thread.
+   */
+  boolean ended() {
+    return life.phase() == SessionLifecycle.Phase.CLOSED;
+  }
+
   /** Ends the session as if the client had sent {@code end}, with a reason on the last result. */
   void requestEnd(String reason) {
     mailbox.post(() -> end(reason));

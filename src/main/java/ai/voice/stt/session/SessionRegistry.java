@@ -2,6 +2,7 @@ package ai.voice.stt.session;
 
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.OutputMessage;
+import ai.voice.stt.protocol.ProtocolException;
 import ai.voice.stt.protocol.StreamMessage;
 import java.time.Duration;
 import java.util.List;
@@ -15,15 +16,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds or opens the actor of a session and hands it each message. Any message opens a session that
- * does not exist yet (a chunk with default settings, as the contract says), within the configured
- * maximum; a closed session's actor removes itself.
+ * Finds or opens the actor of a session and hands it each message. Only a {@code start} or audio
+ * opens a session that does not exist yet (a chunk with default settings, as the contract says),
+ * within the configured maximum; a closed session's actor removes itself. Messages for ids with no
+ * session that open nothing are answered here ({@link UnopenedInput}): an {@code end} gets its
+ * {@code end_of_stream} result, a {@code state_change} an error, and the ids whose refusal,
+ * rejected {@code start} or end were answered are remembered for a while (bounded) so that their
+ * late messages open nothing.
  */
 public final class SessionRegistry {
   private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
   private static final int REPLY_BACKLOG = 10_000;
-  // Refused ids remembered at once; beyond it the least recently heard one is forgotten.
-  private static final int REFUSED_REMEMBERED = 10_000;
+  // Ids remembered at once in each record (refused, rejected start, ended); beyond it the least
+  // recently heard one is forgotten.
+  private static final int IDS_REMEMBERED = 10_000;
   private final SessionEnvironment env;
   private final ConcurrentMap<String, SessionActor> sessions = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
@@ -35,7 +41,8 @@ public final class SessionRegistry {
   // caller is the NATS dispatcher, and a publish may wait for room in jnats' outgoing queue.
   private final Mailbox replies;
   private final AtomicLong repliesDropped = new AtomicLong();
-  private final RefusedSessions refusedSessions;
+  private final RecentIds refusedSessions;
+  private final UnopenedInput unopened;
 
   public SessionRegistry(SessionEnvironment env) {
     this.env = env;
@@ -46,18 +53,25 @@ public final class SessionRegistry {
             "(replies)",
             failure -> log.warn("an error reply was not published: {}", failure.toString()));
     this.refusedSessions =
-        new RefusedSessions(env.limits().sessionIdleTimeout().toNanos(), REFUSED_REMEMBERED);
+        new RecentIds(env.limits().sessionIdleTimeout().toNanos(), IDS_REMEMBERED);
+    this.unopened =
+        new UnopenedInput(
+            env.limits().sessionIdleTimeout(), env.limits().endedSessionMemory(), IDS_REMEMBERED);
   }
 
   public void route(String sessionId, StreamMessage message) {
     SessionActor actor = sessions.get(sessionId);
     if (actor == null) {
+      long now = System.nanoTime();
       // A refused session's refusal was answered once: its later messages are dropped, until a
       // start, which is a new attempt (docs/protocol.md).
       if (message instanceof StreamMessage.Start) {
         refusedSessions.forget(sessionId);
-      } else if (refusedSessions.heard(sessionId, System.nanoTime())) {
+      } else if (refusedSessions.heard(sessionId, now) != RecentIds.Heard.UNKNOWN) {
         droppedAfterRefusal();
+        return;
+      }
+      if (!answer(sessionId, unopened.decide(sessionId, message, now), true)) {
         return;
       }
       actor = open(sessionId);
@@ -150,7 +164,7 @@ public final class SessionRegistry {
       admission.unlock();
     }
     if (isFinal(refusal)) {
-      refusedSessions.refused(sessionId, System.nanoTime());
+      refusedSessions.remember(sessionId, System.nanoTime(), true);
       answerRefusal(sessionId, refusal);
     } else {
       reject(sessionId, refusal.code(), refusal.message());
@@ -174,20 +188,87 @@ public final class SessionRegistry {
    */
   public void answerRefusal(String sessionId, Refusal refusal) {
     double now = System.currentTimeMillis() / 1000.0;
-    StreamMessage.Start settings = StreamMessage.Start.defaults();
     OutputMessage.Error error =
         new OutputMessage.Error(sessionId, refusal.code(), refusal.message(), now);
-    OutputMessage.Transcription last =
-        OutputMessage.Transcription.endOfStream(
-            new OutputMessage.Transcription.Header(
-                sessionId, 0, now, settings.speakerId(), settings.state(), 0, 0),
-            OutputMessage.Transcription.Heard.nothing(settings.language()),
-            refusal.code().wireName());
+    OutputMessage.Transcription last = onlyResult(sessionId, refusal.code().wireName(), now);
     queueReply(
         () -> {
           env.output().publishReply(error);
           env.output().publishReply(last);
         });
+  }
+
+  /**
+   * The only result of a session that never opened: {@code end_of_stream}, sequence 0, no audio, an
+   * empty transcript, {@code reason} as its {@code end_reason}.
+   */
+  private static OutputMessage.Transcription onlyResult(
+      String sessionId, String reason, double now) {
+    StreamMessage.Start settings = StreamMessage.Start.defaults();
+    return OutputMessage.Transcription.endOfStream(
+        new OutputMessage.Transcription.Header(
+            sessionId, 0, now, settings.speakerId(), settings.state(), 0, 0),
+        OutputMessage.Transcription.Heard.nothing(settings.language()),
+        reason);
+  }
+
+  /**
+   * Carries out what {@link UnopenedInput} decided for a message of an id with no session.
+   *
+   * @param answerer whether this process answers it (with replicas, one of them does)
+   * @return whether the message opens a session
+   */
+  public boolean answer(String sessionId, UnopenedInput.Decision decision, boolean answerer) {
+    if (decision.opens()) {
+      return true;
+    }
+    if (!answerer) {
+      return false; // with replicas, another replica answers (the same decision is made there)
+    }
+    switch (decision) {
+      case OPEN, OPEN_AFTER_END -> {}
+      case END_OF_STREAM ->
+          queueReply(
+              () ->
+                  env.output()
+                      .publish(onlyResult(sessionId, "end", System.currentTimeMillis() / 1000.0)));
+      case NO_SESSION ->
+          reject(
+              sessionId,
+              ErrorCode.NO_SESSION,
+              "session '"
+                  + sessionId
+                  + "' is not open: state_change opens no session; send start or audio first");
+      case ENDED ->
+          reject(
+              sessionId,
+              ErrorCode.SESSION_ENDED,
+              "session '"
+                  + sessionId
+                  + "' has ended (its end_of_stream result is out): this message opens nothing;"
+                  + " send start to open a new session");
+      case START_REJECTED ->
+          reject(
+              sessionId,
+              ErrorCode.START_REJECTED,
+              "the session's start was rejected (see the error it got): its audio is refused"
+                  + " until a valid start arrives");
+      case DROP_ENDED -> env.utterances().metrics().unopenedMessageDropped("ended");
+      case DROP_START_REJECTED ->
+          env.utterances().metrics().unopenedMessageDropped("start_rejected");
+    }
+    return false;
+  }
+
+  /**
+   * A message that failed to decode: answered with its error; a rejected {@code start} of an id
+   * with no session is remembered, so that its audio is refused until a valid one arrives.
+   */
+  public void rejectInvalid(String sessionId, ProtocolException failure) {
+    if (failure.rejectedStart() && !sessions.containsKey(sessionId)) {
+      unopened.startRejected(sessionId, System.nanoTime());
+    }
+    reject(sessionId, failure.code(), failure.getMessage());
   }
 
   /** A message of a refused session was dropped without an answer (counted on /metrics). */
@@ -222,6 +303,10 @@ public final class SessionRegistry {
   }
 
   private void closed(SessionActor actor) {
+    if (actor.ended()) {
+      // Before it leaves the map, so that no late message finds the id open and unremembered.
+      unopened.ended(actor.id(), System.nanoTime());
+    }
     if (sessions.remove(actor.id(), actor)) {
       count.decrementAndGet();
       emptyLock.lock();

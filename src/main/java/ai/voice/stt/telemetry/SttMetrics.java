@@ -32,6 +32,8 @@ public final class SttMetrics {
   private final LongCounter interims;
   private final LongCounter speculative;
   private final LongCounter refusedDropped;
+  private final LongCounter unopenedDropped;
+  private static final AttributeKey<String> WHY = AttributeKey.stringKey("why");
 
   SttMetrics(Meter meter) {
     this.meter = meter;
@@ -97,6 +99,17 @@ public final class SttMetrics {
                     + " answered once; a start is a new attempt)")
             .build();
     refusedDropped.add(0);
+    this.unopenedDropped =
+        meter
+            .counterBuilder("stt.unopened_messages.dropped")
+            .setUnit("{message}")
+            .setDescription(
+                "messages for a session id with no session that opened nothing and were dropped"
+                    + " without an answer (the first one was answered): why = ended (the session"
+                    + " ended a moment ago) or start_rejected (its start was rejected)")
+            .build();
+    unopenedDropped.add(0, Attributes.of(WHY, "ended"));
+    unopenedDropped.add(0, Attributes.of(WHY, "start_rejected"));
   }
 
   /** Instruments that record nothing, for code run without a service (tools, benchmarks). */
@@ -171,5 +184,13 @@ public final class SttMetrics {
   /** A message of a refused session was dropped quietly. */
   public void refusedMessageDropped() {
     refusedDropped.add(1);
+  }
+
+  /**
+   * A message for an id with no session was dropped quietly: {@code why} is {@code ended} or {@code
+   * start_rejected}.
+   */
+  public void unopenedMessageDropped(String why) {
+    unopenedDropped.add(1, Attributes.of(WHY, why));
   }
 }

@@ -40,7 +40,7 @@ public final class IngressHandler {
       sessions.route(sessionId, decoder.decode(payload == null ? new byte[0] : payload, sessionId));
     } catch (ProtocolException e) {
       log.debug("session {}: rejected message: {}", sessionId, e.getMessage());
-      sessions.reject(sessionId, e.code(), e.getMessage());
+      sessions.rejectInvalid(sessionId, e);
     } catch (RuntimeException e) {
       // Catch at the loop boundary: one bad message never stops the dispatcher.
       log.error("session {}: unexpected failure handling a message", sessionId, e);

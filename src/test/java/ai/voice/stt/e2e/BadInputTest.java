@@ -63,8 +63,10 @@ class BadInputTest {
     assertError("invalid_base64", chunk("this is not base64!"));
     assertError("invalid_pcm_length", chunk(Base64.getEncoder().encodeToString(new byte[3])));
     assertError(
-        "unsupported_sample_rate", Msgpack.pack(Map.of("type", "start", "sample_rate", 22_050)));
+        "unsupported_sample_rate", Msgpack.pack(Map.of("type", "start", "sample_rate", 11_025)));
     assertError("unsupported_channels", Msgpack.pack(Map.of("type", "start", "channels", 3)));
+    assertError(
+        "unsupported_language", Msgpack.pack(Map.of("type", "start", "language", "klingon")));
     assertError(
         "session_id_mismatch", Msgpack.pack(Map.of("type", "start", "session_id", "someone-else")));
     assertError(

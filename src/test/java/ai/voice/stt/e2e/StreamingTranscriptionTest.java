@@ -11,6 +11,7 @@ import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.ServiceUnderTest;
 import ai.voice.stt.support.TestData;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path with nothing mocked: a real nats-server, the service with the converted tiny.en
@@ -131,6 +133,45 @@ class StreamingTranscriptionTest {
         double wer = WordErrorRate.rate(reference, text);
         System.out.printf("%s: WER %.1f%% \"%s\"%n", variant, 100 * wer, text);
         assertTrue(wer < MAX_STREAM_WER, variant + ": " + text);
+      }
+    }
+  }
+
+  @Test
+  void browserAndPhoneRatesAreResampledLikeFortyEightKilohertz(@TempDir Path dir) throws Exception {
+    Corpus.Recording recording = TestData.recording("austen_0870");
+    for (int rate : List.of(44_100, 22_050, 24_000)) {
+      // Real speech at the rate a browser's AudioContext or a phone records at, made by sox (as
+      // scripts/fixtures.sh makes the 48 and 8 kHz variants).
+      Path wav = dir.resolve("austen_0870_" + rate + ".wav");
+      Process sox =
+          new ProcessBuilder(
+                  "sox",
+                  "-R",
+                  "-D",
+                  "-V1",
+                  recording.path().toString(),
+                  "-r",
+                  Integer.toString(rate),
+                  "-c",
+                  "1",
+                  "-b",
+                  "16",
+                  wav.toString())
+              .inheritIO()
+              .start();
+      assertEquals(0, sox.waitFor(), "sox");
+      ai.voice.stt.audio.AudioClip clip = ai.voice.stt.audio.WavReader.read(wav);
+      assertEquals(rate, clip.sampleRate());
+      String id = "rate-" + rate;
+      try (StreamClient.Session session = stt.client().listen(id, r -> {})) {
+        stt.client().stream(id, clip, fast(), session);
+        List<Received> out = session.awaitEnd(RESULT_TIMEOUT);
+        assertTrue(out.stream().noneMatch(r -> r.type().equals("error")), out.toString());
+        String text = StreamClient.joinTranscripts(out);
+        double wer = WordErrorRate.rate(recording.reference(), text);
+        System.out.printf("%d Hz: WER %.1f%% \"%s\"%n", rate, 100 * wer, text);
+        assertTrue(wer < MAX_STREAM_WER, rate + " Hz: " + text);
       }
     }
   }

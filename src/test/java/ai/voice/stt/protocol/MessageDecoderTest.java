@@ -175,7 +175,7 @@ class MessageDecoderTest {
         ErrorCode.INVALID_PCM_LENGTH, Msgpack.pack(Map.of("type", "chunk", "audio_b64", "AQID")));
     assertCode(
         ErrorCode.UNSUPPORTED_SAMPLE_RATE,
-        Msgpack.pack(Map.of("type", "start", "sample_rate", 44_100)));
+        Msgpack.pack(Map.of("type", "start", "sample_rate", 11_025)));
     assertCode(
         ErrorCode.UNSUPPORTED_CHANNELS, Msgpack.pack(Map.of("type", "start", "channels", 6)));
     assertCode(
@@ -202,6 +202,76 @@ class MessageDecoderTest {
     ProtocolException e =
         assertThrows(ProtocolException.class, () -> decoder.decode(out.toByteArray(), "s1"));
     assertTrue(e.getMessage().contains("entries"));
+  }
+
+  @Test
+  void anAudioBinClaimingMoreThanThePayloadHoldsIsRejectedBeforeItIsAllocated() throws IOException {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    // A 23-byte message must not cost the chunk limit's megabyte (msgpack-core allocates a
+    // declared length before reading it).
+    MessageDecoder limited = new MessageDecoder(1_000_000);
+    MessageBufferPacker small = MessagePack.newDefaultBufferPacker();
+    small.packMapHeader(2).packString("type").packString("chunk");
+    small.packString("audio").packBinaryHeader(999_998);
+    byte[] claim = small.toByteArray();
+    // Once unmeasured: the first call loads classes and fills in exception stack traces.
+    assertThrows(ProtocolException.class, () -> limited.decode(claim, "s1"));
+    long before = threads.getCurrentThreadAllocatedBytes();
+    assertThrows(ProtocolException.class, () -> limited.decode(claim, "s1"));
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(
+        allocated < 200_000,
+        allocated + " bytes allocated for a " + claim.length + "-byte message");
+
+    // A chunk limit as large as a configuration allows: only the payload itself bounds the bin.
+    MessageDecoder roomy = new MessageDecoder(Integer.MAX_VALUE);
+    MessageBufferPacker out = MessagePack.newDefaultBufferPacker();
+    out.packMapHeader(2).packString("type").packString("chunk");
+    out.packString("audio").packBinaryHeader(Integer.MAX_VALUE - 16);
+    byte[] payload = out.toByteArray();
+    before = threads.getCurrentThreadAllocatedBytes();
+    ProtocolException e = assertThrows(ProtocolException.class, () -> roomy.decode(payload, "s1"));
+    allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    // The decoder's own small objects only; the declared 2 GiB never is.
+    assertTrue(allocated < 1_000_000, allocated + " bytes allocated");
+    assertEquals(ErrorCode.BAD_MESSAGE, e.code());
+    assertTrue(e.getMessage().contains("declares"), e.getMessage());
+  }
+
+  @Test
+  void browserAndPhoneSampleRatesAreAccepted() throws ProtocolException {
+    for (int rate : List.of(22_050, 24_000, 44_100)) {
+      StreamMessage.Start start =
+          assertInstanceOf(
+              StreamMessage.Start.class, decode(Map.of("type", "start", "sample_rate", rate)));
+      assertEquals(rate, start.sampleRate());
+    }
+  }
+
+  @Test
+  void aLanguageWhisperDoesNotKnowFailsTheStart() throws ProtocolException {
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () -> decode(Map.of("type", "start", "language", "klingon-xx")));
+    assertEquals(ErrorCode.UNSUPPORTED_LANGUAGE, e.code());
+    assertTrue(e.getMessage().contains("klingon-xx"), e.getMessage());
+    assertCode(
+        ErrorCode.UNSUPPORTED_LANGUAGE, Msgpack.pack(Map.of("type", "start", "language", "xx")));
+    // Codes in any case and English names are taken as Whisper's codes.
+    for (Map.Entry<String, String> ok :
+        Map.of("en", "en", "DE", "de", "french", "fr", "yue", "yue", "haw", "haw").entrySet()) {
+      StreamMessage.Start start =
+          assertInstanceOf(
+              StreamMessage.Start.class, decode(Map.of("type", "start", "language", ok.getKey())));
+      assertEquals(Optional.of(ok.getValue()), start.language(), ok.getKey());
+    }
+    // Blank still means the model's default.
+    StreamMessage.Start blank =
+        assertInstanceOf(
+            StreamMessage.Start.class, decode(Map.of("type", "start", "language", " ")));
+    assertEquals(Optional.empty(), blank.language());
   }
 
   private StreamMessage decode(Map<String, ?> map) throws ProtocolException {

@@ -159,6 +159,14 @@ public final class MalformedCorpus {
             concat(
                 map(w -> w.mapHeaderOnly(2).str("type").str("chunk").str("audio")),
                 header(0xc6, Integer.MAX_VALUE, 4))));
+    // Within the chunk limit, but more than the message holds: refused before it is allocated.
+    corpus.add(
+        new Entry(
+            "bad_message--audio-bin-claims-more-than-sent",
+            concat(
+                map(w -> w.mapHeaderOnly(2).str("type").str("chunk").str("audio")),
+                header(0xc6, 64_000, 4),
+                new byte[16])));
     // Truncated msgpack.
     byte[] start = start();
     for (int cut : new int[] {1, 2, 7, start.length / 2, start.length - 1}) {
@@ -208,8 +216,8 @@ public final class MalformedCorpus {
             map(w -> w.str("type").str("start").str("sample_rate").integer(-16000))));
     corpus.add(
         new Entry(
-            "unsupported_sample_rate--44100",
-            map(w -> w.str("type").str("start").str("sample_rate").integer(44100))));
+            "unsupported_sample_rate--11025",
+            map(w -> w.str("type").str("start").str("sample_rate").integer(11025))));
     corpus.add(
         new Entry(
             "unsupported_channels--zero",

@@ -93,6 +93,9 @@ public final class VadCheckCommand implements Callable<Integer> {
       description = "WER streams: conditions to stream (a regex: clean, white 10 dB, ...)")
   String werConditions;
 
+  @Option(names = "--show-text", description = "WER streams: print each reference and hypothesis")
+  boolean showText;
+
   @Option(
       names = "--service-env",
       description = "KEY=VALUE for the service, repeatable (e.g. STT_RECOGNITION_TIMEOUT_BASE=600)")
@@ -454,8 +457,18 @@ public final class VadCheckCommand implements Callable<Integer> {
           Map<String, int[]> sums = new LinkedHashMap<>();
           for (int i = 0; i < streams.size(); i++) {
             SpeechStream s = streams.get(i);
-            WordErrorRate.Score score =
-                WordErrorRate.score(s.recording().reference(), futures.get(i).get());
+            String text = futures.get(i).get();
+            WordErrorRate.Score score = WordErrorRate.score(s.recording().reference(), text);
+            if (showText) {
+              System.out.printf(
+                  "%s %s %s: \"%s\" -> \"%s\" (%d errors)%n",
+                  vad,
+                  s.condition(),
+                  s.recording().name(),
+                  s.recording().reference(),
+                  text,
+                  score.errors());
+            }
             int[] sum = sums.computeIfAbsent(s.condition(), c -> new int[2]);
             sum[0] += score.errors();
             sum[1] += score.referenceWords();

@@ -38,7 +38,10 @@ public final class ConfigLoader {
   public static final String DEFAULT_DEVICE = "cuda";
   public static final int DEFAULT_BUFFER_SIZE_BYTES = 512_000;
   public static final Duration DEFAULT_CHUNK_TIMEOUT = Duration.ofSeconds(2);
-  public static final String DEFAULT_VAD = "webrtc";
+
+  /** Silero: far fewer false onsets and better streamed WER in noise (decisions/0025). */
+  public static final String DEFAULT_VAD = "silero";
+
   public static final String DEFAULT_VAD_MODEL_FILE = "silero_vad.onnx";
   public static final int DEFAULT_VAD_AGGRESSIVENESS = 2;
   // Where speech ends is decided by the strictest WebRTC mode: mode 2's hang-over and its "speech"

@@ -106,7 +106,7 @@ public final class SileroSpeechDetectorFactory implements SpeechDetectorFactory 
       throw new IllegalArgumentException(
           "Silero VAD model not found: "
               + model
-              + " (scripts/ensure-vad-model.sh fetches it; STT_VAD_MODEL_PATH points elsewhere)");
+              + " (scripts/ensure-vad-model.sh fetches it, or set STT_VAD_MODEL_PATH)");
     }
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       // One thread per call: the call is ~0.3 ms, and sessions run in parallel on their own.

@@ -2,6 +2,7 @@ package ai.voice.stt.vad;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.audio.AudioClip;
@@ -9,6 +10,7 @@ import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.eval.Corpus.Recording;
 import ai.voice.stt.eval.NonSpeech;
 import ai.voice.stt.support.TestData;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,6 +83,16 @@ class SileroSpeechDetectorTest {
             corpus.get(i % corpus.size()).name() + " classified differently in parallel");
       }
     }
+  }
+
+  @Test
+  void aMissingModelIsNamed() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SileroSpeechDetectorFactory.load(Path.of("/nonexistent/silero_vad.onnx")));
+    assertTrue(e.getMessage().contains("/nonexistent/silero_vad.onnx"), e.getMessage());
+    assertTrue(e.getMessage().contains("STT_VAD_MODEL_PATH"), e.getMessage());
   }
 
   @Test

@@ -11,6 +11,8 @@ cd "$root"
 . scripts/java-env.sh
 bash scripts/install-system-deps.sh
 bash scripts/ensure-model.sh tiny.en >/dev/null
+STT_VAD_MODEL_PATH=$(bash scripts/ensure-vad-model.sh | tail -n 1)
+export STT_VAD_MODEL_PATH
 bash scripts/fixtures.sh
 deps=.cache/pydeps-bench
 if [ ! -d "$deps/faster_whisper" ] || [ ! -d "$deps/matplotlib" ]; then

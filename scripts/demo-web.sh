@@ -14,6 +14,7 @@ cd "$root"
 
 bash scripts/install-system-deps.sh
 model=$(bash scripts/ensure-model.sh "${WHISPER_MODEL_SIZE:-tiny.en}" | tail -n 1)
+export STT_VAD_MODEL_PATH=${STT_VAD_MODEL_PATH:-$(bash scripts/ensure-vad-model.sh | tail -n 1)}
 bash scripts/web-deps.sh >/dev/null
 export STT_MODEL_PATH=${STT_MODEL_PATH:-$model}
 export STT_LOG_FORMAT=${STT_LOG_FORMAT:-text}

@@ -11,6 +11,7 @@ cd "$root"
 
 bash scripts/install-system-deps.sh
 model=$(bash scripts/ensure-model.sh "${WHISPER_MODEL_SIZE:-tiny.en}" | tail -n 1)
+export STT_VAD_MODEL_PATH=${STT_VAD_MODEL_PATH:-$(bash scripts/ensure-vad-model.sh | tail -n 1)}
 bash scripts/fixtures.sh
 file=${1:-fixtures/streams/multi_utterance.wav}
 

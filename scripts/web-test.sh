@@ -119,6 +119,8 @@ log "node $NODE_VERSION (playwright-core $PLAYWRIGHT_VERSION needs >= $NODE_NEED
 
 NODE_MODULES=$(bash scripts/web-deps.sh --dev) || fail "scripts/web-deps.sh --dev failed"
 MODEL=$(bash scripts/ensure-model.sh tiny.en | tail -n 1) || fail "scripts/ensure-model.sh tiny.en failed"
+STT_VAD_MODEL_PATH=$(bash scripts/ensure-vad-model.sh | tail -n 1) || fail "scripts/ensure-vad-model.sh failed"
+export STT_VAD_MODEL_PATH
 bash scripts/fixtures.sh >/dev/null || fail "scripts/fixtures.sh failed"
 
 log "unit tests of the page's modules (node --test)"

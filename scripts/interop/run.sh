@@ -199,6 +199,8 @@ install_node_deps
 install_nats_cli
 ensure_nats_server
 bash scripts/ensure-model.sh "$MODEL" >/dev/null || fail "scripts/ensure-model.sh $MODEL failed"
+STT_VAD_MODEL_PATH=$(bash scripts/ensure-vad-model.sh | tail -n 1) || fail "scripts/ensure-vad-model.sh failed"
+export STT_VAD_MODEL_PATH
 bash scripts/fixtures.sh || fail "scripts/fixtures.sh failed"
 for f in "$WAV" "$REFERENCE" "$NODE_WAV" "$NODE_REFERENCE"; do [ -f "$f" ] || fail "fixture missing: $f"; done
 

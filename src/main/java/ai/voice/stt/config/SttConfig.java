@@ -154,6 +154,14 @@ public record SttConfig(
     }
   }
 
+  /** The voice activity detector ({@code STT_VAD}, decisions/0025). */
+  public enum VadKind {
+    /** WebRTC's GMM detector (libfvad): two per session, onset and end-pointing modes. */
+    WEBRTC,
+    /** Silero VAD v6 through ONNX Runtime: one per session, onset and end-point alike. */
+    SILERO
+  }
+
   /** The local recognizer or the HTTP Whisper service at WHISPER_URL. */
   public enum RecognizerKind {
     LOCAL,
@@ -276,6 +284,8 @@ public record SttConfig(
   /**
    * Voice activity, end-pointing, interrupt and early-result parameters.
    *
+   * @param vad which voice activity detector classifies the frames (decisions/0025)
+   * @param vadModelPath the Silero VAD model, read when {@code vad} is {@link VadKind#SILERO}
    * @param vadAggressiveness the WebRTC VAD mode that opens utterances and hears barge-in
    * @param endpointVadAggressiveness the WebRTC VAD mode whose pauses count towards the end-point
    * @param sentenceEndSilence the end-point silence when the speculative transcript of the
@@ -294,6 +304,8 @@ public record SttConfig(
       int bufferSizeBytes,
       Duration chunkTimeout,
       boolean vadEnabled,
+      VadKind vad,
+      Path vadModelPath,
       int vadAggressiveness,
       int endpointVadAggressiveness,
       boolean interruptDetectionEnabled,

@@ -23,6 +23,7 @@ import ai.voice.stt.transport.IngressHandler;
 import ai.voice.stt.transport.NatsConnector;
 import ai.voice.stt.transport.NatsPublisher;
 import ai.voice.stt.transport.OutputConnection;
+import ai.voice.stt.vad.SileroSpeechDetectorFactory;
 import ai.voice.stt.vad.SpeechDetectorFactory;
 import ai.voice.stt.vad.WebRtcSpeechDetectorFactory;
 import io.nats.client.Connection;
@@ -82,7 +83,11 @@ public final class SttService implements AutoCloseable {
     started.add(recognizer::close);
     try {
       SpeechDetectorFactory detectors = vad(config.streaming().vadAggressiveness());
-      SpeechDetectorFactory endpointDetectors = vad(config.streaming().endpointVadAggressiveness());
+      // Silero's one detector per session both opens utterances and ends them (decisions/0025).
+      SpeechDetectorFactory endpointDetectors =
+          config.streaming().vad() == SttConfig.VadKind.SILERO
+              ? detectors
+              : vad(config.streaming().endpointVadAggressiveness());
       this.inference =
           new InferenceScheduler(
               recognizer,
@@ -382,11 +387,16 @@ public final class SttService implements AutoCloseable {
     return telemetry.prometheusText();
   }
 
-  /** The WebRTC VAD in {@code mode}, or every frame speech when VAD is off. */
+  /** The configured VAD (the WebRTC one in {@code mode}), or every frame speech when VAD is off. */
   private SpeechDetectorFactory vad(int mode) {
-    return config.streaming().vadEnabled()
-        ? new WebRtcSpeechDetectorFactory(mode)
-        : SpeechDetectorFactory.everythingIsSpeech();
+    SttConfig.Streaming s = config.streaming();
+    if (!s.vadEnabled()) {
+      return SpeechDetectorFactory.everythingIsSpeech();
+    }
+    return switch (s.vad()) {
+      case WEBRTC -> new WebRtcSpeechDetectorFactory(mode);
+      case SILERO -> SileroSpeechDetectorFactory.load(s.vadModelPath());
+    };
   }
 
   private String banner() {
@@ -405,13 +415,15 @@ public final class SttService implements AutoCloseable {
         config.recognition().kind() == SttConfig.RecognizerKind.LOCAL
             ? ", " + config.recognition().describeWorkers()
             : "",
-        s.vadEnabled()
-            ? "webrtc mode "
-                + s.vadAggressiveness()
-                + " (end-point mode "
-                + s.endpointVadAggressiveness()
-                + ")"
-            : "off",
+        !s.vadEnabled()
+            ? "off"
+            : s.vad() == SttConfig.VadKind.SILERO
+                ? "silero " + s.vadModelPath()
+                : "webrtc mode "
+                    + s.vadAggressiveness()
+                    + " (end-point mode "
+                    + s.endpointVadAggressiveness()
+                    + ")",
         s.endpointSilence().toMillis(),
         s.sentenceEndSilence().toMillis(),
         s.speculative() ? s.speculateAfter().toMillis() + " ms into a pause" : "off",

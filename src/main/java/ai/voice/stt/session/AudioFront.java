@@ -69,14 +69,17 @@ final class AudioFront implements AutoCloseable {
     }
     if (detector == null) {
       detector = detectors.create();
-      endpointDetector = endpointDetectors.create();
+      // One factory for both (Silero): one detector answers both questions.
+      endpointDetector = endpointDetectors == detectors ? detector : endpointDetectors.create();
     }
     short[] normalized = normalizer.normalize(pcm);
     timeline += normalized.length;
     List<short[]> whole = frames.add(normalized);
     List<Frame> classified = new ArrayList<>(whole.size());
     for (short[] frame : whole) {
-      classified.add(new Frame(frame, detector.isSpeech(frame), endpointDetector.isSpeech(frame)));
+      boolean speech = detector.isSpeech(frame);
+      boolean holds = endpointDetector == detector ? speech : endpointDetector.isSpeech(frame);
+      classified.add(new Frame(frame, speech, holds));
     }
     return classified;
   }
@@ -100,7 +103,9 @@ final class AudioFront implements AutoCloseable {
   public void close() {
     if (detector != null) {
       detector.close();
-      endpointDetector.close();
+      if (endpointDetector != detector) {
+        endpointDetector.close();
+      }
     }
   }
 }

@@ -41,6 +41,7 @@ class ConfigLoaderTest {
     assertEquals(512_000, config.streaming().bufferSizeBytes());
     assertEquals(Duration.ofSeconds(2), config.streaming().chunkTimeout());
     assertTrue(config.streaming().vadEnabled());
+    assertEquals(SttConfig.VadKind.SILERO, config.streaming().vad(), "decisions/0025");
     assertEquals(2, config.streaming().vadAggressiveness());
     assertEquals(
         3, config.streaming().endpointVadAggressiveness(), "an extension, not the module's");
@@ -127,11 +128,26 @@ class ConfigLoaderTest {
     SttConfig config =
         ConfigLoader.load(Map.of("WHISPER_MODEL_SIZE", "tiny.en", "STT_MODEL_DIR", "/m"), 2);
     assertEquals(Path.of("/m/ggml-tiny.en.bin"), config.recognition().modelPath());
+    assertEquals(Path.of("/m/silero_vad.onnx"), config.streaming().vadModelPath());
+  }
+
+  @Test
+  void theVadIsChosenByName() {
+    SttConfig silero = ConfigLoader.load(Map.of("STT_VAD", "Silero"), 2);
+    assertEquals(SttConfig.VadKind.SILERO, silero.streaming().vad());
+    assertEquals(Path.of("models", "silero_vad.onnx"), silero.streaming().vadModelPath());
+    SttConfig elsewhere =
+        ConfigLoader.load(Map.of("STT_VAD", "silero", "STT_VAD_MODEL_PATH", "/v/s.onnx"), 2);
+    assertEquals(Path.of("/v/s.onnx"), elsewhere.streaming().vadModelPath());
+    assertEquals(
+        SttConfig.VadKind.WEBRTC,
+        ConfigLoader.load(Map.of("STT_VAD", "webrtc"), 2).streaming().vad());
   }
 
   @Test
   void invalidValuesFailWithAMessageNamingTheVariable() {
     assertMessageNames("STT_VAD_AGGRESSIVENESS", Map.of("STT_VAD_AGGRESSIVENESS", "4"));
+    assertMessageNames("STT_VAD", Map.of("STT_VAD", "cobra"));
     assertMessageNames("STT_ENABLE_VAD", Map.of("STT_ENABLE_VAD", "maybe"));
     assertMessageNames("STT_CHUNK_TIMEOUT", Map.of("STT_CHUNK_TIMEOUT", "soon"));
     assertMessageNames("STT_BUFFER_SIZE_BYTES", Map.of("STT_BUFFER_SIZE_BYTES", "-1"));

@@ -49,6 +49,7 @@ public final class ServiceProcess implements AutoCloseable {
     Map<String, String> environment = new HashMap<>();
     environment.put("NATS_URL", nats.url());
     environment.put("STT_MODEL_PATH", TestData.model().toString());
+    environment.put("STT_VAD_MODEL_PATH", TestData.vadModel().toString());
     environment.put("STT_HEALTH_PORT", "0");
     environment.putAll(settings);
     return new ServiceProcess(environment, jvmOptions);

@@ -25,6 +25,7 @@ public final class ServiceUnderTest implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("NATS_URL", nats.url());
     env.put("STT_MODEL_PATH", TestData.model().toString());
+    env.put("STT_VAD_MODEL_PATH", TestData.vadModel().toString());
     env.put("STT_HEALTH_PORT", "0");
     // No collector runs beside the tests; those about export turn it on with their own receiver.
     env.put("OTEL_ENABLED", "false");

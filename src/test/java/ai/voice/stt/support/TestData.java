@@ -25,6 +25,11 @@ public final class TestData {
     return require(Path.of(System.getProperty("stt.test.model", "models/ggml-tiny.en.bin")));
   }
 
+  /** The Silero VAD model beside the Whisper model (scripts/ensure-vad-model.sh). */
+  public static Path vadModel() {
+    return require(model().resolveSibling("silero_vad.onnx"));
+  }
+
   public static Path fixtures() {
     return Path.of(System.getProperty("stt.test.fixtures", "fixtures"));
   }
@@ -83,7 +88,8 @@ public final class TestData {
     if (!Files.exists(path)) {
       fail(
           path
-              + " is missing: run scripts/ensure-model.sh and scripts/fixtures.sh"
+              + " is missing: run scripts/ensure-model.sh, scripts/ensure-vad-model.sh and"
+              + " scripts/fixtures.sh"
               + " (scripts/test.sh does both)");
     }
     return path;

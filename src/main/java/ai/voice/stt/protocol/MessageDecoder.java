@@ -96,7 +96,8 @@ public final class MessageDecoder {
         Optional.ofNullable(fields.speakerId),
         Optional.ofNullable(fields.language).filter(s -> !s.isBlank()),
         Optional.ofNullable(fields.interimResults),
-        fields.vocabulary == null ? List.of() : Vocabulary.validate(fields.vocabulary));
+        fields.vocabulary == null ? List.of() : Vocabulary.validate(fields.vocabulary),
+        Boolean.TRUE.equals(fields.wordTimestamps));
   }
 
   private StreamMessage.Chunk chunk(Fields fields) throws ProtocolException {
@@ -157,6 +158,7 @@ public final class MessageDecoder {
     String language;
     Boolean interimResults;
     List<String> vocabulary;
+    Boolean wordTimestamps;
     String audioB64;
     byte[] audio;
     Double timestamp;
@@ -187,6 +189,7 @@ public final class MessageDecoder {
         case "language" -> fields.language = readOptionalString(in, key);
         case "interim_results" -> fields.interimResults = readOptionalBoolean(in, key);
         case "vocabulary" -> fields.vocabulary = readOptionalStrings(in, key);
+        case "word_timestamps" -> fields.wordTimestamps = readOptionalBoolean(in, key);
         case "audio_b64" -> fields.audioB64 = readString(in, key, payloadLength);
         case "audio" -> fields.audio = readBinary(in, key);
         case "timestamp" -> fields.timestamp = readOptionalNumber(in, key);

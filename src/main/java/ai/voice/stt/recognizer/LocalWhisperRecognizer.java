@@ -103,7 +103,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
     }
     this.model = WhisperModel.load(modelPath, useGpu);
     this.buildFeatures = model.systemInfo();
-    log.info("whisper.cpp build ({}): {}", model.librarySource(), buildFeatures);
+    log.info("whisper.cpp build: {} (from {})", buildFeatures, model.librarySource());
     this.states = new ArrayBlockingQueue<>(concurrency);
     try {
       for (int i = 0; i < concurrency; i++) {

@@ -1,7 +1,7 @@
 package ai.voice.stt.recognizer.whisper;
 
 /** A whisper.cpp call failed. */
-public final class WhisperException extends Exception {
+public class WhisperException extends Exception {
   private static final long serialVersionUID = 1L;
 
   public WhisperException(String message) {

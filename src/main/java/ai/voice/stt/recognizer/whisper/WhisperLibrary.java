@@ -66,6 +66,9 @@ final class WhisperLibrary {
   final MethodHandle isMultilingual;
   final MethodHandle systemInfo;
 
+  /** {@code bool (*ggml_abort_callback)(void * data)}: true when data's byte is set (AbortFlag). */
+  final MemorySegment abortCallback;
+
   private WhisperLibrary(SymbolLookup lib, String source) {
     this.source = source;
     contextDefaultParamsByRef = fn(lib, "whisper_context_default_params_by_ref", ADDRESS);
@@ -124,6 +127,26 @@ final class WhisperLibrary {
     isMultilingual = fn(lib, "whisper_is_multilingual", JAVA_INT, ADDRESS);
     systemInfo = fn(lib, "whisper_print_system_info", ADDRESS);
     installLogger(lib);
+    try {
+      abortCallback =
+          LINKER.upcallStub(
+              MethodHandles.lookup()
+                  .findStatic(
+                      WhisperLibrary.class,
+                      "abortRequested",
+                      MethodType.methodType(boolean.class, MemorySegment.class)),
+              FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_BOOLEAN, ADDRESS),
+              Arena.global());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Called by whisper.cpp (on its own threads too): no allocation, no exception. */
+  @SuppressWarnings("unused") // called from native code
+  private static boolean abortRequested(MemorySegment flag) {
+    return !flag.equals(MemorySegment.NULL)
+        && flag.reinterpret(1).get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) != 0;
   }
 
   /**

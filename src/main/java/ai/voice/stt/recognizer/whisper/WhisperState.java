@@ -43,10 +43,20 @@ public final class WhisperState implements AutoCloseable {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment params = arena.allocate(FULL_PARAMS).copyFrom(model.defaultParams());
       fill(params, request, arena);
+      if (request.abort().isPresent()) {
+        params.set(ADDRESS, offset(FULL_PARAMS, "abort_callback"), lib.abortCallback);
+        params.set(
+            ADDRESS,
+            offset(FULL_PARAMS, "abort_callback_user_data"),
+            request.abort().get().address());
+      }
       MemorySegment audio = arena.allocateFrom(JAVA_FLOAT, samples);
       int rc =
           (int)
               lib.fullWithState.invokeExact(model.context(), state, params, audio, samples.length);
+      if (request.abort().isPresent() && request.abort().get().aborted()) {
+        throw new WhisperAbortedException(rc);
+      }
       if (rc != 0) {
         throw new WhisperException("whisper.cpp returned error " + rc);
       }

@@ -256,6 +256,8 @@ async function startSession() {
       state,
       // Interim hypotheses while speaking; a service without them ignores the field.
       interim_results: true,
+      // Each final's words with times and confidence: low-confidence words are marked.
+      word_timestamps: true,
     }),
   );
   session.mic.start();
@@ -394,7 +396,18 @@ function appendEntry(entry) {
       if (entry.utterance !== null) item.dataset.utterance = entry.utterance;
       const text = document.createElement("p");
       text.className = "text";
-      text.textContent = entry.text;
+      if (entry.words && entry.words.length) {
+        entry.words.forEach((w, i) => {
+          if (i > 0) text.append(" ");
+          const span = document.createElement("span");
+          span.className = w.low ? "word low-confidence" : "word";
+          span.textContent = w.word;
+          span.title = `${w.start?.toFixed(2)}–${w.end?.toFixed(2)} s, confidence ${w.confidence.toFixed(2)}`;
+          text.append(span);
+        });
+      } else {
+        text.textContent = entry.text;
+      }
       const meta = document.createElement("p");
       meta.className = "meta";
       meta.textContent = describeFinal(entry);

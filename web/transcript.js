@@ -132,6 +132,8 @@ export class Transcript {
             processingTime: numberOrNull(message.processing_time),
             queueTime: numberOrNull(message.queue_time),
             state: message.state,
+            words: wordsOf(message),
+            confidence: numberOrNull(message.confidence),
           });
         }
         if (message.end_of_stream) {
@@ -199,4 +201,24 @@ export function describeFinal(entry) {
   if (entry.queueTime !== null && entry.queueTime >= 0.005) parts.push(`queued ${seconds(entry.queueTime)}`);
   if (entry.partial) parts.push("buffer cut, continues");
   return parts.join(" · ");
+}
+
+/** Below this confidence a word is marked as possibly wrong. */
+export const LOW_CONFIDENCE = 0.5;
+
+/**
+ * The result's words (sessions that asked for word_timestamps), each {word, start, end,
+ * confidence, low}; an empty list when the result has none or they are malformed.
+ */
+export function wordsOf(message) {
+  if (!Array.isArray(message.words)) return [];
+  return message.words
+    .filter((w) => w && typeof w.word === "string" && typeof w.confidence === "number")
+    .map((w) => ({
+      word: w.word,
+      start: numberOrNull(w.start),
+      end: numberOrNull(w.end),
+      confidence: w.confidence,
+      low: w.confidence < LOW_CONFIDENCE,
+    }));
 }

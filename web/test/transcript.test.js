@@ -2,7 +2,7 @@
 // dropped by their final, legacy results (no utterance_id) appended, latency from audio_end.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AudioClock, Transcript, describeFinal } from "../transcript.js";
+import { AudioClock, LOW_CONFIDENCE, Transcript, describeFinal } from "../transcript.js";
 
 const interim = (utterance, revision, stable, unstable, extra = {}) => ({
   type: "interim",
@@ -132,4 +132,32 @@ test("the clock forgets old chunks but keeps answering for recent audio", () => 
   for (let k = 0; k < 1000; k++) clock.sent(320, 20 * (k + 1));
   assert.ok(clock.ends.length <= 150);
   assert.equal(clock.wallTimeAt(19.98), 19980);
+});
+
+test("a final's words come with their confidence, low ones marked", () => {
+  const t = new Transcript();
+  const { added } = t.apply(
+    final(0, "10 of clubs", {
+      confidence: 0.71,
+      words: [
+        { word: "10", start: 4.67, end: 5.09, confidence: 0.9 },
+        { word: "clubs", start: 5.39, end: 5.58, confidence: LOW_CONFIDENCE - 0.2 },
+      ],
+    }),
+    0,
+  );
+  assert.deepEqual(
+    added[0].words.map((w) => [w.word, w.low]),
+    [
+      ["10", false],
+      ["clubs", true],
+    ],
+  );
+  assert.equal(added[0].confidence, 0.71);
+});
+
+test("a final without words (a session that did not ask) has none", () => {
+  const t = new Transcript();
+  const { added } = t.apply(final(0, "hello"), 0);
+  assert.deepEqual(added[0].words, []);
 });

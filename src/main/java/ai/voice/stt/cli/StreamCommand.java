@@ -96,6 +96,13 @@ final class StreamCommand implements Callable<Integer> {
   boolean interim;
 
   @Option(
+      names = "--words",
+      description =
+          "ask for each word's times and confidence (word_timestamps) and print them under each"
+              + " result; words under 0.5 confidence in brackets")
+  boolean words;
+
+  @Option(
       names = "--input-prefix",
       defaultValue = "${env:STT_INPUT_SUBJECT_PREFIX:-ai.voice.stream}")
   String inputPrefix;
@@ -133,7 +140,8 @@ final class StreamCommand implements Callable<Integer> {
             Optional.ofNullable(language),
             binary,
             interim,
-            vocabulary);
+            vocabulary,
+            words);
     System.out.printf(
         "streaming %s (%.1f s, %d Hz, %d ch) as session %s to %s%n",
         file, clip.seconds(), clip.sampleRate(), clip.channels(), id, natsUrl);

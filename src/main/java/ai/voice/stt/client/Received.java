@@ -64,18 +64,30 @@ public record Received(Map<String, Object> fields, long arrivedNanos) {
     return (List<Map<String, Object>>) fields.getOrDefault("segments", List.of());
   }
 
+  /**
+   * The result's words ({@code word_timestamps} sessions), each with word, start, end, confidence.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Object>> words() {
+    return (List<Map<String, Object>>) fields.getOrDefault("words", List.of());
+  }
+
+  /** Below this a word is shown in brackets: it may be wrong. */
+  public static final double LOW_CONFIDENCE = 0.5;
+
   @Override
   public String toString() {
     return switch (type()) {
       case "transcription" ->
           String.format(
-              "#%d %s%s [%.2f-%.2f s] %s",
-              sequence(),
-              isFinal() ? "final" : "partial",
-              endOfStream() ? " end_of_stream" : "",
-              number("audio_start"),
-              number("audio_end"),
-              transcript());
+                  "#%d %s%s [%.2f-%.2f s] %s",
+                  sequence(),
+                  isFinal() ? "final" : "partial",
+                  endOfStream() ? " end_of_stream" : "",
+                  number("audio_start"),
+                  number("audio_end"),
+                  transcript())
+              + wordLine();
       case "interim" ->
           String.format(
               "~ interim r%s [%.2f-%.2f s] %s | %s",
@@ -87,5 +99,27 @@ public record Received(Map<String, Object> fields, long arrivedNanos) {
       case "error" -> "error " + code() + ": " + fields.get("message");
       default -> type();
     };
+  }
+
+  private String wordLine() {
+    if (!fields.containsKey("words") || words().isEmpty()) {
+      return "";
+    }
+    StringBuilder line = new StringBuilder("\n   words:");
+    for (Map<String, Object> w : words()) {
+      double confidence = ((Number) w.get("confidence")).doubleValue();
+      String word = (String) w.get("word");
+      line.append(
+          String.format(
+              " %s@%.2f-%.2f(%.2f)",
+              confidence < LOW_CONFIDENCE ? "[" + word + "]" : word,
+              ((Number) w.get("start")).doubleValue(),
+              ((Number) w.get("end")).doubleValue(),
+              confidence));
+    }
+    if (fields.containsKey("confidence")) {
+      line.append(String.format("  confidence %.2f", number("confidence")));
+    }
+    return line.toString();
   }
 }

@@ -236,6 +236,9 @@ public final class StreamClient {
     if (!options.vocabulary().isEmpty()) {
       start.put("vocabulary", options.vocabulary());
     }
+    if (options.wordTimestamps()) {
+      start.put("word_timestamps", true);
+    }
     send(sessionId, start);
     sendChunks(sessionId, clip, options, session);
     send(sessionId, Map.of("type", "end"));

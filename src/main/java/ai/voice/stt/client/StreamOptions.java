@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param binary send PCM as msgpack bin ({@code audio}) instead of base64 ({@code audio_b64})
  * @param interimResults ask for interim results ({@code interim_results: true} in start)
  * @param vocabulary words and names to expect ({@code vocabulary} in start when not empty)
+ * @param wordTimestamps ask for words with times and confidence ({@code word_timestamps: true})
  */
 public record StreamOptions(
     int chunkMillis,
@@ -20,10 +21,29 @@ public record StreamOptions(
     Optional<String> language,
     boolean binary,
     boolean interimResults,
-    List<String> vocabulary) {
+    List<String> vocabulary,
+    boolean wordTimestamps) {
 
   public StreamOptions {
     vocabulary = vocabulary == null ? List.of() : List.copyOf(vocabulary);
+  }
+
+  /** Options without word timestamps. */
+  public StreamOptions(
+      int chunkMillis,
+      double speed,
+      String state,
+      Optional<String> speakerId,
+      Optional<String> language,
+      boolean binary,
+      boolean interimResults,
+      List<String> vocabulary) {
+    this(chunkMillis, speed, state, speakerId, language, binary, interimResults, vocabulary, false);
+  }
+
+  public StreamOptions withWordTimestamps(boolean words) {
+    return new StreamOptions(
+        chunkMillis, speed, state, speakerId, language, binary, interimResults, vocabulary, words);
   }
 
   /** Options without a vocabulary. */

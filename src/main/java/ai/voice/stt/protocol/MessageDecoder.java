@@ -111,7 +111,8 @@ public final class MessageDecoder {
         Optional.ofNullable(fields.speakerId),
         language(fields.language),
         Optional.ofNullable(fields.interimResults),
-        fields.vocabulary == null ? List.of() : Vocabulary.validate(fields.vocabulary));
+        fields.vocabulary == null ? List.of() : Vocabulary.validate(fields.vocabulary),
+        Boolean.TRUE.equals(fields.wordTimestamps));
   }
 
   /**
@@ -193,6 +194,7 @@ public final class MessageDecoder {
     String language;
     Boolean interimResults;
     List<String> vocabulary;
+    Boolean wordTimestamps;
     String audioB64;
     byte[] audio;
     Double timestamp;
@@ -224,6 +226,7 @@ public final class MessageDecoder {
         case "language" -> fields.language = readOptionalString(in, key, payloadLength);
         case "interim_results" -> fields.interimResults = readOptionalBoolean(in, key);
         case "vocabulary" -> fields.vocabulary = readOptionalStrings(in, key, payloadLength);
+        case "word_timestamps" -> fields.wordTimestamps = readOptionalBoolean(in, key);
         case "audio_b64" -> fields.audioB64 = readString(in, key, payloadLength, payloadLength);
         case "audio" -> fields.audio = readBinary(in, key, payloadLength);
         case "timestamp" -> fields.timestamp = readOptionalNumber(in, key);

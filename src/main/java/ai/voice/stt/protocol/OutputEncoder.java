@@ -2,6 +2,7 @@ package ai.voice.stt.protocol;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
@@ -42,6 +43,10 @@ public final class OutputEncoder {
     if (t.header().utteranceId().isPresent()) {
       size++;
     }
+    Optional<OutputMessage.WordTiming> timing = t.heard().wordTiming();
+    if (timing.isPresent()) {
+      size += timing.get().confidence().isPresent() ? 2 : 1;
+    }
     out.packMapHeader(size);
     string(out, "type", "transcription");
     string(out, "session_id", t.sessionId());
@@ -77,6 +82,19 @@ public final class OutputEncoder {
     }
     if (t.header().utteranceId().isPresent()) {
       out.packString("utterance_id").packLong(t.header().utteranceId().getAsLong());
+    }
+    if (timing.isPresent()) {
+      out.packString("words").packArrayHeader(timing.get().words().size());
+      for (OutputMessage.TimedWord word : timing.get().words()) {
+        out.packMapHeader(4);
+        string(out, "word", word.word());
+        out.packString("start").packDouble(word.start());
+        out.packString("end").packDouble(word.end());
+        out.packString("confidence").packDouble(word.confidence());
+      }
+      if (timing.get().confidence().isPresent()) {
+        out.packString("confidence").packDouble(timing.get().confidence().getAsDouble());
+      }
     }
   }
 

@@ -12,6 +12,22 @@ public sealed interface OutputMessage {
   record TimedText(String text, double start, double end) {}
 
   /**
+   * A word with its times (seconds on the session's timeline) and confidence in [0, 1], for
+   * sessions that asked ({@code word_timestamps}).
+   */
+  record TimedWord(String word, double start, double end, double confidence) {}
+
+  /**
+   * The words of a result and the result's confidence (the mean probability of its tokens; empty
+   * when it has no text).
+   */
+  record WordTiming(List<TimedWord> words, java.util.OptionalDouble confidence) {
+    public WordTiming {
+      words = List.copyOf(words);
+    }
+  }
+
+  /**
    * A transcription result. Results of a session cover disjoint, consecutive stretches of its
    * audio; the single last one has an {@code endReason} (the wire's {@code end_of_stream}). Built
    * only through the named factories, so the kind of a result is a word, not a pair of adjacent
@@ -73,9 +89,28 @@ public sealed interface OutputMessage {
         Optional<String> language,
         double processingTime,
         double queueTime,
-        List<TimedText> segments) {
+        List<TimedText> segments,
+        Optional<WordTiming> wordTiming) {
       public Heard {
         segments = List.copyOf(segments);
+      }
+
+      /** For a session that did not ask for words. */
+      public Heard(
+          String transcript,
+          boolean hasVoiceActivity,
+          Optional<String> language,
+          double processingTime,
+          double queueTime,
+          List<TimedText> segments) {
+        this(
+            transcript,
+            hasVoiceActivity,
+            language,
+            processingTime,
+            queueTime,
+            segments,
+            Optional.empty());
       }
 
       /** Nothing was recognised (no audio, or silence): an empty transcript. */

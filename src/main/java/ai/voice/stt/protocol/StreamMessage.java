@@ -11,6 +11,8 @@ public sealed interface StreamMessage {
    * Opens a session; every field has a default (PROTOCOL.md).
    *
    * @param vocabulary terms to expect (extension, {@link Vocabulary}): validated, possibly empty
+   * @param wordTimestamps the session's results carry their words with times and confidence
+   *     (extension {@code word_timestamps}, default false)
    */
   record Start(
       int sampleRate,
@@ -19,7 +21,8 @@ public sealed interface StreamMessage {
       Optional<String> speakerId,
       Optional<String> language,
       Optional<Boolean> interimResults,
-      List<String> vocabulary)
+      List<String> vocabulary,
+      boolean wordTimestamps)
       implements StreamMessage {
     public static final int DEFAULT_SAMPLE_RATE = 16_000;
     public static final int DEFAULT_CHANNELS = 1;
@@ -38,6 +41,18 @@ public sealed interface StreamMessage {
 
     public Start {
       vocabulary = vocabulary == null ? List.of() : List.copyOf(vocabulary);
+    }
+
+    /** A start without {@code word_timestamps}. */
+    public Start(
+        int sampleRate,
+        int channels,
+        SessionState state,
+        Optional<String> speakerId,
+        Optional<String> language,
+        Optional<Boolean> interimResults,
+        List<String> vocabulary) {
+      this(sampleRate, channels, state, speakerId, language, interimResults, vocabulary, false);
     }
 
     /** A start without {@code vocabulary}. */

@@ -2,12 +2,12 @@ package ai.voice.stt.recognizer;
 
 import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.recognizer.Transcript.Timed;
-import io.github.givimad.whisperjni.WhisperContext;
-import io.github.givimad.whisperjni.WhisperContextParams;
-import io.github.givimad.whisperjni.WhisperFullParams;
-import io.github.givimad.whisperjni.WhisperJNI;
-import io.github.givimad.whisperjni.WhisperSamplingStrategy;
-import io.github.givimad.whisperjni.WhisperState;
+import ai.voice.stt.recognizer.whisper.DecodeRequest;
+import ai.voice.stt.recognizer.whisper.WhisperException;
+import ai.voice.stt.recognizer.whisper.WhisperModel;
+import ai.voice.stt.recognizer.whisper.WhisperState;
+import ai.voice.stt.recognizer.whisper.WhisperState.Segment;
+import ai.voice.stt.recognizer.whisper.WhisperState.Token;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -23,15 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * whisper.cpp in-process through whisper-jni: one model context for the process and one decoder
- * state per concurrent call, as whisper.h's thread-safety notes require (a context is read-only
- * once loaded; a state is not shareable).
- *
- * <p>whisper-jni keeps every context and state of the process in two global {@code std::map}s with
- * no lock (its native layer, as libfvad-jni's did: decisions/0009): loading and freeing write them,
- * every call reads them. {@link #NATIVE_MAPS} makes those writes exclusive, so one recognizer may
- * be created or closed while another in the same process transcribes (tests, benchmarks, a future
- * model reload); calls still run in parallel with each other.
+ * whisper.cpp in-process through our FFM binding ({@link WhisperModel}, decisions/0029): one model
+ * context for the process and one decoder state per concurrent call, as whisper.h's thread-safety
+ * notes require (a context is read-only once loaded; a state is not shareable). No lock is held
+ * around the native calls: whisper.cpp needs none, and the binding keeps no shared native tables.
+ * {@link #lifecycle} only keeps {@link #close()} from freeing the model under a running call.
  */
 public final class LocalWhisperRecognizer implements Recognizer {
   private static final Logger log = LoggerFactory.getLogger(LocalWhisperRecognizer.class);
@@ -47,14 +44,12 @@ public final class LocalWhisperRecognizer implements Recognizer {
   private static final int FULL_CONTEXT = 1500;
   // 1.1 s: whisper.cpp skips input under 1 s (100 mel frames); a margin above its threshold.
   static final int MIN_SAMPLES = 17_600;
-  // Process-wide because the maps it guards are (see the class comment): write-locked to load and
-  // free, read-locked around each call.
-  private static final ReadWriteLock NATIVE_MAPS = new ReentrantReadWriteLock();
+  // Read-locked by each call, write-locked by close(): this recognizer's own native memory.
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   // Backends in whisper_print_system_info() that run the model off the CPU.
   private static final List<String> GPU_BACKENDS = List.of("CUDA", "METAL", "COREML", "CANN");
 
-  private final WhisperJNI whisper;
-  private final WhisperContext context;
+  private final WhisperModel model;
   private final BlockingQueue<WhisperState> states;
   private final List<WhisperState> allStates = new ArrayList<>();
   private final ThreadAllotment threads;
@@ -106,40 +101,21 @@ public final class LocalWhisperRecognizer implements Recognizer {
               + modelPath.toAbsolutePath()
               + " (run scripts/ensure-model.sh, or set STT_MODEL_PATH / WHISPER_MODEL_SIZE)");
     }
-    WhisperJNI.loadLibrary(message -> log.debug("whisper.cpp: {}", message.strip()));
-    if (!log.isDebugEnabled()) {
-      // whisper.cpp writes its own log lines (model loading, backends) straight to stderr,
-      // unstructured, which breaks a JSON log stream. Forwarding them through whisper-jni's
-      // logger is no option: its native proxy detaches the calling thread from the JVM after
-      // each line, and that thread is our inference worker. So they are silenced, except at
-      // STT_LOG_LEVEL=DEBUG, and the build's features are logged once below instead.
-      WhisperJNI.setLibraryLogger(null);
-    }
-    this.whisper = new WhisperJNI();
-    this.buildFeatures = whisper.getSystemInfo().strip();
-    log.info("whisper.cpp build: {}", buildFeatures);
-    WhisperContextParams contextParams = new WhisperContextParams();
-    contextParams.useGPU = useGpu;
+    this.model = WhisperModel.load(modelPath, useGpu);
+    this.buildFeatures = model.systemInfo();
+    log.info("whisper.cpp build: {} (from {})", buildFeatures, model.librarySource());
     this.states = new ArrayBlockingQueue<>(concurrency);
-    NATIVE_MAPS.writeLock().lock();
     try {
-      this.context = whisper.initNoState(modelPath, contextParams);
-      if (context == null) {
-        throw new IOException("whisper.cpp could not load the model at " + modelPath);
-      }
       for (int i = 0; i < concurrency; i++) {
-        WhisperState state = whisper.initState(context);
-        if (state == null) {
-          close();
-          throw new IOException("whisper.cpp could not allocate decoder state " + i);
-        }
+        WhisperState state = model.newState();
         allStates.add(state);
         states.add(state);
       }
-      this.multilingual = whisper.isMultilingual(context);
-    } finally {
-      NATIVE_MAPS.writeLock().unlock();
+    } catch (IOException e) {
+      close();
+      throw e;
     }
+    this.multilingual = model.multilingual();
     this.threads = new ThreadAllotment(threadsPerCall, elasticCores);
     this.audioContext = audioContext;
     this.modelPath = modelPath;
@@ -192,14 +168,16 @@ public final class LocalWhisperRecognizer implements Recognizer {
     String lang = multilingual ? hints.language().orElse("auto") : "en";
     String prompt = hints.prompt().orElse(null);
     long started = System.nanoTime();
+    int realSamples = samples.length;
     samples = atLeastASecond(samples);
     int audioCtx = audioContextFrames(samples.length);
     int threadCount = background ? threads.acquireBase() : threads.acquire();
-    NATIVE_MAPS.readLock().lock();
+    lifecycle.readLock().lock();
     try {
-      return decodeAndCollect(state, samples, lang, prompt, audioCtx, threadCount, started);
+      return decodeAndCollect(
+          state, samples, realSamples, lang, prompt, audioCtx, threadCount, started);
     } finally {
-      NATIVE_MAPS.readLock().unlock();
+      lifecycle.readLock().unlock();
       threads.release();
     }
   }
@@ -207,33 +185,34 @@ public final class LocalWhisperRecognizer implements Recognizer {
   private Transcript decodeAndCollect(
       WhisperState state,
       float[] samples,
+      int realSamples,
       String lang,
       String prompt,
       int audioCtx,
       int threadCount,
       long started)
       throws RecognitionException {
-    decode(state, samples, lang, prompt, audioCtx, threadCount);
+    List<Segment> decoded = decode(state, samples, lang, prompt, audioCtx, threadCount);
     if (audioCtx != 0
-        && DegenerateOutput.detect(allText(state), samples.length / (double) SAMPLE_RATE)) {
+        && DegenerateOutput.detect(allText(decoded), samples.length / (double) SAMPLE_RATE)) {
       // A shortened encoder window occasionally sends the decoder into a loop; the full
       // window does not. Paying for a second pass on those rare clips keeps the fast path safe.
       log.debug(
           "degenerate output with audio_ctx {}; decoding again with the full context", audioCtx);
-      decode(state, samples, lang, prompt, 0, threadCount);
+      decoded = decode(state, samples, lang, prompt, 0, threadCount);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    int count = whisper.fullNSegmentsFromState(state);
-    List<Timed> segments = new ArrayList<>(count);
+    List<Timed> segments = new ArrayList<>(decoded.size());
     StringBuilder text = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      String segmentText = TranscriptCleaner.clean(whisper.fullGetSegmentTextFromState(state, i));
+    Words words = new Words(realSamples / (double) SAMPLE_RATE);
+    for (Segment segment : decoded) {
+      String segmentText = TranscriptCleaner.clean(segment.text());
       if (segmentText.isEmpty()) {
         continue;
       }
       // whisper.cpp timestamps are in centiseconds.
-      double start = whisper.fullGetSegmentTimestamp0FromState(state, i) / 100.0;
-      double end = whisper.fullGetSegmentTimestamp1FromState(state, i) / 100.0;
+      double start = segment.t0() / 100.0;
+      double end = segment.t1() / 100.0;
       if (prompt != null) {
         // Without timestamps (below) the one segment spans the decoder's window.
         end = Math.min(end, samples.length / (double) SAMPLE_RATE);
@@ -243,12 +222,47 @@ public final class LocalWhisperRecognizer implements Recognizer {
         text.append(' ');
       }
       text.append(segmentText);
+      for (Token token : segment.tokens()) {
+        words.add(
+            token.text(),
+            token.t0() / 100.0,
+            token.t1() / 100.0,
+            token.probability(),
+            token.special());
+      }
+      words.endSegment();
     }
     Optional<String> detected = lang.equals("auto") ? Optional.empty() : Optional.of(lang);
-    return new Transcript(text.toString(), segments, detected, seconds);
+    double confidence = words.confidence();
+    return new Transcript(
+        text.toString(),
+        segments,
+        detected,
+        seconds,
+        words.words(),
+        Double.isNaN(confidence) ? OptionalDouble.empty() : OptionalDouble.of(confidence));
   }
 
-  private void decode(
+  /**
+   * whisper.cpp's settings for this call (the rest are whisper.cpp's greedy defaults, as
+   * whisper-jni 1.7.1 set them: {@link WhisperState}).
+   *
+   * <p>Each call is an independent utterance: no carry-over of the previous call's text. The
+   * session's vocabulary, when it has one, is the only prompt: whisper.cpp clears the past text
+   * (no_context) and then puts initial_prompt in its place, for this call alone.
+   *
+   * <p>With a prompt, timestamp decoding ends early on the shortened encoder window: the decoder
+   * places a timestamp inside the last word, whisper.cpp seeks past it, and the rest (under its 1 s
+   * minimum) is never decoded ("in Stornoway" came out "in Sto" on 5 of 28 utterances,
+   * docs/benchmarks.md). Without timestamps the window is decoded as one text to its end. A session
+   * with a vocabulary gets one segment per result; sessions without one are unchanged.
+   *
+   * <p>No temperature fallback: whisper-jni's default (+0.4 per retry) decodes a clip again at
+   * higher temperatures when it looks unsure, up to several times, which is where the worst cases
+   * in time came from; a degenerate output is caught and re-decoded with the full window instead
+   * (DegenerateOutput). Measured in docs/benchmarks.md.
+   */
+  private List<Segment> decode(
       WhisperState state,
       float[] samples,
       String lang,
@@ -256,57 +270,21 @@ public final class LocalWhisperRecognizer implements Recognizer {
       int audioCtx,
       int threadCount)
       throws RecognitionException {
-    int rc =
-        whisper.fullWithState(
-            context, state, params(lang, prompt, audioCtx, threadCount), samples, samples.length);
-    if (rc != 0) {
-      throw new RecognitionException(
-          RecognitionException.Kind.FAILED, "whisper.cpp returned error " + rc);
+    DecodeRequest request =
+        new DecodeRequest(lang, Optional.ofNullable(prompt), audioCtx, threadCount, prompt != null);
+    try {
+      return state.decode(request, samples);
+    } catch (WhisperException e) {
+      throw new RecognitionException(RecognitionException.Kind.FAILED, e.getMessage(), e);
     }
   }
 
-  private String allText(WhisperState state) {
+  private static String allText(List<Segment> segments) {
     StringBuilder text = new StringBuilder();
-    int count = whisper.fullNSegmentsFromState(state);
-    for (int i = 0; i < count; i++) {
-      text.append(whisper.fullGetSegmentTextFromState(state, i)).append(' ');
+    for (Segment segment : segments) {
+      text.append(segment.text()).append(' ');
     }
     return text.toString();
-  }
-
-  /**
-   * @param prompt the session's vocabulary hint, or null
-   */
-  private WhisperFullParams params(String language, String prompt, int audioCtx, int threadCount) {
-    WhisperFullParams params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
-    params.nThreads = threadCount;
-    params.language = language;
-    params.translate = false;
-    // Each call is an independent utterance: no carry-over of the previous call's text. The
-    // session's vocabulary, when it has one, is the only prompt: whisper.cpp clears the past text
-    // (no_context) and then puts initial_prompt in its place, for this call alone.
-    params.noContext = true;
-    params.initialPrompt = prompt;
-    // With a prompt, timestamp decoding ends early on the shortened encoder window: the decoder
-    // places a timestamp inside the last word, whisper.cpp seeks past it, and the rest (under its
-    // 1 s minimum) is never decoded ("in Stornoway" came out "in Sto" on 5 of 28 utterances,
-    // docs/benchmarks.md). Without timestamps the window is decoded as one text to its end. A
-    // session with a vocabulary gets one segment per result; sessions without one are unchanged.
-    params.noTimestamps = prompt != null;
-    params.singleSegment = false;
-    params.printProgress = false;
-    params.printRealtime = false;
-    params.printSpecial = false;
-    params.printTimestamps = false;
-    params.suppressBlank = true;
-    params.suppressNonSpeechTokens = true;
-    // No temperature fallback: whisper-jni's default (+0.4 per retry) decodes a clip again at
-    // higher temperatures when it looks unsure, up to several times, which is where the worst
-    // cases in time came from; a degenerate output is caught and re-decoded with the full window
-    // instead (DegenerateOutput). Measured in docs/benchmarks.md.
-    params.temperatureInc = 0.0f;
-    params.audioCtx = audioCtx;
-    return params;
   }
 
   /**
@@ -331,10 +309,9 @@ public final class LocalWhisperRecognizer implements Recognizer {
   }
 
   /**
-   * False: a hung call keeps its decoder state, and no other can be allocated in its place while it
-   * hangs (allocating takes {@link #NATIVE_MAPS}' write lock, and the hung call holds a read lock
-   * for ever). A replacement worker would only wait for another call's state, its deadline running
-   * meanwhile; instead the scheduler counts the stuck call as a busy worker until it returns.
+   * False: a hung call keeps its decoder state, one of a fixed pool. A replacement worker would
+   * only wait for another call's state, its deadline running meanwhile; instead the scheduler
+   * counts the stuck call as a busy worker until it returns.
    */
   @Override
   public boolean independentCalls() {
@@ -364,9 +341,9 @@ public final class LocalWhisperRecognizer implements Recognizer {
   }
 
   /**
-   * Whether the loaded whisper.cpp was built with a GPU backend. whisper-jni quietly falls back to
-   * its bundled CPU build when the library directory of a GPU build is wrong, so this is what says
-   * whether {@code WHISPER_DEVICE} can have any effect. ROCm (HIP) builds report as CUDA.
+   * Whether the loaded whisper.cpp was built with a GPU backend: what says whether {@code
+   * WHISPER_DEVICE} can have any effect (the bundled CPU build ignores it). ROCm (HIP) builds
+   * report as CUDA.
    */
   public boolean hasGpuBackend() {
     return GPU_BACKENDS.stream().anyMatch(b -> buildFeatures.contains(b + " = 1"));
@@ -374,17 +351,17 @@ public final class LocalWhisperRecognizer implements Recognizer {
 
   @Override
   public void close() {
-    NATIVE_MAPS.writeLock().lock();
+    lifecycle.writeLock().lock();
     try {
       for (WhisperState state : allStates) {
-        whisper.free(state);
+        state.close();
       }
       allStates.clear();
-      if (context != null) {
-        whisper.free(context);
+      if (model != null) {
+        model.close();
       }
     } finally {
-      NATIVE_MAPS.writeLock().unlock();
+      lifecycle.writeLock().unlock();
     }
   }
 }

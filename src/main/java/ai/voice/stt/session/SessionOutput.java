@@ -8,6 +8,8 @@ import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.Transcript;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -103,7 +105,10 @@ final class SessionOutput {
             transcript.language().or(settings::language),
             transcript.processingSeconds(),
             outcome.queueSeconds(),
-            segments);
+            segments,
+            settings.wordTimestamps()
+                ? Optional.of(wordTiming(transcript, offset))
+                : Optional.empty());
     return committed.publish(
         endReasonOrNull != null
             ? OutputMessage.Transcription.endOfStream(header, heard, endReasonOrNull)
@@ -111,6 +116,18 @@ final class SessionOutput {
                 ? OutputMessage.Transcription.utteranceFinal(header, heard)
                 : OutputMessage.Transcription.bufferCut(header, heard),
         output);
+  }
+
+  /** The transcript's words moved onto the session's timeline. */
+  static OutputMessage.WordTiming wordTiming(Transcript transcript, double offset) {
+    return new OutputMessage.WordTiming(
+        transcript.words().stream()
+            .map(
+                w ->
+                    new OutputMessage.TimedWord(
+                        w.text(), w.start() + offset, w.end() + offset, w.confidence()))
+            .toList(),
+        transcript.text().isEmpty() ? OptionalDouble.empty() : transcript.confidence());
   }
 
   /** The session's last result when nothing was left to recognise: an empty transcript. */

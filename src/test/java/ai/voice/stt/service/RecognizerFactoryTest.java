@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code WHISPER_DEVICE} against the whisper.cpp build that was really loaded: here whisper-jni's
- * bundled CPU build, as in the HTTP image, or in the ROCm image when its GPU library was not found.
+ * {@code WHISPER_DEVICE} against the whisper.cpp build that was really loaded: here the CPU build
+ * from the whisper-jni jar, as in a GPU image whose STT_WHISPER_LIBRARY_DIR is unset.
  */
 class RecognizerFactoryTest {
   private static final String NO_GPU = "has no GPU backend";

@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The floor: the same utterances straight through whisper.cpp (whisper-jni), no NATS, VAD or
+ * The floor: the same utterances straight through whisper.cpp (in-process), no NATS, VAD or
  * sessions, with the same thread allotment and the same encoder-window policy as the service.
  */
 final class FloorRun {

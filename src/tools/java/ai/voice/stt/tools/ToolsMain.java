@@ -3,6 +3,7 @@ package ai.voice.stt.tools;
 import ai.voice.stt.bench.BenchCommand;
 import ai.voice.stt.bench.BenchHttpCommand;
 import ai.voice.stt.bench.NoiseCheckCommand;
+import ai.voice.stt.bench.StressDecodeCommand;
 import ai.voice.stt.bench.VadCheckCommand;
 import ai.voice.stt.cli.Main;
 import ai.voice.stt.web.DemoWebCommand;
@@ -24,6 +25,7 @@ public final class ToolsMain {
             .addSubcommand(new BenchCommand())
             .addSubcommand(new NoiseCheckCommand())
             .addSubcommand(new VadCheckCommand())
+            .addSubcommand(new StressDecodeCommand())
             .addSubcommand(new DemoWebCommand());
     System.exit(Main.run(commandLine, args));
   }

@@ -62,6 +62,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
   private final boolean multilingual;
   private final Path modelPath;
   private final String buildFeatures;
+  private final int beamSize;
 
   /**
    * Loads the model once and allocates {@code concurrency} states.
@@ -100,6 +101,26 @@ public final class LocalWhisperRecognizer implements Recognizer {
       AudioContext audioContext,
       boolean useGpu)
       throws IOException {
+    this(modelPath, concurrency, threadsPerCall, elasticCores, audioContext, useGpu, 1);
+  }
+
+  /**
+   * @param beamSize 1: greedy decoding, as the service does; more: beam search of that width (the
+   *     evaluation tool's comparison, {@code stt eval --offline auto:beam5})
+   */
+  public LocalWhisperRecognizer(
+      Path modelPath,
+      int concurrency,
+      int threadsPerCall,
+      int elasticCores,
+      AudioContext audioContext,
+      boolean useGpu,
+      int beamSize)
+      throws IOException {
+    if (beamSize < 1) {
+      throw new IllegalArgumentException("beam size must be at least 1, not " + beamSize);
+    }
+    this.beamSize = beamSize;
     if (!Files.isRegularFile(modelPath)) {
       throw new IOException(
           "Whisper model not found at "
@@ -278,7 +299,11 @@ public final class LocalWhisperRecognizer implements Recognizer {
    * @param prompt the session's vocabulary hint, or null
    */
   private WhisperFullParams params(String language, String prompt, int audioCtx, int threadCount) {
-    WhisperFullParams params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
+    WhisperFullParams params =
+        new WhisperFullParams(
+            // (whisper-jni spells beam search BEAN_SEARCH)
+            beamSize > 1 ? WhisperSamplingStrategy.BEAN_SEARCH : WhisperSamplingStrategy.GREEDY);
+    params.beamSearchBeamSize = beamSize;
     params.nThreads = threadCount;
     params.language = language;
     params.translate = false;

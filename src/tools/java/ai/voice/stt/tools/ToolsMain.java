@@ -2,6 +2,7 @@ package ai.voice.stt.tools;
 
 import ai.voice.stt.bench.BenchCommand;
 import ai.voice.stt.bench.BenchHttpCommand;
+import ai.voice.stt.bench.EvalCommand;
 import ai.voice.stt.bench.NoiseCheckCommand;
 import ai.voice.stt.cli.Main;
 import ai.voice.stt.web.DemoWebCommand;
@@ -22,6 +23,7 @@ public final class ToolsMain {
             .addSubcommand(new BenchHttpCommand())
             .addSubcommand(new BenchCommand())
             .addSubcommand(new NoiseCheckCommand())
+            .addSubcommand(new EvalCommand())
             .addSubcommand(new DemoWebCommand());
     System.exit(Main.run(commandLine, args));
   }

@@ -198,12 +198,13 @@ public final class EvalCommand implements Callable<Integer> {
       }
       beam = Integer.parseInt(parts[1].substring(4));
     }
-    int cores = Runtime.getRuntime().availableProcessors();
     Map<String, String> texts = new LinkedHashMap<>();
     List<Double> seconds = new ArrayList<>();
     List<Double> cpu = new ArrayList<>();
     try (LocalWhisperRecognizer recognizer =
-        new LocalWhisperRecognizer(model, 1, threads, cores, ctx, true, beam)) {
+        // Exactly --threads per call, no lent cores: on a shared machine a second thread that is
+        // not scheduled makes whisper.cpp's spinning threads burn CPU for nothing.
+        new LocalWhisperRecognizer(model, 1, threads, 0, ctx, true, beam)) {
       recognizer.transcribe(samples(set.getFirst()), Hints.NONE); // warm-up
       for (EvalSet.Utterance u : set) {
         float[] samples = samples(u);

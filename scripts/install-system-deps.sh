@@ -5,6 +5,7 @@
 #   sox                      audio conversion for the fixtures
 #   espeak-ng                speech synthesis for test speech generated at test time (rare names
 #                            for the vocabulary hint, VocabularyHintTest); nothing it makes is kept
+#   flite                    a second synthetic voice family for the evaluation set (scripts/eval-set.sh)
 #   prometheus               Prometheus and promtool: scripts/observability-check.sh scrapes the
 #                            service with it and checks the chart's queries and alert rules
 #   openjdk-25-jdk-headless  JDK 25 (scripts/java-env.sh), when none is under /usr/lib/jvm and the
@@ -25,6 +26,7 @@ command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 dpkg -s pocketsphinx-testdata >/dev/null 2>&1 || missing+=(pocketsphinx-testdata)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+command -v flite >/dev/null 2>&1 || missing+=(flite)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
 need_jdk=false
 have_jdk25 || need_jdk=true

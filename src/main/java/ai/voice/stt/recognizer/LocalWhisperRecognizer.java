@@ -57,6 +57,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
   private final boolean multilingual;
   private final Path modelPath;
   private final String buildFeatures;
+  private final int beamSize;
 
   /**
    * Loads the model once and allocates {@code concurrency} states.
@@ -95,6 +96,26 @@ public final class LocalWhisperRecognizer implements Recognizer {
       AudioContext audioContext,
       boolean useGpu)
       throws IOException {
+    this(modelPath, concurrency, threadsPerCall, elasticCores, audioContext, useGpu, 1);
+  }
+
+  /**
+   * @param beamSize 1: greedy decoding, as the service does; more: beam search of that width (the
+   *     evaluation tool's comparison, {@code stt eval --offline auto:beam5})
+   */
+  public LocalWhisperRecognizer(
+      Path modelPath,
+      int concurrency,
+      int threadsPerCall,
+      int elasticCores,
+      AudioContext audioContext,
+      boolean useGpu,
+      int beamSize)
+      throws IOException {
+    if (beamSize < 1) {
+      throw new IllegalArgumentException("beam size must be at least 1, not " + beamSize);
+    }
+    this.beamSize = beamSize;
     if (!Files.isRegularFile(modelPath)) {
       throw new IOException(
           "Whisper model not found at "
@@ -271,7 +292,14 @@ public final class LocalWhisperRecognizer implements Recognizer {
       int threadCount)
       throws RecognitionException {
     DecodeRequest request =
-        new DecodeRequest(lang, Optional.ofNullable(prompt), audioCtx, threadCount, prompt != null);
+        new DecodeRequest(
+            lang,
+            Optional.ofNullable(prompt),
+            audioCtx,
+            threadCount,
+            prompt != null,
+            Optional.empty(),
+            beamSize);
     try {
       return state.decode(request, samples);
     } catch (WhisperException e) {

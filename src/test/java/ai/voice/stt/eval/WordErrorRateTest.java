@@ -36,9 +36,12 @@ class WordErrorRateTest {
   }
 
   @Test
-  void normalisesCaseHyphensAndApostrophes() {
+  void comparesTheWordsOfWhispersEnglishNormalisation() {
     assertEquals(
-        List.of("he", "wasn't", "ill", "disposed"), WordErrorRate.words("He WASN'T ill-disposed!"));
+        List.of("he", "was", "not", "ill", "disposed"),
+        WordErrorRate.words("He WASN'T ill-disposed!"));
+    assertEquals(
+        0.0, WordErrorRate.rate("I was born in 1987.", "I was born in nineteen eighty seven"));
   }
 
   @Test

@@ -1,48 +1,13 @@
 package ai.voice.stt.eval;
 
-import java.text.Normalizer;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * Word error rate: (substitutions + deletions + insertions) / reference words, after normalising
- * case, punctuation and spelled-out digits so that "Go forward 10 meters." matches "go forward ten
- * meters".
+ * Word error rate: (substitutions + deletions + insertions) / reference words, after Whisper's
+ * English normalisation ({@link EnglishTextNormalizer}) of both texts, so that "Go forward 10
+ * meters." matches "go forward ten metres".
  */
 public final class WordErrorRate {
-  private static final Pattern NOT_WORD = Pattern.compile("[^a-z0-9' ]+");
-  private static final Pattern SPACES = Pattern.compile("\\s+");
-  private static final String[] DIGITS = {
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty"
-  };
-
-  // Whisper writes titles abbreviated; references spell them out.
-  private static final Map<String, String> TITLES =
-      Map.of("mr", "mister", "mrs", "missus", "dr", "doctor", "st", "saint");
-
   private WordErrorRate() {}
 
   /** Edit counts against a reference. */
@@ -91,33 +56,9 @@ public final class WordErrorRate {
     return bestPrefix == ref.size();
   }
 
-  /** Lower case, no punctuation or accents, numbers up to twenty spelled out, hyphens split. */
+  /** The words compared: {@link EnglishTextNormalizer#words}. */
   public static List<String> words(String text) {
-    String folded =
-        Normalizer.normalize(text, Normalizer.Form.NFKD)
-            .replaceAll("\\p{M}", "")
-            .toLowerCase(Locale.ROOT)
-            .replace('-', ' ');
-    String cleaned = NOT_WORD.matcher(folded).replaceAll(" ").strip();
-    if (cleaned.isEmpty()) {
-      return List.of();
-    }
-    return Arrays.stream(SPACES.split(cleaned))
-        .map(w -> w.replaceAll("^'+|'+$", ""))
-        .filter(w -> !w.isEmpty())
-        .map(WordErrorRate::spellNumber)
-        .map(w -> TITLES.getOrDefault(w, w))
-        .toList();
-  }
-
-  private static String spellNumber(String word) {
-    if (word.chars().allMatch(Character::isDigit) && word.length() <= 2) {
-      int n = Integer.parseInt(word);
-      if (n < DIGITS.length) {
-        return DIGITS[n];
-      }
-    }
-    return word;
+    return EnglishTextNormalizer.words(text);
   }
 
   private static int editDistance(List<String> ref, List<String> hyp) {

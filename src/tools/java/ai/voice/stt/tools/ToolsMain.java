@@ -2,6 +2,7 @@ package ai.voice.stt.tools;
 
 import ai.voice.stt.bench.BenchCommand;
 import ai.voice.stt.bench.BenchHttpCommand;
+import ai.voice.stt.bench.EvalCommand;
 import ai.voice.stt.bench.NoiseCheckCommand;
 import ai.voice.stt.bench.StressDecodeCommand;
 import ai.voice.stt.bench.VadCheckCommand;
@@ -26,6 +27,7 @@ public final class ToolsMain {
             .addSubcommand(new NoiseCheckCommand())
             .addSubcommand(new VadCheckCommand())
             .addSubcommand(new StressDecodeCommand())
+            .addSubcommand(new EvalCommand())
             .addSubcommand(new DemoWebCommand());
     System.exit(Main.run(commandLine, args));
   }

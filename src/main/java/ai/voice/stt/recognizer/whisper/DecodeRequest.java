@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param threads {@code n_threads}; 0 or less keeps whisper.cpp's default
  * @param noTimestamps whisper.cpp's {@code no_timestamps}
  * @param abort a flag that stops the call when set, or empty
+ * @param beamSize 1 for greedy decoding (the service); more for beam search of that width (the
+ *     evaluation tool's comparison)
  */
 public record DecodeRequest(
     String language,
@@ -20,16 +22,31 @@ public record DecodeRequest(
     int audioCtx,
     int threads,
     boolean noTimestamps,
-    Optional<AbortFlag> abort) {
+    Optional<AbortFlag> abort,
+    int beamSize) {
   public DecodeRequest {
     Objects.requireNonNull(language);
     Objects.requireNonNull(prompt);
     Objects.requireNonNull(abort);
+    if (beamSize < 1) {
+      throw new IllegalArgumentException("beam size must be at least 1, not " + beamSize);
+    }
+  }
+
+  /** A greedy call that {@code abort} may stop. */
+  public DecodeRequest(
+      String language,
+      Optional<String> prompt,
+      int audioCtx,
+      int threads,
+      boolean noTimestamps,
+      Optional<AbortFlag> abort) {
+    this(language, prompt, audioCtx, threads, noTimestamps, abort, 1);
   }
 
   /** A call that runs to its end. */
   public DecodeRequest(
       String language, Optional<String> prompt, int audioCtx, int threads, boolean noTimestamps) {
-    this(language, prompt, audioCtx, threads, noTimestamps, Optional.empty());
+    this(language, prompt, audioCtx, threads, noTimestamps, Optional.empty(), 1);
   }
 }

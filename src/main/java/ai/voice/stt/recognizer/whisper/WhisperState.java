@@ -117,6 +117,10 @@ public final class WhisperState implements AutoCloseable {
     p.set(JAVA_FLOAT, offset(FULL_PARAMS, "logprob_thold"), -1.0f);
     p.set(JAVA_FLOAT, offset(FULL_PARAMS, "no_speech_thold"), 0.6f);
     p.set(JAVA_INT, offset(FULL_PARAMS, "greedy_best_of"), -1);
+    if (r.beamSize() > 1) {
+      p.set(JAVA_INT, offset(FULL_PARAMS, "strategy"), WhisperLayouts.SAMPLING_BEAM_SEARCH);
+      p.set(JAVA_INT, offset(FULL_PARAMS, "beam_search_beam_size"), r.beamSize());
+    }
   }
 
   private static void flag(MemorySegment p, String field, boolean value) {

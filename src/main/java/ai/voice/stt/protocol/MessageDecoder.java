@@ -96,7 +96,8 @@ public final class MessageDecoder {
         Optional.ofNullable(fields.speakerId),
         Optional.ofNullable(fields.language).filter(s -> !s.isBlank()),
         Optional.ofNullable(fields.interimResults),
-        fields.vocabulary == null ? List.of() : Vocabulary.validate(fields.vocabulary));
+        fields.vocabulary == null ? List.of() : Vocabulary.validate(fields.vocabulary),
+        Boolean.TRUE.equals(fields.turnEvents));
   }
 
   private StreamMessage.Chunk chunk(Fields fields) throws ProtocolException {
@@ -156,6 +157,7 @@ public final class MessageDecoder {
     String speakerId;
     String language;
     Boolean interimResults;
+    Boolean turnEvents;
     List<String> vocabulary;
     String audioB64;
     byte[] audio;
@@ -186,6 +188,7 @@ public final class MessageDecoder {
         case "speaker_id" -> fields.speakerId = readOptionalString(in, key);
         case "language" -> fields.language = readOptionalString(in, key);
         case "interim_results" -> fields.interimResults = readOptionalBoolean(in, key);
+        case "turn_events" -> fields.turnEvents = readOptionalBoolean(in, key);
         case "vocabulary" -> fields.vocabulary = readOptionalStrings(in, key);
         case "audio_b64" -> fields.audioB64 = readString(in, key, payloadLength);
         case "audio" -> fields.audio = readBinary(in, key);

@@ -11,6 +11,7 @@ public sealed interface StreamMessage {
    * Opens a session; every field has a default (PROTOCOL.md).
    *
    * @param vocabulary terms to expect (extension, {@link Vocabulary}): validated, possibly empty
+   * @param turnEvents the client asked for end-of-turn events ({@code turn_events}, extension)
    */
   record Start(
       int sampleRate,
@@ -19,7 +20,8 @@ public sealed interface StreamMessage {
       Optional<String> speakerId,
       Optional<String> language,
       Optional<Boolean> interimResults,
-      List<String> vocabulary)
+      List<String> vocabulary,
+      boolean turnEvents)
       implements StreamMessage {
     public static final int DEFAULT_SAMPLE_RATE = 16_000;
     public static final int DEFAULT_CHANNELS = 1;
@@ -33,7 +35,20 @@ public sealed interface StreamMessage {
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
-          List.of());
+          List.of(),
+          false);
+    }
+
+    /** A start without {@code turn_events}. */
+    public Start(
+        int sampleRate,
+        int channels,
+        SessionState state,
+        Optional<String> speakerId,
+        Optional<String> language,
+        Optional<Boolean> interimResults,
+        List<String> vocabulary) {
+      this(sampleRate, channels, state, speakerId, language, interimResults, vocabulary, false);
     }
 
     public Start {

@@ -151,6 +151,11 @@ final class EarlyResults {
                   candidate.endSample() / 16);
               speculation.start(candidate, answer);
               judge(candidate);
+              // The final cannot come before this answer anyway: until the pause is judged it
+              // is held open (up to the bound), so a slow answer never lets the plain silence
+              // rule split a sentence the words would have held.
+              turnPolicy.ifPresent(
+                  policy -> session.pauseJudged(policy.holdFrames(), OptionalDouble.empty()));
               recognition.whenBack(answer, back -> speculated(candidate, back));
             });
   }

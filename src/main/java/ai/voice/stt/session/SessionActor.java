@@ -527,9 +527,10 @@ public final class SessionActor {
       lost();
       return;
     }
+    // The session's last result says itself that the session (and the turn) ended.
     turns
         .published(segment, slot.sequence())
-        .filter(ended -> conversation.settings().turnEvents() && speaks())
+        .filter(ended -> !endOfStream && conversation.settings().turnEvents() && speaks())
         .ifPresent(
             ended -> {
               out.turn(

@@ -256,6 +256,8 @@ async function startSession() {
       state,
       // Interim hypotheses while speaking; a service without them ignores the field.
       interim_results: true,
+      // End-of-turn events (end_of_turn, resumed) when the service decides turns; ignored otherwise.
+      turn_events: true,
     }),
   );
   session.mic.start();
@@ -401,6 +403,16 @@ function appendEntry(entry) {
       item.append(text, meta);
       break;
     }
+    case "turn":
+      item.append(
+        strong(entry.event === "resumed" ? "turn resumed" : "end of turn"),
+        entry.event === "resumed"
+          ? ` you went on speaking after #${entry.sequence}`
+          : ` after #${entry.sequence}${entry.early ? " (early)" : ""}${
+              entry.probability === null ? "" : `, model ${entry.probability.toFixed(2)}`
+            }`,
+      );
+      break;
     case "interrupt":
       item.append(
         strong("interrupt"),

@@ -236,6 +236,9 @@ public final class StreamClient {
     if (!options.vocabulary().isEmpty()) {
       start.put("vocabulary", options.vocabulary());
     }
+    if (options.turnEvents()) {
+      start.put("turn_events", true);
+    }
     send(sessionId, start);
     sendChunks(sessionId, clip, options, session);
     send(sessionId, Map.of("type", "end"));

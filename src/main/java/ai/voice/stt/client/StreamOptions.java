@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param binary send PCM as msgpack bin ({@code audio}) instead of base64 ({@code audio_b64})
  * @param interimResults ask for interim results ({@code interim_results: true} in start)
  * @param vocabulary words and names to expect ({@code vocabulary} in start when not empty)
+ * @param turnEvents ask for end-of-turn events ({@code turn_events: true} in start)
  */
 public record StreamOptions(
     int chunkMillis,
@@ -20,10 +21,24 @@ public record StreamOptions(
     Optional<String> language,
     boolean binary,
     boolean interimResults,
-    List<String> vocabulary) {
+    List<String> vocabulary,
+    boolean turnEvents) {
 
   public StreamOptions {
     vocabulary = vocabulary == null ? List.of() : List.copyOf(vocabulary);
+  }
+
+  /** Options without turn events. */
+  public StreamOptions(
+      int chunkMillis,
+      double speed,
+      String state,
+      Optional<String> speakerId,
+      Optional<String> language,
+      boolean binary,
+      boolean interimResults,
+      List<String> vocabulary) {
+    this(chunkMillis, speed, state, speakerId, language, binary, interimResults, vocabulary, false);
   }
 
   /** Options without a vocabulary. */
@@ -45,12 +60,20 @@ public record StreamOptions(
 
   public StreamOptions withInterimResults(boolean interim) {
     return new StreamOptions(
-        chunkMillis, speed, state, speakerId, language, binary, interim, vocabulary);
+        chunkMillis, speed, state, speakerId, language, binary, interim, vocabulary, turnEvents);
   }
 
   public StreamOptions withState(String newState) {
     return new StreamOptions(
-        chunkMillis, speed, newState, speakerId, language, binary, interimResults, vocabulary);
+        chunkMillis,
+        speed,
+        newState,
+        speakerId,
+        language,
+        binary,
+        interimResults,
+        vocabulary,
+        turnEvents);
   }
 
   public StreamOptions withSpeaker(String speaker) {
@@ -62,21 +85,43 @@ public record StreamOptions(
         language,
         binary,
         interimResults,
-        vocabulary);
+        vocabulary,
+        turnEvents);
   }
 
   public StreamOptions withSpeed(double newSpeed) {
     return new StreamOptions(
-        chunkMillis, newSpeed, state, speakerId, language, binary, interimResults, vocabulary);
+        chunkMillis,
+        newSpeed,
+        state,
+        speakerId,
+        language,
+        binary,
+        interimResults,
+        vocabulary,
+        turnEvents);
   }
 
   public StreamOptions withBinary(boolean useBinary) {
     return new StreamOptions(
-        chunkMillis, speed, state, speakerId, language, useBinary, interimResults, vocabulary);
+        chunkMillis,
+        speed,
+        state,
+        speakerId,
+        language,
+        useBinary,
+        interimResults,
+        vocabulary,
+        turnEvents);
   }
 
   public StreamOptions withVocabulary(List<String> terms) {
     return new StreamOptions(
-        chunkMillis, speed, state, speakerId, language, binary, interimResults, terms);
+        chunkMillis, speed, state, speakerId, language, binary, interimResults, terms, turnEvents);
+  }
+
+  public StreamOptions withTurnEvents(boolean events) {
+    return new StreamOptions(
+        chunkMillis, speed, state, speakerId, language, binary, interimResults, vocabulary, events);
   }
 }

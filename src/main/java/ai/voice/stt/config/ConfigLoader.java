@@ -357,7 +357,7 @@ public final class ConfigLoader {
   }
 
   /** Decided on the spoken requests of docs/benchmarks.md (decisions/0026). */
-  static final SttConfig.TurnDetection DEFAULT_TURN_DETECTION = SttConfig.TurnDetection.OFF;
+  static final SttConfig.TurnDetection DEFAULT_TURN_DETECTION = SttConfig.TurnDetection.TRANSCRIPT;
 
   private static Streaming streaming(EnvReader env) {
     Duration chunkTimeout =

@@ -32,7 +32,7 @@ class CheckpointCodecTest {
     SessionCheckpoint read = CheckpointCodec.decode(CheckpointCodec.encode(written));
 
     assertEquals(written, read);
-    assertEquals(Optional.of("Siobhan Nakashima, Zyrtec, Łódź"), read.settings().prompt());
+    assertEquals(Optional.of("Siobhan Nakashima, Zyrtec, Łódź."), read.settings().prompt());
   }
 
   @Test

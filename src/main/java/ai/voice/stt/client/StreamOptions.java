@@ -12,7 +12,6 @@ import java.util.Optional;
  * @param interimResults ask for interim results ({@code interim_results: true} in start)
  * @param vocabulary words and names to expect ({@code vocabulary} in start when not empty)
  * @param wordTimestamps ask for words with times and confidence ({@code word_timestamps: true})
- * @param turnEvents ask for end-of-turn events ({@code turn_events: true} in start)
  */
 public record StreamOptions(
     int chunkMillis,
@@ -23,14 +22,13 @@ public record StreamOptions(
     boolean binary,
     boolean interimResults,
     List<String> vocabulary,
-    boolean wordTimestamps,
-    boolean turnEvents) {
+    boolean wordTimestamps) {
 
   public StreamOptions {
     vocabulary = vocabulary == null ? List.of() : List.copyOf(vocabulary);
   }
 
-  /** Options without word timestamps or turn events. */
+  /** Options without word timestamps. */
   public StreamOptions(
       int chunkMillis,
       double speed,
@@ -40,17 +38,12 @@ public record StreamOptions(
       boolean binary,
       boolean interimResults,
       List<String> vocabulary) {
-    this(
-        chunkMillis,
-        speed,
-        state,
-        speakerId,
-        language,
-        binary,
-        interimResults,
-        vocabulary,
-        false,
-        false);
+    this(chunkMillis, speed, state, speakerId, language, binary, interimResults, vocabulary, false);
+  }
+
+  public StreamOptions withWordTimestamps(boolean words) {
+    return new StreamOptions(
+        chunkMillis, speed, state, speakerId, language, binary, interimResults, vocabulary, words);
   }
 
   /** Options without a vocabulary. */
@@ -72,30 +65,12 @@ public record StreamOptions(
 
   public StreamOptions withInterimResults(boolean interim) {
     return new StreamOptions(
-        chunkMillis,
-        speed,
-        state,
-        speakerId,
-        language,
-        binary,
-        interim,
-        vocabulary,
-        wordTimestamps,
-        turnEvents);
+        chunkMillis, speed, state, speakerId, language, binary, interim, vocabulary);
   }
 
   public StreamOptions withState(String newState) {
     return new StreamOptions(
-        chunkMillis,
-        speed,
-        newState,
-        speakerId,
-        language,
-        binary,
-        interimResults,
-        vocabulary,
-        wordTimestamps,
-        turnEvents);
+        chunkMillis, speed, newState, speakerId, language, binary, interimResults, vocabulary);
   }
 
   public StreamOptions withSpeaker(String speaker) {
@@ -107,78 +82,21 @@ public record StreamOptions(
         language,
         binary,
         interimResults,
-        vocabulary,
-        wordTimestamps,
-        turnEvents);
+        vocabulary);
   }
 
   public StreamOptions withSpeed(double newSpeed) {
     return new StreamOptions(
-        chunkMillis,
-        newSpeed,
-        state,
-        speakerId,
-        language,
-        binary,
-        interimResults,
-        vocabulary,
-        wordTimestamps,
-        turnEvents);
+        chunkMillis, newSpeed, state, speakerId, language, binary, interimResults, vocabulary);
   }
 
   public StreamOptions withBinary(boolean useBinary) {
     return new StreamOptions(
-        chunkMillis,
-        speed,
-        state,
-        speakerId,
-        language,
-        useBinary,
-        interimResults,
-        vocabulary,
-        wordTimestamps,
-        turnEvents);
+        chunkMillis, speed, state, speakerId, language, useBinary, interimResults, vocabulary);
   }
 
   public StreamOptions withVocabulary(List<String> terms) {
     return new StreamOptions(
-        chunkMillis,
-        speed,
-        state,
-        speakerId,
-        language,
-        binary,
-        interimResults,
-        terms,
-        wordTimestamps,
-        turnEvents);
-  }
-
-  public StreamOptions withWordTimestamps(boolean words) {
-    return new StreamOptions(
-        chunkMillis,
-        speed,
-        state,
-        speakerId,
-        language,
-        binary,
-        interimResults,
-        vocabulary,
-        words,
-        turnEvents);
-  }
-
-  public StreamOptions withTurnEvents(boolean events) {
-    return new StreamOptions(
-        chunkMillis,
-        speed,
-        state,
-        speakerId,
-        language,
-        binary,
-        interimResults,
-        vocabulary,
-        wordTimestamps,
-        events);
+        chunkMillis, speed, state, speakerId, language, binary, interimResults, terms);
   }
 }

@@ -13,7 +13,6 @@ public sealed interface StreamMessage {
    * @param vocabulary terms to expect (extension, {@link Vocabulary}): validated, possibly empty
    * @param wordTimestamps the session's results carry their words with times and confidence
    *     (extension {@code word_timestamps}, default false)
-   * @param turnEvents the client asked for end-of-turn events ({@code turn_events}, extension)
    */
   record Start(
       int sampleRate,
@@ -23,8 +22,7 @@ public sealed interface StreamMessage {
       Optional<String> language,
       Optional<Boolean> interimResults,
       List<String> vocabulary,
-      boolean wordTimestamps,
-      boolean turnEvents)
+      boolean wordTimestamps)
       implements StreamMessage {
     public static final int DEFAULT_SAMPLE_RATE = 16_000;
     public static final int DEFAULT_CHANNELS = 1;
@@ -38,16 +36,14 @@ public sealed interface StreamMessage {
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
-          List.of(),
-          false,
-          false);
+          List.of());
     }
 
     public Start {
       vocabulary = vocabulary == null ? List.of() : List.copyOf(vocabulary);
     }
 
-    /** A start without {@code word_timestamps} and {@code turn_events}. */
+    /** A start without {@code word_timestamps}. */
     public Start(
         int sampleRate,
         int channels,
@@ -56,16 +52,7 @@ public sealed interface StreamMessage {
         Optional<String> language,
         Optional<Boolean> interimResults,
         List<String> vocabulary) {
-      this(
-          sampleRate,
-          channels,
-          state,
-          speakerId,
-          language,
-          interimResults,
-          vocabulary,
-          false,
-          false);
+      this(sampleRate, channels, state, speakerId, language, interimResults, vocabulary, false);
     }
 
     /** A start without {@code vocabulary}. */

@@ -179,7 +179,6 @@ class IngressFuzzTest {
           stable.put(utterance, i.stable());
         }
         case OutputMessage.Interrupt ignored -> {}
-        case OutputMessage.Turn ignored -> {}
       }
     }
     nextSequence.forEach(

@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # HTTP variant: the NATS front alone; recognition goes to the Whisper service at WHISPER_URL
 # (KServe/vLLM, faster-whisper-server, whisper.cpp server or `stt whisper-server`). No Whisper
-# model inside; the Silero VAD model (2.3 MB, STT_VAD=silero, the default) is.
+# model inside; the Silero VAD model (2.3 MB, for STT_VAD=silero) is.
 #   docker build -t voice-stt:0.1.0 .
 # The JDK the tests run (scripts/java-env.sh): 25 in the build and in the image (docs/decisions/0021).
 ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-25

@@ -40,7 +40,7 @@ public final class ConfigLoader {
   public static final Duration DEFAULT_CHUNK_TIMEOUT = Duration.ofSeconds(2);
 
   /** Silero: far fewer false onsets and better streamed WER in noise (decisions/0025). */
-  public static final String DEFAULT_VAD = "silero";
+  public static final String DEFAULT_VAD = "webrtc";
 
   public static final String DEFAULT_VAD_MODEL_FILE = "silero_vad.onnx";
   public static final int DEFAULT_VAD_AGGRESSIVENESS = 2;

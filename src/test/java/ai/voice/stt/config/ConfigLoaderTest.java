@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     assertEquals(512_000, config.streaming().bufferSizeBytes());
     assertEquals(Duration.ofSeconds(2), config.streaming().chunkTimeout());
     assertTrue(config.streaming().vadEnabled());
-    assertEquals(SttConfig.VadKind.SILERO, config.streaming().vad(), "decisions/0025");
+    assertEquals(SttConfig.VadKind.WEBRTC, config.streaming().vad(), "decisions/0025");
     assertEquals(2, config.streaming().vadAggressiveness());
     assertEquals(
         3, config.streaming().endpointVadAggressiveness(), "an extension, not the module's");

@@ -5,20 +5,14 @@ import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
-import ai.voice.stt.config.ConfigLoader;
-import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.EvalSet;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.LocalWhisperRecognizer;
-import ai.voice.stt.service.SttService;
-import ai.voice.stt.web.LocalNatsServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,81 +240,65 @@ public final class EvalCommand implements Callable<Integer> {
       }
     }
     Map<String, String> texts = new HashMap<>();
-    try (LocalNatsServer nats =
-        LocalNatsServer.start(LocalNatsServer.executable(), "127.0.0.1", List.of())) {
-      Map<String, String> env = new HashMap<>();
-      env.put("NATS_URL", nats.natsUrl());
-      env.put("STT_MODEL_PATH", model.toString());
-      env.put("STT_HEALTH_PORT", "0");
-      env.put("OTEL_ENABLED", "false");
-      env.put("STT_ROUTING", "plain");
-      env.put("STT_WHISPER_THREADS", Integer.toString(threads));
-      env.put("STT_WHISPER_AUDIO_CTX", ctx);
-      env.putAll(serviceEnv);
-      SttConfig config = ConfigLoader.load(env, Runtime.getRuntime().availableProcessors());
-      SttService service = SttService.start(config);
-      Connection connection = Nats.connect(nats.natsUrl());
-      try {
-        service.awaitSubscribed(Duration.ofSeconds(10));
-        StreamClient client =
-            new StreamClient(connection, config.nats().inputPrefix(), config.nats().outputPrefix());
-        Semaphore slots = new Semaphore(atOnce);
-        List<Future<List<Received>>> futures = new ArrayList<>();
-        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-          for (int i = 0; i < conversations.size(); i++) {
-            Conversation c = conversations.get(i);
-            String id = "eval-" + i + "-" + System.nanoTime();
-            futures.add(
-                callers.submit(
-                    () -> {
-                      slots.acquire();
-                      try {
-                        // A refused session (service_busy: admission control) is retried, as a
-                        // client would, under a new id: refused audio is no word error.
-                        for (int attempt = 0; ; attempt++) {
-                          String sessionId = id + "-" + attempt;
-                          try (StreamClient.Session session = client.listen(sessionId, r -> {})) {
-                            client.stream(
-                                sessionId,
-                                c.clip(),
-                                StreamOptions.realTime().withSpeed(speed),
-                                session);
-                            List<Received> received = session.awaitEnd(Duration.ofSeconds(600));
-                            boolean refused =
-                                received.stream().anyMatch(r -> "service_busy".equals(r.code()));
-                            if (!refused || attempt == 20) {
-                              return received;
-                            }
+    try (InProcessService service =
+        InProcessService.start(
+            model,
+            Map.of("STT_WHISPER_THREADS", Integer.toString(threads), "STT_WHISPER_AUDIO_CTX", ctx),
+            serviceEnv)) {
+      StreamClient client = service.client();
+      Semaphore slots = new Semaphore(atOnce);
+      List<Future<List<Received>>> futures = new ArrayList<>();
+      try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < conversations.size(); i++) {
+          Conversation c = conversations.get(i);
+          String id = "eval-" + i + "-" + System.nanoTime();
+          futures.add(
+              callers.submit(
+                  () -> {
+                    slots.acquire();
+                    try {
+                      // A refused session (service_busy: admission control) is retried, as a
+                      // client would, under a new id: refused audio is no word error.
+                      for (int attempt = 0; ; attempt++) {
+                        String sessionId = id + "-" + attempt;
+                        try (StreamClient.Session session = client.listen(sessionId, r -> {})) {
+                          client.stream(
+                              sessionId,
+                              c.clip(),
+                              StreamOptions.realTime().withSpeed(speed),
+                              session);
+                          List<Received> received = session.awaitEnd(Duration.ofSeconds(600));
+                          boolean refused =
+                              received.stream().anyMatch(r -> "service_busy".equals(r.code()));
+                          if (!refused || attempt == 20) {
+                            return received;
                           }
-                          Thread.sleep(2_000);
                         }
-                      } finally {
-                        slots.release();
+                        Thread.sleep(2_000);
                       }
-                    }));
-          }
-          Map<String, Integer> errors = new LinkedHashMap<>();
-          for (int i = 0; i < conversations.size(); i++) {
-            List<Received> received = futures.get(i).get();
-            texts.putAll(assign(conversations.get(i), received));
-            received.stream()
-                .filter(r -> r.type().equals("error"))
-                .forEach(r -> errors.merge(r.code(), 1, Integer::sum));
-          }
-          streamErrors.put("streamed " + ctx, errors);
-          if (!errors.isEmpty()) {
-            System.out.println(
-                "streamed "
-                    + ctx
-                    + ": the service sent errors "
-                    + errors
-                    + " (audio it refused counts as deleted words; slow the stream with --speed or"
-                    + " raise STT_SESSION_BACKLOG_SECONDS with --service-env)");
-          }
+                    } finally {
+                      slots.release();
+                    }
+                  }));
         }
-      } finally {
-        connection.close();
-        service.close();
+        Map<String, Integer> errors = new LinkedHashMap<>();
+        for (int i = 0; i < conversations.size(); i++) {
+          List<Received> received = futures.get(i).get();
+          texts.putAll(assign(conversations.get(i), received));
+          received.stream()
+              .filter(r -> r.type().equals("error"))
+              .forEach(r -> errors.merge(r.code(), 1, Integer::sum));
+        }
+        streamErrors.put("streamed " + ctx, errors);
+        if (!errors.isEmpty()) {
+          System.out.println(
+              "streamed "
+                  + ctx
+                  + ": the service sent errors "
+                  + errors
+                  + " (audio it refused counts as deleted words; slow the stream with --speed or"
+                  + " raise STT_SESSION_BACKLOG_SECONDS with --service-env)");
+        }
       }
     }
     return new Run("streamed " + ctx, texts, List.of(), List.of());

@@ -3,17 +3,10 @@ package ai.voice.stt.bench;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
-import ai.voice.stt.config.ConfigLoader;
-import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.eval.NonSpeech;
-import ai.voice.stt.service.SttService;
-import ai.voice.stt.web.LocalNatsServer;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,27 +62,8 @@ public final class NoiseCheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<NonSpeech.Spec> specs = NonSpeech.mix(seeds, firstSeed, seconds);
-    try (LocalNatsServer nats =
-        LocalNatsServer.start(LocalNatsServer.executable(), "127.0.0.1", List.of())) {
-      Map<String, String> env = new HashMap<>();
-      env.put("NATS_URL", nats.natsUrl());
-      env.put("STT_MODEL_PATH", model.toString());
-      env.put("STT_HEALTH_PORT", "0");
-      env.put("OTEL_ENABLED", "false");
-      env.put("STT_ROUTING", "plain");
-      env.putAll(serviceEnv);
-      SttConfig config = ConfigLoader.load(env, Runtime.getRuntime().availableProcessors());
-      SttService service = SttService.start(config);
-      Connection connection = Nats.connect(nats.natsUrl());
-      try {
-        service.awaitSubscribed(Duration.ofSeconds(10));
-        StreamClient client =
-            new StreamClient(connection, config.nats().inputPrefix(), config.nats().outputPrefix());
-        return run(client, specs);
-      } finally {
-        connection.close();
-        service.close();
-      }
+    try (InProcessService service = InProcessService.start(model, Map.of(), serviceEnv)) {
+      return run(service.client(), specs);
     }
   }
 

@@ -6,22 +6,16 @@ import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
 import ai.voice.stt.config.ConfigLoader;
-import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.NoisySpeech;
 import ai.voice.stt.eval.NoisySpeech.Noise;
 import ai.voice.stt.eval.WordErrorRate;
-import ai.voice.stt.service.SttService;
 import ai.voice.stt.vad.SileroSpeechDetectorFactory;
 import ai.voice.stt.vad.SpeechDetector;
 import ai.voice.stt.vad.WebRtcSpeechDetectorFactory;
-import ai.voice.stt.web.LocalNatsServer;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -413,73 +407,55 @@ public final class VadCheckCommand implements Callable<Integer> {
 
   private Map<String, WordErrorRate.Score> streamAll(String vad, List<SpeechStream> streams)
       throws Exception {
-    try (LocalNatsServer nats =
-        LocalNatsServer.start(LocalNatsServer.executable(), "127.0.0.1", List.of())) {
-      Map<String, String> env = new HashMap<>();
-      env.put("NATS_URL", nats.natsUrl());
-      env.put("STT_MODEL_PATH", model.toString());
-      env.put("STT_HEALTH_PORT", "0");
-      env.put("OTEL_ENABLED", "false");
-      env.put("STT_ROUTING", "plain");
-      env.put("STT_VAD", vad);
-      env.put("STT_VAD_MODEL_PATH", vadModel.toString());
-      env.putAll(serviceEnv);
-      SttConfig config = ConfigLoader.load(env, Runtime.getRuntime().availableProcessors());
-      SttService service = SttService.start(config);
-      Connection connection = Nats.connect(nats.natsUrl());
-      try {
-        service.awaitSubscribed(Duration.ofSeconds(10));
-        StreamClient client =
-            new StreamClient(connection, config.nats().inputPrefix(), config.nats().outputPrefix());
-        Semaphore slots = new Semaphore(atOnce);
-        List<Future<String>> futures = new ArrayList<>();
-        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-          for (int i = 0; i < streams.size(); i++) {
-            SpeechStream s = streams.get(i);
-            String id = "vad-" + vad + "-" + i;
-            AudioClip clip = new AudioClip(Pcm16.toBytes(s.samples()), RATE, 1);
-            futures.add(
-                clients.submit(
-                    () -> {
-                      slots.acquire();
-                      try (StreamClient.Session session = client.listen(id, r -> {})) {
-                        client.stream(id, clip, StreamOptions.realTime().withSpeed(speed), session);
-                        List<Received> out = session.awaitEnd(Duration.ofSeconds(180));
-                        if (out.stream().anyMatch(r -> r.type().equals("error"))) {
-                          System.out.println("error in " + id + ": " + out);
-                        }
-                        return StreamClient.joinTranscripts(out);
-                      } finally {
-                        slots.release();
+    try (InProcessService service =
+        InProcessService.start(
+            model, Map.of("STT_VAD", vad, "STT_VAD_MODEL_PATH", vadModel.toString()), serviceEnv)) {
+      StreamClient client = service.client();
+      Semaphore slots = new Semaphore(atOnce);
+      List<Future<String>> futures = new ArrayList<>();
+      try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < streams.size(); i++) {
+          SpeechStream s = streams.get(i);
+          String id = "vad-" + vad + "-" + i;
+          AudioClip clip = new AudioClip(Pcm16.toBytes(s.samples()), RATE, 1);
+          futures.add(
+              clients.submit(
+                  () -> {
+                    slots.acquire();
+                    try (StreamClient.Session session = client.listen(id, r -> {})) {
+                      client.stream(id, clip, StreamOptions.realTime().withSpeed(speed), session);
+                      List<Received> out = session.awaitEnd(Duration.ofSeconds(180));
+                      if (out.stream().anyMatch(r -> r.type().equals("error"))) {
+                        System.out.println("error in " + id + ": " + out);
                       }
-                    }));
-          }
-          Map<String, int[]> sums = new LinkedHashMap<>();
-          for (int i = 0; i < streams.size(); i++) {
-            SpeechStream s = streams.get(i);
-            String text = futures.get(i).get();
-            WordErrorRate.Score score = WordErrorRate.score(s.recording().reference(), text);
-            if (showText) {
-              System.out.printf(
-                  "%s %s %s: \"%s\" -> \"%s\" (%d errors)%n",
-                  vad,
-                  s.condition(),
-                  s.recording().name(),
-                  s.recording().reference(),
-                  text,
-                  score.errors());
-            }
-            int[] sum = sums.computeIfAbsent(s.condition(), c -> new int[2]);
-            sum[0] += score.errors();
-            sum[1] += score.referenceWords();
-          }
-          Map<String, WordErrorRate.Score> out = new LinkedHashMap<>();
-          sums.forEach((c, sum) -> out.put(c, new WordErrorRate.Score(sum[0], sum[1])));
-          return out;
+                      return StreamClient.joinTranscripts(out);
+                    } finally {
+                      slots.release();
+                    }
+                  }));
         }
-      } finally {
-        connection.close();
-        service.close();
+        Map<String, int[]> sums = new LinkedHashMap<>();
+        for (int i = 0; i < streams.size(); i++) {
+          SpeechStream s = streams.get(i);
+          String text = futures.get(i).get();
+          WordErrorRate.Score score = WordErrorRate.score(s.recording().reference(), text);
+          if (showText) {
+            System.out.printf(
+                "%s %s %s: \"%s\" -> \"%s\" (%d errors)%n",
+                vad,
+                s.condition(),
+                s.recording().name(),
+                s.recording().reference(),
+                text,
+                score.errors());
+          }
+          int[] sum = sums.computeIfAbsent(s.condition(), c -> new int[2]);
+          sum[0] += score.errors();
+          sum[1] += score.referenceWords();
+        }
+        Map<String, WordErrorRate.Score> out = new LinkedHashMap<>();
+        sums.forEach((c, sum) -> out.put(c, new WordErrorRate.Score(sum[0], sum[1])));
+        return out;
       }
     }
   }

@@ -1,6 +1,7 @@
 package ai.voice.stt.eval;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,69 +17,42 @@ import java.util.Map;
  */
 final class SpokenNumbers {
   private static final Map<String, Integer> ONES =
-      Map.ofEntries(
-          Map.entry("zero", 0),
-          Map.entry("one", 1),
-          Map.entry("two", 2),
-          Map.entry("three", 3),
-          Map.entry("four", 4),
-          Map.entry("five", 5),
-          Map.entry("six", 6),
-          Map.entry("seven", 7),
-          Map.entry("eight", 8),
-          Map.entry("nine", 9),
-          Map.entry("ten", 10),
-          Map.entry("eleven", 11),
-          Map.entry("twelve", 12),
-          Map.entry("thirteen", 13),
-          Map.entry("fourteen", 14),
-          Map.entry("fifteen", 15),
-          Map.entry("sixteen", 16),
-          Map.entry("seventeen", 17),
-          Map.entry("eighteen", 18),
-          Map.entry("nineteen", 19));
+      valued(
+          1,
+          "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+              + " fifteen sixteen seventeen eighteen nineteen");
   private static final Map<String, Integer> ONES_ORDINAL =
-      Map.ofEntries(
-          Map.entry("zeroth", 0),
-          Map.entry("first", 1),
-          Map.entry("second", 2),
-          Map.entry("third", 3),
-          Map.entry("fourth", 4),
-          Map.entry("fifth", 5),
-          Map.entry("sixth", 6),
-          Map.entry("seventh", 7),
-          Map.entry("eighth", 8),
-          Map.entry("ninth", 9),
-          Map.entry("tenth", 10),
-          Map.entry("eleventh", 11),
-          Map.entry("twelfth", 12),
-          Map.entry("thirteenth", 13),
-          Map.entry("fourteenth", 14),
-          Map.entry("fifteenth", 15),
-          Map.entry("sixteenth", 16),
-          Map.entry("seventeenth", 17),
-          Map.entry("eighteenth", 18),
-          Map.entry("nineteenth", 19));
+      valued(
+          1,
+          "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh"
+              + " twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth"
+              + " nineteenth");
+  // Places 0 and 1 are skipped ("-"): "twenty" is place 2, so 2 × 10.
   private static final Map<String, Integer> TENS =
-      Map.of(
-          "twenty", 20, "thirty", 30, "forty", 40, "fifty", 50, "sixty", 60, "seventy", 70,
-          "eighty", 80, "ninety", 90);
+      valued(10, "- - twenty thirty forty fifty sixty seventy eighty ninety");
   private static final Map<String, Integer> TENS_ORDINAL =
-      Map.of(
-          "twentieth", 20,
-          "thirtieth", 30,
-          "fortieth", 40,
-          "fiftieth", 50,
-          "sixtieth", 60,
-          "seventieth", 70,
-          "eightieth", 80,
-          "ninetieth", 90);
+      valued(
+          10, "- - twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth");
   private static final Map<String, Long> MULTIPLIERS =
       Map.of("thousand", 1_000L, "million", 1_000_000L, "billion", 1_000_000_000L);
   private static final Map<String, Long> MULTIPLIERS_ORDINAL =
       Map.of("thousandth", 1_000L, "millionth", 1_000_000L, "billionth", 1_000_000_000L);
 
   private SpokenNumbers() {}
+
+  /**
+   * Each word of {@code words} (space-separated; "-" skips a place) to its place × {@code step}.
+   */
+  private static Map<String, Integer> valued(int step, String words) {
+    String[] names = words.split(" ");
+    Map<String, Integer> values = new HashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      if (!names[i].equals("-")) {
+        values.put(names[i], i * step);
+      }
+    }
+    return Map.copyOf(values);
+  }
 
   /** What the last word of a number being read was. */
   private enum Last {

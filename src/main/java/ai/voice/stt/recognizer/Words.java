@@ -69,6 +69,22 @@ public final class Words {
     return allTokens == 0 ? Double.NaN : allProbabilities / allTokens;
   }
 
+  /**
+   * The words with their times kept inside {@code [from, to]}, the span where a VAD heard speech:
+   * whisper.cpp's token times are estimates, and the first or last token of an utterance often runs
+   * into the silence around it (the segment's start, or its closing timestamp after a full stop),
+   * where the VAD heard none. Clamping keeps the words in order and monotonic.
+   */
+  public static List<Word> keptWithin(List<Word> words, double from, double to) {
+    return words.stream()
+        .map(
+            w -> {
+              double s = Math.clamp(w.start(), from, Math.max(from, to));
+              return new Word(w.text(), s, Math.clamp(w.end(), s, Math.max(s, to)), w.confidence());
+            })
+        .toList();
+  }
+
   private void finishWord() {
     if (text.size() == 0) {
       return;

@@ -70,10 +70,11 @@ public final class Words {
   }
 
   /**
-   * The words with their times kept inside {@code [from, to]}, the span where a VAD heard speech:
-   * whisper.cpp's token times are estimates, and the first or last token of an utterance often runs
-   * into the silence around it (the segment's start, or its closing timestamp after a full stop),
-   * where the VAD heard none. Clamping keeps the words in order and monotonic.
+   * The words with their times kept inside {@code [from, to]}, where a VAD heard voice:
+   * whisper.cpp's token times are estimates, and the first or last token of an utterance often
+   * lands in the silence around it (a first sub-word piece on the segment's start, a closing full
+   * stop that its energy check found no voice for moved onto the end of the audio), where no VAD
+   * heard any. Clamping keeps the words in order and monotonic.
    */
   public static List<Word> keptWithin(List<Word> words, double from, double to) {
     return words.stream()

@@ -12,6 +12,9 @@ package ai.voice.stt.session;
  * @param speechEndSample where the VAD heard speech end in it (the end of its last frame that kept
  *     the utterance going, the one its end-point pause counts from); equal to {@code
  *     speechStartSample} when it heard none
+ * @param voiceEndSample the end of its last frame in which either VAD (onset or end-point) heard
+ *     voice: at or after {@code speechEndSample} (the lenient onset VAD also hears quiet word
+ *     endings and its own hang-over); nothing after it was voice to either
  */
 public record Segment(
     short[] samples,
@@ -19,11 +22,19 @@ public record Segment(
     boolean isFinal,
     boolean hasVoice,
     long speechStartSample,
-    long speechEndSample) {
+    long speechEndSample,
+    long voiceEndSample) {
 
   /** A segment whose speech span is all of it (no VAD frames to tell otherwise). */
   public Segment(short[] samples, long startSample, boolean isFinal, boolean hasVoice) {
-    this(samples, startSample, isFinal, hasVoice, startSample, startSample + samples.length);
+    this(
+        samples,
+        startSample,
+        isFinal,
+        hasVoice,
+        startSample,
+        startSample + samples.length,
+        startSample + samples.length);
   }
 
   public long endSample() {

@@ -320,7 +320,8 @@ public final class Segmenter {
         isFinal,
         settings.speechGate().isSpeech(voiced, parts),
         speechStart,
-        speechEnd);
+        speechEnd,
+        Math.max(speechEnd, heardEnd));
   }
 
   private void add(Frame frame) {

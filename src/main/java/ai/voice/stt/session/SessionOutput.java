@@ -108,7 +108,7 @@ final class SessionOutput {
             outcome.queueSeconds(),
             segments,
             settings.wordTimestamps()
-                ? Optional.of(wordTiming(transcript, offset, speechSpan(segment)))
+                ? Optional.of(wordTiming(transcript, offset, segment))
                 : Optional.empty());
     return committed.publish(
         endReasonOrNull != null
@@ -120,15 +120,32 @@ final class SessionOutput {
   }
 
   /**
-   * The transcript's words moved onto the session's timeline, and kept inside the span where the
-   * VAD heard speech when there is one (decisions/0032).
+   * A result's words moved onto the session's timeline and kept where the VADs heard voice in its
+   * segment (decisions/0032), with the span where the VAD heard its speech.
    */
   static OutputMessage.WordTiming wordTiming(
-      Transcript transcript, double offset, Optional<OutputMessage.Span> speech) {
+      Transcript transcript, double offset, Segment segment) {
+    Optional<OutputMessage.Span> speech = speechSpan(segment);
     List<Transcript.Word> words =
-        speech
-            .map(s -> Words.keptWithin(transcript.words(), s.start() - offset, s.end() - offset))
-            .orElse(transcript.words());
+        speech.isEmpty()
+            ? transcript.words()
+            : Words.keptWithin(
+                transcript.words(),
+                segment.speechStartSample() / SAMPLE_RATE - offset,
+                segment.voiceEndSample() / SAMPLE_RATE - offset);
+    return wordTiming(words, transcript, offset, speech);
+  }
+
+  /** An interim's words moved onto the session's timeline. */
+  static OutputMessage.WordTiming wordTiming(Transcript transcript, double offset) {
+    return wordTiming(transcript.words(), transcript, offset, Optional.empty());
+  }
+
+  private static OutputMessage.WordTiming wordTiming(
+      List<Transcript.Word> words,
+      Transcript transcript,
+      double offset,
+      Optional<OutputMessage.Span> speech) {
     return new OutputMessage.WordTiming(
         words.stream()
             .map(
@@ -187,9 +204,7 @@ final class SessionOutput {
             state,
             start,
             end / SAMPLE_RATE,
-            settings.wordTimestamps()
-                ? Optional.of(wordTiming(heard, start, Optional.empty()))
-                : Optional.empty()));
+            settings.wordTimestamps() ? Optional.of(wordTiming(heard, start)) : Optional.empty()));
   }
 
   boolean interrupt(StreamMessage.Start settings, long output) {

@@ -114,10 +114,38 @@ class SingleWordTimesTest {
     summary(
         "|end - speech_end|",
         gaps.stream().mapToLong(g -> Math.abs(g.endMillis())).sorted().toArray());
+    summary(
+        "|start - sound start|",
+        gaps.stream().mapToLong(g -> Math.abs(g.soundStartMillis())).sorted().toArray());
+    summary(
+        "|end - sound end|",
+        gaps.stream().mapToLong(g -> Math.abs(g.soundEndMillis())).sorted().toArray());
+    summary(
+        "|speech_start - sound start|",
+        gaps.stream()
+            .mapToLong(g -> Math.abs(g.soundStartMillis() - g.startMillis()))
+            .sorted()
+            .toArray());
+    summary(
+        "|speech_end - sound end|",
+        gaps.stream()
+            .mapToLong(g -> Math.abs(g.soundEndMillis() - g.endMillis()))
+            .sorted()
+            .toArray());
   }
 
-  /** One utterance: what was said and heard, and its words' edges against the speech span. */
-  record Gap(String said, String heard, long startMillis, long endMillis) {}
+  /**
+   * One utterance: what was said and heard, and its words' edges against the VAD's speech span and
+   * against the sound itself (where the clip's 10 ms energy first and last reaches a tenth of its
+   * loudest: -20 dB).
+   */
+  record Gap(
+      String said,
+      String heard,
+      long startMillis,
+      long endMillis,
+      long soundStartMillis,
+      long soundEndMillis) {}
 
   /**
    * Streams the clips as one session, each with silence around it, and compares each result's first
@@ -126,8 +154,13 @@ class SingleWordTimesTest {
   private static List<Gap> measure(String id, List<String> texts, List<Path> clips)
       throws Exception {
     ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    List<double[]> sounds = new ArrayList<>();
     for (int i = 0; i < clips.size(); i++) {
-      stream.writeBytes(withSilence(clips.get(i), id + "-" + i).pcm());
+      byte[] pcm = withSilence(clips.get(i), id + "-" + i).pcm();
+      double[] sound = soundSpan(pcm);
+      double at = stream.size() / 2 / 16_000.0;
+      sounds.add(new double[] {at + sound[0], at + sound[1]});
+      stream.writeBytes(pcm);
     }
     List<Received> finals = finalsWithText(id, new AudioClip(stream.toByteArray(), 16_000, 1));
     assertEquals(clips.size(), finals.size(), "one result per utterance: " + finals);
@@ -143,21 +176,58 @@ class SingleWordTimesTest {
               texts.get(i),
               r.transcript(),
               Math.round((wordStart - r.number("speech_start")) * 1000),
-              Math.round((wordEnd - r.number("speech_end")) * 1000));
+              Math.round((wordEnd - r.number("speech_end")) * 1000),
+              Math.round((wordStart - sounds.get(i)[0]) * 1000),
+              Math.round((wordEnd - sounds.get(i)[1]) * 1000));
       System.out.printf(
           Locale.ROOT,
-          "word-times %-16s %-16s speech %.2f-%.2f words %.2f-%.2f  start %+4d ms  end %+4d ms%n",
+          "word-times %-16s %-16s speech %.2f-%.2f sound %.2f-%.2f words %.2f-%.2f"
+              + "  vs speech %+4d %+4d ms  vs sound %+4d %+4d ms%n",
           gap.said(),
           gap.heard(),
           r.number("speech_start"),
           r.number("speech_end"),
+          sounds.get(i)[0],
+          sounds.get(i)[1],
           wordStart,
           wordEnd,
           gap.startMillis(),
-          gap.endMillis());
+          gap.endMillis(),
+          gap.soundStartMillis(),
+          gap.soundEndMillis());
       gaps.add(gap);
     }
     return gaps;
+  }
+
+  /**
+   * Where a clip's sound begins and ends, in seconds from its start: the first and last 10 ms whose
+   * RMS reaches a tenth of the loudest 10 ms (-20 dB).
+   */
+  static double[] soundSpan(byte[] pcm) {
+    int window = 160;
+    int windows = pcm.length / 2 / window;
+    double[] rms = new double[windows];
+    double loudest = 0;
+    for (int w = 0; w < windows; w++) {
+      double sum = 0;
+      for (int k = 0; k < window; k++) {
+        int at = 2 * (w * window + k);
+        double v = (short) ((pcm[at] & 0xff) | (pcm[at + 1] << 8));
+        sum += v * v;
+      }
+      rms[w] = Math.sqrt(sum / window);
+      loudest = Math.max(loudest, rms[w]);
+    }
+    int first = 0;
+    while (first < windows - 1 && rms[first] < loudest / 10) {
+      first++;
+    }
+    int last = windows - 1;
+    while (last > first && rms[last] < loudest / 10) {
+      last--;
+    }
+    return new double[] {first * 0.01, (last + 1) * 0.01};
   }
 
   private static void summary(String what, long[] sorted) {

@@ -4,7 +4,7 @@
 import { connect, Empty, Events } from "./vendor/nats.ws/esm/nats.js";
 import { decode, encode } from "./vendor/@msgpack/msgpack/dist.esm/index.mjs";
 import { CHUNK_MS, TARGET_RATE, openMicrophone } from "./audio-capture.js";
-import { AudioClock, Transcript, describeFinal } from "./transcript.js";
+import { AudioClock, Transcript, describeFinal, interimWords } from "./transcript.js";
 
 const END_OF_STREAM_WAIT_MS = 15000;
 const STATUS_TIMEOUT_MS = 2000;
@@ -454,6 +454,19 @@ function renderInterims(transcript) {
     const unstable = document.createElement("span");
     unstable.className = "unstable";
     unstable.textContent = interim.unstable;
+    if (interim.words.length) {
+      // word_timestamps: each word its own span, low-confidence ones marked as in finals
+      for (const part of [stable, unstable]) part.textContent = "";
+      interimWords(interim).forEach((w) => {
+        const part = w.stable ? stable : unstable;
+        if (part.childNodes.length || (!w.stable && stable.childNodes.length)) part.append(" ");
+        const span = document.createElement("span");
+        span.className = w.low ? "word low-confidence" : "word";
+        span.textContent = w.word;
+        if (w.confidence !== null) span.title = `confidence ${w.confidence.toFixed(2)}`;
+        part.append(span);
+      });
+    }
     line.append(stable, unstable);
     return line;
   });

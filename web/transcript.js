@@ -59,7 +59,7 @@ export const SESSION_ENDING_ERRORS = new Set([
 export class Transcript {
   constructor() {
     this.log = []; // entries, in arrival order; never changed once added
-    this.interims = new Map(); // utterance_id -> {stable, unstable, revision, audioStart, audioEnd}
+    this.interims = new Map(); // utterance_id -> {stable, unstable, revision, audioStart, audioEnd, words}
     this.closedThrough = -1; // highest utterance_id whose final arrived
     this.ended = null; // the end_of_stream entry, once it arrived
   }
@@ -97,6 +97,8 @@ export class Transcript {
           unstable,
           audioStart: numberOrNull(message.audio_start),
           audioEnd: numberOrNull(message.audio_end),
+          words: wordsOf(message),
+          confidence: numberOrNull(message.confidence),
         });
         interimsChanged = true;
         break;
@@ -221,4 +223,23 @@ export function wordsOf(message) {
       confidence: w.confidence,
       low: w.confidence < LOW_CONFIDENCE,
     }));
+}
+
+/**
+ * An interim's words as shown, stable ones first: each {word, stable, confidence, low}. The
+ * confidence is that of the hypothesis's word at the same place (sessions that asked for
+ * word_timestamps), when it is spelled the same; a stable word the latest hypothesis did not repeat
+ * has none (null) and is never marked.
+ */
+export function interimWords(interim) {
+  const split = (text) => (text || "").trim().split(/\s+/).filter(Boolean);
+  const shown = [
+    ...split(interim.stable).map((word) => ({ word, stable: true })),
+    ...split(interim.unstable).map((word) => ({ word, stable: false })),
+  ];
+  const heard = interim.words || [];
+  return shown.map((w, i) => {
+    const confidence = heard[i] && heard[i].word === w.word ? heard[i].confidence : null;
+    return { ...w, confidence, low: confidence !== null && confidence < LOW_CONFIDENCE };
+  });
 }

@@ -2,7 +2,7 @@
 // dropped by their final, legacy results (no utterance_id) appended, latency from audio_end.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AudioClock, LOW_CONFIDENCE, Transcript, describeFinal } from "../transcript.js";
+import { AudioClock, LOW_CONFIDENCE, Transcript, describeFinal, interimWords } from "../transcript.js";
 
 const interim = (utterance, revision, stable, unstable, extra = {}) => ({
   type: "interim",
@@ -160,4 +160,56 @@ test("a final without words (a session that did not ask) has none", () => {
   const t = new Transcript();
   const { added } = t.apply(final(0, "hello"), 0);
   assert.deepEqual(added[0].words, []);
+});
+
+test("an interim's words come with their confidence, low ones marked; without words none", () => {
+  const t = new Transcript();
+  t.apply(
+    interim(0, 1, "Ten of", "clubs", {
+      confidence: 0.6,
+      words: [
+        { word: "Ten", start: 4.1, end: 4.3, confidence: 0.9 },
+        { word: "of", start: 4.3, end: 4.5, confidence: 0.8 },
+        { word: "clubs", start: 4.6, end: 5.0, confidence: LOW_CONFIDENCE - 0.2 },
+      ],
+    }),
+    0,
+  );
+  const [shown] = t.openInterims();
+  assert.equal(shown.confidence, 0.6);
+  assert.deepEqual(
+    interimWords(shown).map((w) => [w.word, w.stable, w.low]),
+    [
+      ["Ten", true, false],
+      ["of", true, false],
+      ["clubs", false, true],
+    ],
+  );
+  t.apply(interim(1, 0, "", "hello"), 0);
+  const plain = t.openInterims()[1];
+  assert.deepEqual(plain.words, []);
+  assert.deepEqual(
+    interimWords(plain).map((w) => [w.word, w.confidence, w.low]),
+    [["hello", null, false]],
+  );
+});
+
+test("a stable word the latest hypothesis spelled differently is not marked", () => {
+  const words = interimWords({
+    stable: "Mr. John",
+    unstable: "went",
+    words: [
+      { word: "And", confidence: 0.1 },
+      { word: "Mr.", confidence: 0.1 },
+      { word: "went", confidence: 0.2 },
+    ],
+  });
+  assert.deepEqual(
+    words.map((w) => [w.word, w.low]),
+    [
+      ["Mr.", false],
+      ["John", false],
+      ["went", true],
+    ],
+  );
 });

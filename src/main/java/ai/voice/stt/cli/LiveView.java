@@ -6,7 +6,8 @@ import java.io.PrintStream;
 /**
  * Prints results as a live transcript on a terminal: the interim hypothesis of the utterance being
  * spoken is rewritten in place on the current line (stable words, then the unstable rest in
- * brackets) until its final replaces it on a line of its own.
+ * brackets, and with {@code --words} its doubtful words: "?clubs 0.31") until its final replaces it
+ * on a line of its own.
  */
 final class LiveView {
   private final PrintStream out;
@@ -23,7 +24,8 @@ final class LiveView {
       String line =
           "… "
               + stable
-              + (unstable.isEmpty() ? "" : (stable.isEmpty() ? "" : " ") + "[" + unstable + "]");
+              + (unstable.isEmpty() ? "" : (stable.isEmpty() ? "" : " ") + "[" + unstable + "]")
+              + doubtful(received);
       out.print("\r" + line + " ".repeat(Math.max(0, shown - line.length())));
       shown = line.length();
     } else {
@@ -32,5 +34,20 @@ final class LiveView {
       out.println(received);
     }
     out.flush();
+  }
+
+  /**
+   * The interim's words under {@link Received#LOW_CONFIDENCE} with their confidence ({@code
+   * --words}): " ?clubs 0.31".
+   */
+  private static String doubtful(Received interim) {
+    StringBuilder marks = new StringBuilder();
+    for (var w : interim.words()) {
+      double confidence = ((Number) w.get("confidence")).doubleValue();
+      if (confidence < Received.LOW_CONFIDENCE) {
+        marks.append(String.format("  ?%s %.2f", w.get("word"), confidence));
+      }
+    }
+    return marks.toString();
   }
 }

@@ -99,7 +99,8 @@ final class StreamCommand implements Callable<Integer> {
       names = "--words",
       description =
           "ask for each word's times and confidence (word_timestamps) and print them under each"
-              + " result; words under 0.5 confidence in brackets")
+              + " result and interim; words under 0.5 confidence in brackets (with --interim,"
+              + " the live line ends with them: ?word 0.31)")
   boolean words;
 
   @Option(

@@ -65,7 +65,8 @@ public record Received(Map<String, Object> fields, long arrivedNanos) {
   }
 
   /**
-   * The result's words ({@code word_timestamps} sessions), each with word, start, end, confidence.
+   * The words of a result or interim ({@code word_timestamps} sessions), each with word, start,
+   * end, confidence.
    */
   @SuppressWarnings("unchecked")
   public List<Map<String, Object>> words() {
@@ -90,12 +91,13 @@ public record Received(Map<String, Object> fields, long arrivedNanos) {
               + wordLine();
       case "interim" ->
           String.format(
-              "~ interim r%s [%.2f-%.2f s] %s | %s",
-              fields.get("revision"),
-              number("audio_start"),
-              number("audio_end"),
-              string("stable"),
-              string("unstable"));
+                  "~ interim r%s [%.2f-%.2f s] %s | %s",
+                  fields.get("revision"),
+                  number("audio_start"),
+                  number("audio_end"),
+                  string("stable"),
+                  string("unstable"))
+              + wordLine();
       case "error" -> "error " + code() + ": " + fields.get("message");
       default -> type();
     };
@@ -119,6 +121,10 @@ public record Received(Map<String, Object> fields, long arrivedNanos) {
     }
     if (fields.containsKey("confidence")) {
       line.append(String.format("  confidence %.2f", number("confidence")));
+    }
+    if (fields.containsKey("speech_start")) {
+      line.append(
+          String.format("  speech %.2f-%.2f s", number("speech_start"), number("speech_end")));
     }
     return line.toString();
   }

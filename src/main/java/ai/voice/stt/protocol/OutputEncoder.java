@@ -44,9 +44,7 @@ public final class OutputEncoder {
       size++;
     }
     Optional<OutputMessage.WordTiming> timing = t.heard().wordTiming();
-    if (timing.isPresent()) {
-      size += timing.get().confidence().isPresent() ? 2 : 1;
-    }
+    size += wordTimingFields(timing);
     out.packMapHeader(size);
     string(out, "type", "transcription");
     string(out, "session_id", t.sessionId());
@@ -83,23 +81,44 @@ public final class OutputEncoder {
     if (t.header().utteranceId().isPresent()) {
       out.packString("utterance_id").packLong(t.header().utteranceId().getAsLong());
     }
-    if (timing.isPresent()) {
-      out.packString("words").packArrayHeader(timing.get().words().size());
-      for (OutputMessage.TimedWord word : timing.get().words()) {
-        out.packMapHeader(4);
-        string(out, "word", word.word());
-        out.packString("start").packDouble(word.start());
-        out.packString("end").packDouble(word.end());
-        out.packString("confidence").packDouble(word.confidence());
-      }
-      if (timing.get().confidence().isPresent()) {
-        out.packString("confidence").packDouble(timing.get().confidence().getAsDouble());
-      }
+    wordTiming(out, timing);
+  }
+
+  /** How many fields {@link #wordTiming} writes. */
+  private static int wordTimingFields(Optional<OutputMessage.WordTiming> timing) {
+    if (timing.isEmpty()) {
+      return 0;
+    }
+    return 1
+        + (timing.get().confidence().isPresent() ? 1 : 0)
+        + (timing.get().speech().isPresent() ? 2 : 0);
+  }
+
+  /** {@code words}, {@code confidence} and {@code speech_start}/{@code speech_end}, where known. */
+  private static void wordTiming(MessagePacker out, Optional<OutputMessage.WordTiming> timing)
+      throws IOException {
+    if (timing.isEmpty()) {
+      return;
+    }
+    out.packString("words").packArrayHeader(timing.get().words().size());
+    for (OutputMessage.TimedWord word : timing.get().words()) {
+      out.packMapHeader(4);
+      string(out, "word", word.word());
+      out.packString("start").packDouble(word.start());
+      out.packString("end").packDouble(word.end());
+      out.packString("confidence").packDouble(word.confidence());
+    }
+    if (timing.get().confidence().isPresent()) {
+      out.packString("confidence").packDouble(timing.get().confidence().getAsDouble());
+    }
+    if (timing.get().speech().isPresent()) {
+      out.packString("speech_start").packDouble(timing.get().speech().get().start());
+      out.packString("speech_end").packDouble(timing.get().speech().get().end());
     }
   }
 
   private static void interim(MessagePacker out, OutputMessage.Interim i) throws IOException {
-    out.packMapHeader(i.speakerId().isPresent() ? 12 : 11);
+    out.packMapHeader((i.speakerId().isPresent() ? 12 : 11) + wordTimingFields(i.wordTiming()));
     string(out, "type", "interim");
     string(out, "session_id", i.sessionId());
     out.packString("utterance_id").packLong(i.utteranceId());
@@ -114,6 +133,7 @@ public final class OutputEncoder {
     string(out, "state", i.state().wireName());
     out.packString("audio_start").packDouble(i.audioStart());
     out.packString("audio_end").packDouble(i.audioEnd());
+    wordTiming(out, i.wordTiming());
   }
 
   private static void interrupt(MessagePacker out, OutputMessage.Interrupt i) throws IOException {

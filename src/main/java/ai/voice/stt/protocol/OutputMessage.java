@@ -17,13 +17,23 @@ public sealed interface OutputMessage {
    */
   record TimedWord(String word, double start, double end, double confidence) {}
 
+  /** A stretch of the session's timeline, in seconds. */
+  record Span(double start, double end) {}
+
   /**
-   * The words of a result and the result's confidence (the mean probability of its tokens; empty
-   * when it has no text).
+   * The words of a result (or interim) and its confidence (the mean probability of its tokens;
+   * empty when it has no text), and for a result the span where the VAD heard speech in its audio
+   * (empty when it heard none, and on interims).
    */
-  record WordTiming(List<TimedWord> words, java.util.OptionalDouble confidence) {
+  record WordTiming(
+      List<TimedWord> words, java.util.OptionalDouble confidence, Optional<Span> speech) {
     public WordTiming {
       words = List.copyOf(words);
+    }
+
+    /** Without a speech span. */
+    public WordTiming(List<TimedWord> words, java.util.OptionalDouble confidence) {
+      this(words, confidence, Optional.empty());
     }
   }
 
@@ -209,6 +219,7 @@ public sealed interface OutputMessage {
    *
    * @param utteranceId the utterance's start on the session's timeline, in milliseconds
    * @param revision 0, 1, 2 … within the utterance
+   * @param wordTiming the hypothesis's words with times and confidence, for sessions that asked
    */
   record Interim(
       String sessionId,
@@ -220,8 +231,35 @@ public sealed interface OutputMessage {
       Optional<String> speakerId,
       SessionState state,
       double audioStart,
-      double audioEnd)
+      double audioEnd,
+      Optional<WordTiming> wordTiming)
       implements OutputMessage {
+
+    /** An interim of a session that did not ask for words. */
+    public Interim(
+        String sessionId,
+        long utteranceId,
+        int revision,
+        String stable,
+        String unstable,
+        double timestamp,
+        Optional<String> speakerId,
+        SessionState state,
+        double audioStart,
+        double audioEnd) {
+      this(
+          sessionId,
+          utteranceId,
+          revision,
+          stable,
+          unstable,
+          timestamp,
+          speakerId,
+          state,
+          audioStart,
+          audioEnd,
+          Optional.empty());
+    }
 
     /** The whole hypothesis: the stable prefix and the rest. */
     public String transcript() {

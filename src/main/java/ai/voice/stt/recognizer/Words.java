@@ -69,6 +69,23 @@ public final class Words {
     return allTokens == 0 ? Double.NaN : allProbabilities / allTokens;
   }
 
+  /**
+   * The words with their times kept inside {@code [from, to]}, where a VAD heard voice:
+   * whisper.cpp's token times are estimates, and the first or last token of an utterance often
+   * lands in the silence around it (a first sub-word piece on the segment's start, a closing full
+   * stop that its energy check found no voice for moved onto the end of the audio), where no VAD
+   * heard any. Clamping keeps the words in order and monotonic.
+   */
+  public static List<Word> keptWithin(List<Word> words, double from, double to) {
+    return words.stream()
+        .map(
+            w -> {
+              double s = Math.clamp(w.start(), from, Math.max(from, to));
+              return new Word(w.text(), s, Math.clamp(w.end(), s, Math.max(s, to)), w.confidence());
+            })
+        .toList();
+  }
+
   private void finishWord() {
     if (text.size() == 0) {
       return;

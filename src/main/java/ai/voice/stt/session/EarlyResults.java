@@ -3,6 +3,7 @@ package ai.voice.stt.session;
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.recognizer.Hints;
+import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.recognizer.TranscriptCleaner;
 import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UserData;
@@ -28,8 +29,11 @@ final class EarlyResults {
     /** The speculative transcript of the open utterance ended a sentence: it may end sooner. */
     void sentenceEnded();
 
-    /** An interim hypothesis of the open utterance, which covers its audio up to {@code end}. */
-    void interim(InterimHypotheses.Update update, long end);
+    /**
+     * An interim hypothesis of the open utterance, which covers its audio up to {@code end}, and
+     * what the recognizer heard in that audio (its words and their times).
+     */
+    void interim(InterimHypotheses.Update update, long end, Transcript heard);
   }
 
   private final boolean speculative;
@@ -128,7 +132,8 @@ final class EarlyResults {
     if (!speculation.isFor(candidate) || back.failed()) {
       return;
     }
-    String text = back.outcome().transcript().text();
+    Transcript heard = back.outcome().transcript();
+    String text = heard.text();
     log.debug(
         "speculative answer for audio {}-{} ms: {}",
         candidate.startSample() / 16,
@@ -137,7 +142,7 @@ final class EarlyResults {
     if (interimsWanted) {
       interims
           .speculated(candidate.startSample(), text)
-          .ifPresent(update -> session.interim(update, candidate.endSample()));
+          .ifPresent(update -> session.interim(update, candidate.endSample(), heard));
     }
     if (TranscriptCleaner.endsSentence(text)) {
       session.sentenceEnded();
@@ -152,13 +157,14 @@ final class EarlyResults {
               interims.sent();
               recognition.whenBack(
                   answer,
-                  back ->
-                      interims
-                          .heard(
-                              back.failed()
-                                  ? Optional.empty()
-                                  : Optional.of(back.outcome().transcript().text()))
-                          .ifPresent(update -> session.interim(update, soFar.endSample())));
+                  back -> {
+                    Optional<Transcript> heard =
+                        back.failed() ? Optional.empty() : Optional.of(back.outcome().transcript());
+                    interims
+                        .heard(heard.map(Transcript::text))
+                        .ifPresent(
+                            update -> session.interim(update, soFar.endSample(), heard.get()));
+                  });
             });
   }
 }

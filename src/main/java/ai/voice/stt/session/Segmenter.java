@@ -287,15 +287,41 @@ public final class Segmenter {
     int offset = 0;
     boolean[] voiced = new boolean[taken.size()];
     short[][] parts = new short[taken.size()][];
+    long speechStart = -1;
+    long heardEnd = -1;
+    long keptEnd = -1;
     for (int i = 0; i < taken.size(); i++) {
       Frame f = taken.get(i);
+      if ((f.speech() || f.holds()) && speechStart < 0) {
+        speechStart = utteranceStart + offset;
+      }
       System.arraycopy(f.samples(), 0, samples, offset, f.samples().length);
       offset += f.samples().length;
+      if (f.speech()) {
+        heardEnd = utteranceStart + offset;
+      }
+      if (f.holds()) {
+        keptEnd = utteranceStart + offset;
+      }
       voiced[i] = f.speech();
       parts[i] = f.samples();
     }
+    // Speech as the VAD heard it: from its first voiced frame to the last frame that kept the
+    // utterance going (the end-pointing VAD's, once it has heard the utterance: where its end-point
+    // pause counts from), else the onset VAD's last voiced frame.
+    long speechEnd = keptEnd >= 0 ? keptEnd : heardEnd;
+    if (speechStart < 0) {
+      speechStart = utteranceStart;
+      speechEnd = utteranceStart;
+    }
     return new Segment(
-        samples, utteranceStart, isFinal, settings.speechGate().isSpeech(voiced, parts));
+        samples,
+        utteranceStart,
+        isFinal,
+        settings.speechGate().isSpeech(voiced, parts),
+        speechStart,
+        speechEnd,
+        Math.max(speechEnd, heardEnd));
   }
 
   private void add(Frame frame) {

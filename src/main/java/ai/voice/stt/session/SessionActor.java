@@ -5,6 +5,7 @@ import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.InferenceScheduler;
+import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import java.util.Arrays;
 import java.util.Locale;
@@ -131,9 +132,9 @@ public final class SessionActor {
               }
 
               @Override
-              public void interim(InterimHypotheses.Update update, long end) {
+              public void interim(InterimHypotheses.Update update, long end, Transcript heard) {
                 if (life.open() && speaks()) {
-                  out.interim(update, end, conversation.settings(), conversation.state());
+                  out.interim(update, end, heard, conversation.settings(), conversation.state());
                 }
               }
             });

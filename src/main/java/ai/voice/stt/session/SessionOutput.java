@@ -7,6 +7,7 @@ import ai.voice.stt.protocol.SessionState;
 import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.recognizer.Words;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -107,7 +108,7 @@ final class SessionOutput {
             outcome.queueSeconds(),
             segments,
             settings.wordTimestamps()
-                ? Optional.of(wordTiming(transcript, offset))
+                ? Optional.of(wordTiming(transcript, offset, segment))
                 : Optional.empty());
     return committed.publish(
         endReasonOrNull != null
@@ -118,16 +119,51 @@ final class SessionOutput {
         output);
   }
 
-  /** The transcript's words moved onto the session's timeline. */
+  /**
+   * A result's words moved onto the session's timeline and kept where the VADs heard voice in its
+   * segment (decisions/0032), with the span where the VAD heard its speech.
+   */
+  static OutputMessage.WordTiming wordTiming(
+      Transcript transcript, double offset, Segment segment) {
+    Optional<OutputMessage.Span> speech = speechSpan(segment);
+    List<Transcript.Word> words =
+        speech.isEmpty()
+            ? transcript.words()
+            : Words.keptWithin(
+                transcript.words(),
+                segment.speechStartSample() / SAMPLE_RATE - offset,
+                segment.voiceEndSample() / SAMPLE_RATE - offset);
+    return wordTiming(words, transcript, offset, speech);
+  }
+
+  /** An interim's words moved onto the session's timeline. */
   static OutputMessage.WordTiming wordTiming(Transcript transcript, double offset) {
+    return wordTiming(transcript.words(), transcript, offset, Optional.empty());
+  }
+
+  private static OutputMessage.WordTiming wordTiming(
+      List<Transcript.Word> words,
+      Transcript transcript,
+      double offset,
+      Optional<OutputMessage.Span> speech) {
     return new OutputMessage.WordTiming(
-        transcript.words().stream()
+        words.stream()
             .map(
                 w ->
                     new OutputMessage.TimedWord(
                         w.text(), w.start() + offset, w.end() + offset, w.confidence()))
             .toList(),
-        transcript.text().isEmpty() ? OptionalDouble.empty() : transcript.confidence());
+        transcript.text().isEmpty() ? OptionalDouble.empty() : transcript.confidence(),
+        speech);
+  }
+
+  /** Where the VAD heard speech in a segment it took for speech, in seconds. */
+  static Optional<OutputMessage.Span> speechSpan(Segment segment) {
+    return segment.hasVoice() && segment.speechEndSample() > segment.speechStartSample()
+        ? Optional.of(
+            new OutputMessage.Span(
+                segment.speechStartSample() / SAMPLE_RATE, segment.speechEndSample() / SAMPLE_RATE))
+        : Optional.empty();
   }
 
   /** The session's last result when nothing was left to recognise: an empty transcript. */
@@ -145,9 +181,17 @@ final class SessionOutput {
         output);
   }
 
-  /** An interim hypothesis of the open utterance, which covers its audio up to {@code end}. */
+  /**
+   * An interim hypothesis of the open utterance, which covers its audio up to {@code end}; {@code
+   * heard} is what the recognizer said of that audio (its words, for sessions that asked).
+   */
   void interim(
-      InterimHypotheses.Update update, long end, StreamMessage.Start settings, SessionState state) {
+      InterimHypotheses.Update update,
+      long end,
+      Transcript heard,
+      StreamMessage.Start settings,
+      SessionState state) {
+    double start = update.utteranceStart() / SAMPLE_RATE;
     publisher.publish(
         new OutputMessage.Interim(
             sessionId,
@@ -158,8 +202,9 @@ final class SessionOutput {
             now(),
             settings.speakerId(),
             state,
-            update.utteranceStart() / SAMPLE_RATE,
-            end / SAMPLE_RATE));
+            start,
+            end / SAMPLE_RATE,
+            settings.wordTimestamps() ? Optional.of(wordTiming(heard, start)) : Optional.empty()));
   }
 
   boolean interrupt(StreamMessage.Start settings, long output) {

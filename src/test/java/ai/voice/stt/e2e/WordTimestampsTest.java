@@ -64,6 +64,59 @@ class WordTimestampsTest {
       }
       double confidence = r.number("confidence");
       assertTrue(confidence > 0 && confidence <= 1, r.toString());
+      double speechStart = r.number("speech_start");
+      double speechEnd = r.number("speech_end");
+      assertTrue(start <= speechStart && speechStart < speechEnd && speechEnd <= end, r.toString());
+    }
+  }
+
+  @Test
+  void interimsCarryTheirWordsInsideTheirAudio() throws Exception {
+    List<Received> out =
+        stream(
+            "words-interims",
+            StreamOptions.realTime()
+                .withSpeed(1)
+                .withInterimResults(true)
+                .withWordTimestamps(true));
+    List<Received> interims = out.stream().filter(r -> r.type().equals("interim")).toList();
+    assertFalse(interims.isEmpty(), out.toString());
+    for (Received r : interims) {
+      assertTrue(r.fields().containsKey("words"), r.toString());
+      if (!r.transcript().isEmpty()) {
+        assertFalse(r.words().isEmpty(), r.toString());
+        double confidence = r.number("confidence");
+        assertTrue(confidence > 0 && confidence <= 1, r.toString());
+      }
+      inOrderInside(r);
+    }
+  }
+
+  @Test
+  void interimsOfASessionThatDoesNotAskForWordsHaveNone() throws Exception {
+    List<Received> out =
+        stream("interims-only", StreamOptions.realTime().withSpeed(1).withInterimResults(true));
+    assertTrue(out.stream().anyMatch(r -> r.type().equals("interim")), out.toString());
+    for (Received r : out) {
+      assertFalse(r.fields().containsKey("words"), r.toString());
+      assertFalse(r.fields().containsKey("confidence"), r.toString());
+      assertFalse(r.fields().containsKey("speech_start"), r.toString());
+    }
+  }
+
+  /** Words in order, each inside the message's audio, with a confidence in [0, 1]. */
+  private static void inOrderInside(Received r) {
+    double start = r.number("audio_start");
+    double end = r.number("audio_end");
+    double previous = start;
+    for (Map<String, Object> w : r.words()) {
+      double s = ((Number) w.get("start")).doubleValue();
+      double e = ((Number) w.get("end")).doubleValue();
+      double c = ((Number) w.get("confidence")).doubleValue();
+      assertTrue(s >= previous - 1e-9 && e >= s, "out of order: " + w + " in " + r);
+      assertTrue(s >= start - 1e-9 && e <= end + 1e-9, w + " outside " + start + "-" + end);
+      assertTrue(c >= 0 && c <= 1, w.toString());
+      previous = e;
     }
   }
 
@@ -74,6 +127,7 @@ class WordTimestampsTest {
     for (Received r : out) {
       assertFalse(r.fields().containsKey("words"), r.toString());
       assertFalse(r.fields().containsKey("confidence"), r.toString());
+      assertFalse(r.fields().containsKey("speech_start"), r.toString());
     }
   }
 

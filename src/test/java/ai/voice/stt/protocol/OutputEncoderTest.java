@@ -93,4 +93,64 @@ class OutputEncoderTest {
         Msgpack.unpackMap(
             encoder.encode(new OutputMessage.Error("s1", ErrorCode.BAD_MESSAGE, "m", 3.0))));
   }
+
+  @Test
+  void wordTimingAddsWordsConfidenceAndTheSpeechSpanToResultsAndWordsToInterims() {
+    OutputMessage.WordTiming timing =
+        new OutputMessage.WordTiming(
+            List.of(new OutputMessage.TimedWord("Stop.", 1.01, 1.42, 0.57)),
+            java.util.OptionalDouble.of(0.57),
+            Optional.of(new OutputMessage.Span(0.99, 1.56)));
+    Map<String, Object> result =
+        Msgpack.unpackMap(
+            encoder.encode(
+                OutputMessage.Transcription.utteranceFinal(
+                    new OutputMessage.Transcription.Header(
+                        "s1", 0, 1.0, Optional.empty(), SessionState.LISTENING, 0.69, 1.77),
+                    new OutputMessage.Transcription.Heard(
+                        "Stop.",
+                        true,
+                        Optional.of("en"),
+                        0.1,
+                        0,
+                        List.of(),
+                        Optional.of(timing)))));
+    assertEquals(
+        List.of(Map.of("word", "Stop.", "start", 1.01, "end", 1.42, "confidence", 0.57)),
+        result.get("words"));
+    assertEquals(0.57, result.get("confidence"));
+    assertEquals(0.99, result.get("speech_start"));
+    assertEquals(1.56, result.get("speech_end"));
+
+    OutputMessage.Interim plain =
+        new OutputMessage.Interim(
+            "s1", 690, 0, "", "Stop", 1.0, Optional.empty(), SessionState.LISTENING, 0.69, 1.5);
+    Map<String, Object> without = Msgpack.unpackMap(encoder.encode(plain));
+    assertEquals(11, without.size());
+    assertFalse(without.containsKey("words"));
+    Map<String, Object> with =
+        Msgpack.unpackMap(
+            encoder.encode(
+                new OutputMessage.Interim(
+                    "s1",
+                    690,
+                    0,
+                    "",
+                    "Stop",
+                    1.0,
+                    Optional.empty(),
+                    SessionState.LISTENING,
+                    0.69,
+                    1.5,
+                    Optional.of(
+                        new OutputMessage.WordTiming(
+                            List.of(new OutputMessage.TimedWord("Stop", 1.01, 1.4, 0.6)),
+                            java.util.OptionalDouble.of(0.6))))));
+    assertEquals(13, with.size());
+    assertEquals(
+        List.of(Map.of("word", "Stop", "start", 1.01, "end", 1.4, "confidence", 0.6)),
+        with.get("words"));
+    assertEquals(0.6, with.get("confidence"));
+    assertFalse(with.containsKey("speech_start"));
+  }
 }

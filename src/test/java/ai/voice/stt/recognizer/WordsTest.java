@@ -59,4 +59,17 @@ class WordsTest {
     words.add(b("]"), 0.5, 0.6, 0.9, false);
     assertTrue(words.words().isEmpty());
   }
+
+  @Test
+  void wordsAreKeptWhereAVadHeardVoice() {
+    List<Word> heard =
+        List.of(
+            new Word("Pause.", 0.00, 0.70, 0.5), // its first piece put on the segment's start
+            new Word("now.", 0.80, 1.13, 0.9)); // its full stop moved onto the end of the audio
+    List<Word> kept = Words.keptWithin(heard, 0.30, 0.93);
+    assertEquals(new Word("Pause.", 0.30, 0.70, 0.5), kept.get(0));
+    assertEquals(new Word("now.", 0.80, 0.93, 0.9), kept.get(1));
+    List<Word> outside = Words.keptWithin(List.of(new Word("x", 1.0, 1.2, 0.1)), 0.3, 0.9);
+    assertEquals(new Word("x", 0.9, 0.9, 0.1), outside.getFirst(), "collapsed onto the edge");
+  }
 }

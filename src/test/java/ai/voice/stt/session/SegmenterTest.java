@@ -256,6 +256,30 @@ class SegmenterTest {
     assertEquals(soFar.startSample(), finals.getFirst().startSample());
   }
 
+  @Test
+  void aSegmentKnowsWhereTheVadHeardItsSpeech() {
+    // pre-roll 3-4, speech 5-10 (the end-pointing VAD's), the onset VAD's hang-over 11-12, then
+    // silence: the pause counts from frame 11, and the segment keeps 1 trailing frame of it.
+    Segment s = feed(new Segmenter(SETTINGS), ".....SSSSSSss.....").getFirst();
+    assertEquals(3L * FRAME, s.startSample());
+    assertEquals(12L * FRAME, s.endSample());
+    assertEquals(5L * FRAME, s.speechStartSample(), "the first voiced frame");
+    assertEquals(11L * FRAME, s.speechEndSample(), "the last frame the end-pointing VAD heard");
+    assertEquals(
+        12L * FRAME, s.voiceEndSample(), "the last frame either VAD heard, in the segment");
+    assertTrue(s.endSample() >= s.voiceEndSample());
+  }
+
+  @Test
+  void aFlushedUtterancesSpeechEndsAtItsLastVoicedFrameNotAtTheTail() {
+    Segmenter segmenter = new Segmenter(SETTINGS);
+    feed(segmenter, "SSSS");
+    Segment cut = segmenter.flush(new short[FRAME]).orElseThrow();
+    assertEquals(0, cut.speechStartSample());
+    assertEquals(4L * FRAME, cut.speechEndSample());
+    assertEquals(5L * FRAME, cut.endSample());
+  }
+
   private static List<Segment> feed(Segmenter segmenter, String pattern) {
     List<Segment> out = new ArrayList<>();
     for (char c : pattern.toCharArray()) {

@@ -448,7 +448,9 @@ public final class ConfigLoader {
         env.bool("STT_INTERIM_RESULTS", false),
         env.millis("STT_INTERIM_INTERVAL_MS", DEFAULT_INTERIM_INTERVAL, 300, 10_000),
         env.millis("STT_MIN_VOICED_RUN_MS", DEFAULT_MIN_VOICED_RUN, 0, 2_000),
-        env.decimal("STT_MIN_VOICED_MODULATION_DB", DEFAULT_MIN_VOICED_MODULATION_DB, 0, 40));
+        env.decimal("STT_MIN_VOICED_MODULATION_DB", DEFAULT_MIN_VOICED_MODULATION_DB, 0, 40),
+        // decisions/0031: off only to measure what aborting saves (stt bench, before/after).
+        env.bool("STT_ABORT_USELESS_DECODES", true));
   }
 
   private static VadKind vadKind(EnvReader env) {

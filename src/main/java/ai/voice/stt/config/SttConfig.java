@@ -299,6 +299,8 @@ public record SttConfig(
    *     (shorter: published empty); zero: any
    * @param minVoicedModulationDb how far the voiced frames' energy must rise and fall for an
    *     utterance to be recognised (steady noise does not); zero: any
+   * @param abortUselessDecodes stop a recognition whose answer became useless (speech resumed after
+   *     a speculative one, an interim's utterance ended, the session stopped; decisions/0031)
    */
   public record Streaming(
       int bufferSizeBytes,
@@ -319,7 +321,8 @@ public record SttConfig(
       boolean interimResults,
       Duration interimInterval,
       Duration minVoicedRun,
-      double minVoicedModulationDb) {}
+      double minVoicedModulationDb,
+      boolean abortUselessDecodes) {}
 
   /**
    * Bounds that keep one client from exhausting the service.

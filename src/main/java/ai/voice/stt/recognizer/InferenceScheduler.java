@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * stuck as there are workers, {@link #healthy()} turns false (the pod reports unready). A stuck
  * call that returns after all frees its place again. The deadline is watched by one timer thread; a
  * job that finishes in time only schedules and cancels its timer (no lock of its own).
+ *
+ * <p>Cancelling the future a job returns aborts it (docs/decisions/0031): a job still queued leaves
+ * the queue and never runs; a running one is stopped through its {@link RecognizerCall} (for
+ * whisper.cpp, its abort callback) and its worker is free as soon as the call returns. Either way
+ * the future stays cancelled: an aborted job's answer is never delivered. Cancelling a job that
+ * ended does nothing.
  */
 public final class InferenceScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InferenceScheduler.class);
@@ -45,6 +52,13 @@ public final class InferenceScheduler implements AutoCloseable {
   // only under resizing, which a job that finishes in time never takes.
   private final AtomicInteger stuck = new AtomicInteger();
   private final Object resizing = new Object();
+  private static final double SAMPLE_RATE = 16_000;
+  private final DecodeCost cost = new DecodeCost();
+  private final AtomicLong abortedQueued = new AtomicLong();
+  private final AtomicLong abortedRunning = new AtomicLong();
+  // CPU in microseconds, so that adding needs no lock.
+  private final AtomicLong savedMicros = new AtomicLong();
+  private final AtomicLong abortedSpentMicros = new AtomicLong();
 
   /** A scheduler with the default deadline ({@link RecognitionDeadline#DEFAULT}). */
   public InferenceScheduler(Recognizer recognizer, int queueCapacity) {
@@ -176,65 +190,159 @@ public final class InferenceScheduler implements AutoCloseable {
     return outstanding.get() < workers;
   }
 
+  /** One job from its admission: queued, running, ended, or cancelled before it started. */
+  private static final class Job {
+    private static final int QUEUED = 0;
+    private static final int RUNNING = 1;
+    private static final int ENDED = 2;
+    private static final int CANCELLED = 3;
+    private final AtomicInteger state = new AtomicInteger(QUEUED);
+    private final RecognizerCall call = new RecognizerCall();
+    private final double audioSeconds;
+    private Runnable task;
+
+    Job(int samples) {
+      this.audioSeconds = samples / SAMPLE_RATE;
+    }
+  }
+
   private CompletableFuture<Outcome> run(float[] samples, Hints hints, boolean background) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     long enqueued = System.nanoTime();
-    try {
-      executor.execute(
-          () -> {
-            double queued = (System.nanoTime() - enqueued) / 1e9;
-            Watch watch = new Watch();
-            ScheduledFuture<?> timer = watchDeadline(watch, result, samples.length);
-            Outcome outcome = null;
-            RecognitionException failure = null;
-            try {
-              Transcript transcript =
-                  background
-                      ? recognizer.transcribeInBackground(samples, hints)
-                      : recognizer.transcribe(samples, hints);
-              outcome = new Outcome(transcript, queued);
-            } catch (RecognitionException e) {
-              failure = e;
-            } catch (RuntimeException e) {
-              failure =
-                  new RecognitionException(
-                      RecognitionException.Kind.FAILED, "recognizer failed: " + e, e);
-            } catch (Throwable e) {
-              // An Error (OutOfMemoryError, UnsatisfiedLinkError, a recognizer's AssertionError)
-              // must still complete the future, or its caller waits for ever. It is not rethrown,
-              // VirtualMachineError included: out of this Runnable it would only end this worker
-              // (the pool starts another) and print to stderr outside the log; it would not stop
-              // the JVM. A process that must die on OutOfMemoryError is run with
-              // -XX:+ExitOnOutOfMemoryError, which acts where the error is raised, before this.
-              log.error("recognizer failed with {}", e.toString(), e);
-              failure =
-                  new RecognitionException(
-                      RecognitionException.Kind.FAILED, "recognizer failed: " + e, e);
-            } finally {
-              if (timer != null) {
-                timer.cancel(false);
-              }
-              if (watch.finish()) {
-                // The worker is free before its caller hears the outcome (and may submit again).
-                outstanding.decrementAndGet();
-              } else {
-                returnedLate(watch, enqueued);
-              }
+    Job job = new Job(samples.length);
+    job.task =
+        () -> {
+          if (!job.state.compareAndSet(Job.QUEUED, Job.RUNNING)) {
+            return; // cancelled while queued: its place was given back then
+          }
+          double queued = (System.nanoTime() - enqueued) / 1e9;
+          Watch watch = new Watch();
+          ScheduledFuture<?> timer = watchDeadline(watch, result, samples.length);
+          Outcome outcome = null;
+          RecognitionException failure = null;
+          try {
+            Transcript transcript = recognizer.transcribe(samples, hints, background, job.call);
+            outcome = new Outcome(transcript, queued);
+          } catch (RecognitionException e) {
+            failure = e;
+          } catch (RuntimeException e) {
+            failure =
+                new RecognitionException(
+                    RecognitionException.Kind.FAILED, "recognizer failed: " + e, e);
+          } catch (Throwable e) {
+            // An Error (OutOfMemoryError, UnsatisfiedLinkError, a recognizer's AssertionError)
+            // must still complete the future, or its caller waits for ever. It is not rethrown,
+            // VirtualMachineError included: out of this Runnable it would only end this worker
+            // (the pool starts another) and print to stderr outside the log; it would not stop
+            // the JVM. A process that must die on OutOfMemoryError is run with
+            // -XX:+ExitOnOutOfMemoryError, which acts where the error is raised, before this.
+            log.error("recognizer failed with {}", e.toString(), e);
+            failure =
+                new RecognitionException(
+                    RecognitionException.Kind.FAILED, "recognizer failed: " + e, e);
+          } finally {
+            job.state.set(Job.ENDED);
+            if (timer != null) {
+              timer.cancel(false);
             }
-            // After a deadline the future is already failed, and what came late is dropped here.
-            if (failure == null) {
-              result.complete(outcome);
+            if (watch.finish()) {
+              // The worker is free before its caller hears the outcome (and may submit again).
+              outstanding.decrementAndGet();
             } else {
-              result.completeExceptionally(failure);
+              returnedLate(watch, enqueued);
             }
-          });
+            account(job, failure == null);
+          }
+          // After a deadline or a cancel the future is already done, and what came is dropped.
+          if (failure == null) {
+            result.complete(outcome);
+          } else {
+            result.completeExceptionally(failure);
+          }
+        };
+    // Registered before the job can run: a cancel from now on reaches it.
+    result.whenComplete(
+        (outcome, failure) -> {
+          if (result.isCancelled()) {
+            cancelled(job);
+          }
+        });
+    try {
+      executor.execute(job.task);
     } catch (RejectedExecutionException e) {
       // Only after close(): admission above keeps the queue from ever being full.
+      job.state.set(Job.ENDED);
       outstanding.decrementAndGet();
       result.completeExceptionally(
           new RecognitionException(RecognitionException.Kind.BUSY, "inference is shutting down"));
     }
     return result;
+  }
+
+  /**
+   * The job's future was cancelled: a queued job leaves the queue and gives its place back now; a
+   * running one is aborted ({@link RecognizerCall#abort()}) and gives its worker back when the
+   * recognizer returns, which whisper.cpp does at its next check (between graph nodes and decoder
+   * steps). A job that ended meanwhile is left alone.
+   */
+  private void cancelled(Job job) {
+    if (job.state.compareAndSet(Job.QUEUED, Job.CANCELLED)) {
+      executor.remove(job.task); // false when a worker took it already: it returns at its start
+      outstanding.decrementAndGet();
+      abortedQueued.incrementAndGet();
+      saveCpu(cost.expected(job.audioSeconds));
+    } else if (job.state.get() == Job.RUNNING) {
+      job.call.abort();
+    }
+  }
+
+  /**
+   * A job's call returned: a complete one teaches the cost of a decode; an aborted one counts, with
+   * the CPU it did not spend.
+   */
+  private void account(Job job, boolean succeeded) {
+    RecognizerCall call = job.call;
+    if (call.aborted()) {
+      abortedRunning.incrementAndGet();
+      if (call.cpuMeasured()) {
+        addCpu(abortedSpentMicros, call.cpuSeconds());
+        saveCpu(cost.saved(job.audioSeconds, call.cpuSeconds()));
+      }
+    } else if (succeeded && call.cpuMeasured()) {
+      cost.completed(job.audioSeconds, call.cpuSeconds());
+    }
+  }
+
+  private void saveCpu(double seconds) {
+    addCpu(savedMicros, seconds);
+  }
+
+  private static void addCpu(AtomicLong micros, double seconds) {
+    micros.addAndGet(Math.round(seconds * 1e6));
+  }
+
+  /** Jobs cancelled while they waited for a worker (they never ran). */
+  public long abortedQueued() {
+    return abortedQueued.get();
+  }
+
+  /** Jobs aborted while they ran (their call was stopped; their answer dropped). */
+  public long abortedRunning() {
+    return abortedRunning.get();
+  }
+
+  /**
+   * CPU seconds that cancelled jobs did not spend: for each, the expected CPU of a full decode of
+   * its audio ({@link DecodeCost}, from the completed decodes' measured CPU) less what it had spent
+   * when it stopped. 0 for a recognizer that measures no CPU of its own (HTTP).
+   */
+  public double abortedCpuSavedSeconds() {
+    return savedMicros.get() / 1e6;
+  }
+
+  /** CPU seconds that aborted jobs had spent before they stopped (measured). */
+  public double abortedCpuSpentSeconds() {
+    return abortedSpentMicros.get() / 1e6;
   }
 
   /** Fails {@code result} and abandons its worker if the job is still running at its deadline. */

@@ -2,13 +2,17 @@ package ai.voice.stt.recognizer;
 
 import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.recognizer.Transcript.Timed;
+import ai.voice.stt.recognizer.whisper.AbortFlag;
 import ai.voice.stt.recognizer.whisper.DecodeRequest;
+import ai.voice.stt.recognizer.whisper.WhisperAbortedException;
 import ai.voice.stt.recognizer.whisper.WhisperException;
 import ai.voice.stt.recognizer.whisper.WhisperModel;
 import ai.voice.stt.recognizer.whisper.WhisperState;
 import ai.voice.stt.recognizer.whisper.WhisperState.Segment;
 import ai.voice.stt.recognizer.whisper.WhisperState.Token;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalWhisperRecognizer implements Recognizer {
   private static final Logger log = LoggerFactory.getLogger(LocalWhisperRecognizer.class);
+  private static final ThreadMXBean THREAD_CPU = ManagementFactory.getThreadMXBean();
   private static final int SAMPLE_RATE = 16_000;
   // Whisper's encoder turns 1 s into 50 frames; the margin keeps the last word's context.
   private static final int FRAMES_PER_SECOND = 50;
@@ -145,29 +150,35 @@ public final class LocalWhisperRecognizer implements Recognizer {
   @Override
   public Transcript transcribe(float[] samples, Optional<String> language)
       throws RecognitionException {
-    return transcribe(samples, Hints.language(language), false);
+    return transcribe(samples, Hints.language(language), false, new RecognizerCall());
   }
 
   /** Interim work keeps its base threads: idle cores stay free for the finals. */
   @Override
   public Transcript transcribeInBackground(float[] samples, Optional<String> language)
       throws RecognitionException {
-    return transcribe(samples, Hints.language(language), true);
+    return transcribe(samples, Hints.language(language), true, new RecognizerCall());
   }
 
   /** The prompt becomes whisper.cpp's {@code initial_prompt} for this call alone. */
   @Override
   public Transcript transcribe(float[] samples, Hints hints) throws RecognitionException {
-    return transcribe(samples, hints, false);
+    return transcribe(samples, hints, false, new RecognizerCall());
   }
 
   @Override
   public Transcript transcribeInBackground(float[] samples, Hints hints)
       throws RecognitionException {
-    return transcribe(samples, hints, true);
+    return transcribe(samples, hints, true, new RecognizerCall());
   }
 
-  private Transcript transcribe(float[] samples, Hints hints, boolean background)
+  /**
+   * Stopped through whisper.cpp's abort callback ({@link AbortFlag}); its CPU is the calling
+   * thread's CPU time times the threads the call was given (see {@link #decode}).
+   */
+  @Override
+  public Transcript transcribe(
+      float[] samples, Hints hints, boolean background, RecognizerCall call)
       throws RecognitionException {
     WhisperState state;
     try {
@@ -178,13 +189,14 @@ public final class LocalWhisperRecognizer implements Recognizer {
           RecognitionException.Kind.INTERRUPTED, "interrupted waiting for a decoder");
     }
     try {
-      return run(state, samples, hints, background);
+      return run(state, samples, hints, background, call);
     } finally {
       states.add(state);
     }
   }
 
-  private Transcript run(WhisperState state, float[] samples, Hints hints, boolean background)
+  private Transcript run(
+      WhisperState state, float[] samples, Hints hints, boolean background, RecognizerCall call)
       throws RecognitionException {
     String lang = multilingual ? hints.language().orElse("auto") : "en";
     String prompt = hints.prompt().orElse(null);
@@ -196,7 +208,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
     lifecycle.readLock().lock();
     try {
       return decodeAndCollect(
-          state, samples, realSamples, lang, prompt, audioCtx, threadCount, started);
+          state, samples, realSamples, lang, prompt, audioCtx, threadCount, started, call);
     } finally {
       lifecycle.readLock().unlock();
       threads.release();
@@ -211,16 +223,17 @@ public final class LocalWhisperRecognizer implements Recognizer {
       String prompt,
       int audioCtx,
       int threadCount,
-      long started)
+      long started,
+      RecognizerCall call)
       throws RecognitionException {
-    List<Segment> decoded = decode(state, samples, lang, prompt, audioCtx, threadCount);
+    List<Segment> decoded = decode(state, samples, lang, prompt, audioCtx, threadCount, call);
     if (audioCtx != 0
         && DegenerateOutput.detect(allText(decoded), samples.length / (double) SAMPLE_RATE)) {
       // A shortened encoder window occasionally sends the decoder into a loop; the full
       // window does not. Paying for a second pass on those rare clips keeps the fast path safe.
       log.debug(
           "degenerate output with audio_ctx {}; decoding again with the full context", audioCtx);
-      decoded = decode(state, samples, lang, prompt, 0, threadCount);
+      decoded = decode(state, samples, lang, prompt, 0, threadCount, call);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     List<Timed> segments = new ArrayList<>(decoded.size());
@@ -282,28 +295,45 @@ public final class LocalWhisperRecognizer implements Recognizer {
    * higher temperatures when it looks unsure, up to several times, which is where the worst cases
    * in time came from; a degenerate output is caught and re-decoded with the full window instead
    * (DegenerateOutput). Measured in docs/benchmarks.md.
+   *
+   * <p>{@code call} stops the decode through whisper.cpp's abort callback, which whisper.cpp asks
+   * before each graph computation and between decoder steps. The CPU it spent is measured as this
+   * thread's CPU time times {@code threadCount}: ggml's OpenMP team splits every operation evenly
+   * over its threads, this one included, and the other team threads are native threads the JVM
+   * cannot read (docs/decisions/0031).
    */
+  @SuppressWarnings("try") // the registration is only closed, before the flag it touches
   private List<Segment> decode(
       WhisperState state,
       float[] samples,
       String lang,
       String prompt,
       int audioCtx,
-      int threadCount)
+      int threadCount,
+      RecognizerCall call)
       throws RecognitionException {
-    DecodeRequest request =
-        new DecodeRequest(
-            lang,
-            Optional.ofNullable(prompt),
-            audioCtx,
-            threadCount,
-            prompt != null,
-            Optional.empty(),
-            beamSize);
-    try {
+    long cpuBefore = THREAD_CPU.getCurrentThreadCpuTime();
+    try (AbortFlag abort = new AbortFlag();
+        RecognizerCall.Registration stop = call.whileRunning(abort::abort)) {
+      DecodeRequest request =
+          new DecodeRequest(
+              lang,
+              Optional.ofNullable(prompt),
+              audioCtx,
+              threadCount,
+              prompt != null,
+              Optional.of(abort),
+              beamSize);
       return state.decode(request, samples);
+    } catch (WhisperAbortedException e) {
+      throw new RecognitionException(RecognitionException.Kind.ABORTED, e.getMessage(), e);
     } catch (WhisperException e) {
       throw new RecognitionException(RecognitionException.Kind.FAILED, e.getMessage(), e);
+    } finally {
+      long cpuAfter = THREAD_CPU.getCurrentThreadCpuTime();
+      if (cpuBefore >= 0 && cpuAfter >= cpuBefore) {
+        call.spent(threadCount * (cpuAfter - cpuBefore) / 1e9);
+      }
     }
   }
 

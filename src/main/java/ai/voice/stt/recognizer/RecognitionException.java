@@ -21,7 +21,12 @@ public final class RecognitionException extends Exception {
     /** The wait for a result was interrupted (shutting down). */
     INTERRUPTED,
     /** The recognition ran past its deadline ({@link RecognitionDeadline}) and was abandoned. */
-    TIMED_OUT
+    TIMED_OUT,
+    /**
+     * The call was stopped because its answer became useless ({@link RecognizerCall#abort()}); the
+     * scheduler never delivers it.
+     */
+    ABORTED
   }
 
   private final Kind kind;

@@ -41,6 +41,19 @@ public interface Recognizer extends AutoCloseable {
   }
 
   /**
+   * The call the {@link InferenceScheduler} makes: {@link #transcribe(float[], Hints)}, or {@link
+   * #transcribeInBackground(float[], Hints)} when {@code background}, stoppable through {@code
+   * call} ({@link RecognizerCall#abort()}: the call then ends soon with {@link
+   * RecognitionException.Kind#ABORTED}) and reporting the CPU it spent there. A recognizer that
+   * cannot stop a call runs it to its end; its answer is dropped all the same.
+   */
+  default Transcript transcribe(
+      float[] samples, Hints hints, boolean background, RecognizerCall call)
+      throws RecognitionException {
+    return background ? transcribeInBackground(samples, hints) : transcribe(samples, hints);
+  }
+
+  /**
    * Whether a call abandoned at its deadline (it hangs) leaves the others all they need, so that a
    * worker started in its place restores the capacity. False where each call holds a share of a
    * fixed pool that the stuck call keeps (a decoder state).

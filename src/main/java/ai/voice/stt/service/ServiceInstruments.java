@@ -2,6 +2,7 @@ package ai.voice.stt.service;
 
 import ai.voice.stt.cluster.RoutingCounts;
 import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.recognizer.InferenceScheduler;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
@@ -127,6 +128,42 @@ final class ServiceInstruments {
         .ofLongs()
         .setDescription("recognizer workers with a recognition now")
         .buildWithCallback(m -> m.record(busyWorkers.getAsInt()));
+  }
+
+  /**
+   * What aborting useless recognitions saved (decisions/0031): {@code
+   * stt_inference_aborted_total{state}} (cancelled while queued, or stopped while running), {@code
+   * stt_decodes_aborted_cpu_saved_seconds_total} (the expected CPU of a full decode of each aborted
+   * one's audio, learned from the completed decodes' measured CPU, less what it had spent) and
+   * {@code stt_decodes_aborted_cpu_spent_seconds_total} (what the aborted ones had spent). The
+   * sessions count why, in {@code stt_decodes_aborted_total{kind,reason}}.
+   */
+  static void registerAborts(Meter meter, InferenceScheduler inference) {
+    AttributeKey<String> state = AttributeKey.stringKey("state");
+    meter
+        .counterBuilder("stt.inference.aborted")
+        .setUnit("{recognition}")
+        .setDescription(
+            "recognitions aborted by their caller: state = queued (never ran) or running (stopped)")
+        .buildWithCallback(
+            m -> {
+              m.record(inference.abortedQueued(), Attributes.of(state, "queued"));
+              m.record(inference.abortedRunning(), Attributes.of(state, "running"));
+            });
+    meter
+        .counterBuilder("stt.decodes.aborted.cpu_saved")
+        .ofDoubles()
+        .setUnit("s")
+        .setDescription(
+            "CPU that aborted recognitions did not spend: expected CPU of a full decode of their"
+                + " audio (from completed decodes) less what they had spent; 0 for HTTP")
+        .buildWithCallback(m -> m.record(inference.abortedCpuSavedSeconds()));
+    meter
+        .counterBuilder("stt.decodes.aborted.cpu_spent")
+        .ofDoubles()
+        .setUnit("s")
+        .setDescription("CPU that aborted recognitions had spent before they stopped")
+        .buildWithCallback(m -> m.record(inference.abortedCpuSpentSeconds()));
   }
 
   /**

@@ -187,6 +187,7 @@ public final class SttService implements AutoCloseable {
           telemetry.meter(), routing != null ? routing.counts() : new RoutingCounts());
       ServiceInstruments.registerWorkers(
           telemetry.meter(), inference::workers, inference::busyWorkers);
+      ServiceInstruments.registerAborts(telemetry.meter(), inference);
       this.controlPlane =
           new ControlPlane(
               connection,

@@ -45,6 +45,8 @@ final class EarlyResults {
   private final InterimHypotheses interims;
   // The session asked for interim results (as of its latest frame).
   private boolean interimsWanted;
+  // The interim hypothesis at the recognizer, until its answer is back (null: none).
+  private CompletableFuture<Recognition.Returned> interimAnswer;
 
   EarlyResults(
       SttConfig.Streaming streaming,
@@ -73,8 +75,10 @@ final class EarlyResults {
       AudioFront.Frame frame, Segmenter segmenter, boolean idle, boolean interim, Hints hints) {
     // Speech that ends the pause voids the answer; speech only the onset VAD hears inside it is
     // noted, and voids the answer only for a final that reaches it (Speculation.claim).
+    Optional<CompletableFuture<Recognition.Returned>> speculated = speculation.answer();
     if (segmenter.speechGoesOn() && speculation.discard()) {
       metrics.speculative(false); // the pause was not the end
+      speculated.ifPresent(a -> recognition.abandon(a, Recognition.Useless.SPEECH_RESUMED));
     } else if (frame.speech()) {
       speculation.heard(segmenter.position() - frame.samples().length);
     }
@@ -99,16 +103,37 @@ final class EarlyResults {
    */
   CompletableFuture<Recognition.Returned> answerFor(Segment segment, Hints hints) {
     boolean speculating = speculation.live();
+    Optional<CompletableFuture<Recognition.Returned>> speculated = speculation.answer();
     Optional<CompletableFuture<Recognition.Returned>> claimed = speculation.claim(segment);
     if (speculating) {
       metrics.speculative(claimed.isPresent());
+      if (claimed.isEmpty()) {
+        speculated.ifPresent(a -> recognition.abandon(a, Recognition.Useless.FINAL_DIFFERS));
+      }
     }
+    abandonInterim();
     return claimed.orElseGet(() -> recognition.send(segment, hints));
   }
 
-  /** The session stops: an answer still running is not used. */
+  /**
+   * A segment of the open utterance goes to the recognizer, so that utterance is no longer open: an
+   * interim still running is about it (interims go out only while nothing of the session waits for
+   * the recognizer, so none was sent after this segment was cut), and {@link
+   * InterimHypotheses#heard} would drop its answer. It is aborted before the segment is sent, so a
+   * worker it held is free for it. A newer interim never supersedes a running one: the next is due
+   * only after it came back.
+   */
+  private void abandonInterim() {
+    if (interimAnswer != null) {
+      recognition.abandon(interimAnswer, Recognition.Useless.UTTERANCE_CUT);
+      interimAnswer = null;
+    }
+  }
+
+  /** The session stops: an answer still running is not used (the caller aborts them all). */
   void stop() {
     speculation.discard();
+    interimAnswer = null;
   }
 
   private void speculate(Segment candidate, Hints hints) {
@@ -155,9 +180,13 @@ final class EarlyResults {
         .ifPresent(
             answer -> {
               interims.sent();
+              interimAnswer = answer;
               recognition.whenBack(
                   answer,
                   back -> {
+                    if (interimAnswer == answer) {
+                      interimAnswer = null;
+                    }
                     Optional<Transcript> heard =
                         back.failed() ? Optional.empty() : Optional.of(back.outcome().transcript());
                     interims

@@ -7,12 +7,15 @@ import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Transcript;
+import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UtteranceRecorder;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -50,7 +53,7 @@ final class Recognition {
         case BUSY -> ErrorCode.OVERLOADED;
         case FAILED -> ErrorCode.RECOGNIZER_ERROR;
         case UNAVAILABLE -> ErrorCode.RECOGNIZER_UNAVAILABLE;
-        case INTERRUPTED -> ErrorCode.INTERNAL;
+        case INTERRUPTED, ABORTED -> ErrorCode.INTERNAL;
         case TIMED_OUT -> ErrorCode.RECOGNITION_TIMEOUT;
       };
     }
@@ -83,12 +86,64 @@ final class Recognition {
     }
   }
 
+  /** How a recognition was sent: the label of {@code stt_decodes_aborted_total{kind}}. */
+  enum Sent {
+    FINAL,
+    SPECULATIVE,
+    INTERIM;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * Why a recognition's answer became useless (docs/decisions/0031): the label of {@code
+   * stt_decodes_aborted_total{reason}}.
+   */
+  enum Useless {
+    /** Speech resumed during the pause a speculative recognition bet on. */
+    SPEECH_RESUMED,
+    /** The utterance ended with a final that the speculative recognition does not cover. */
+    FINAL_DIFFERS,
+    /** The utterance an interim hypothesis is about was cut (its final, or a part, was sent). */
+    UTTERANCE_CUT,
+    /** The session ended here: its last result is out. */
+    SESSION_ENDED,
+    /** The session was handed over to another replica. */
+    HANDED_OVER,
+    /** This replica no longer holds the session (another took it, or the session failed). */
+    SESSION_LOST;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** A recognition in flight: how it was sent, and the scheduler's future that aborts it. */
+  private record InFlight(Sent sent, CompletableFuture<InferenceScheduler.Outcome> job) {}
+
   private final InferenceScheduler inference;
   private final Mailbox mailbox;
+  private final SttMetrics metrics;
+  private final boolean abortUseless;
+  // This session's recognitions that have not come back, by the answer the session holds.
+  private final Map<CompletableFuture<Returned>, InFlight> inFlight = new ConcurrentHashMap<>();
 
   Recognition(InferenceScheduler inference, Mailbox mailbox) {
+    this(inference, mailbox, SttMetrics.noop(), true);
+  }
+
+  /**
+   * @param abortUseless whether {@link #abandon} stops a recognition ({@code
+   *     STT_ABORT_USELESS_DECODES}); when false the recognition runs to its end as before
+   */
+  Recognition(
+      InferenceScheduler inference, Mailbox mailbox, SttMetrics metrics, boolean abortUseless) {
     this.inference = inference;
     this.mailbox = mailbox;
+    this.metrics = metrics;
+    this.abortUseless = abortUseless;
   }
 
   /**
@@ -97,7 +152,8 @@ final class Recognition {
    * buffer limit can be pure silence). The future never completes exceptionally.
    */
   CompletableFuture<Returned> send(Segment segment, Hints hints) {
-    return submit(segment, hints, (s, h) -> Optional.of(inference.submit(s, h))).orElseThrow();
+    return submit(segment, hints, Sent.FINAL, (s, h) -> Optional.of(inference.submit(s, h)))
+        .orElseThrow();
   }
 
   /**
@@ -107,7 +163,7 @@ final class Recognition {
    * @return empty when no worker is free
    */
   Optional<CompletableFuture<Returned>> sendIfIdle(Segment segment, Hints hints) {
-    return submit(segment, hints, inference::submitIfIdle);
+    return submit(segment, hints, Sent.SPECULATIVE, inference::submitIfIdle);
   }
 
   /**
@@ -117,7 +173,7 @@ final class Recognition {
    * @return empty when the workers are too busy
    */
   Optional<CompletableFuture<Returned>> sendInBackground(Segment segment, Hints hints) {
-    return submit(segment, hints, inference::submitInBackground);
+    return submit(segment, hints, Sent.INTERIM, inference::submitInBackground);
   }
 
   /** One way of queueing audio: the future of its outcome, or empty when it was not queued. */
@@ -125,8 +181,8 @@ final class Recognition {
     Optional<CompletableFuture<InferenceScheduler.Outcome>> offer(float[] samples, Hints hints);
   }
 
-  private static Optional<CompletableFuture<Returned>> submit(
-      Segment segment, Hints hints, Queue queue) {
+  private Optional<CompletableFuture<Returned>> submit(
+      Segment segment, Hints hints, Sent sent, Queue queue) {
     if (!segment.hasVoice()) {
       return Optional.of(
           CompletableFuture.completedFuture(new Returned(NOTHING_HEARD, null, System.nanoTime())));
@@ -135,7 +191,39 @@ final class Recognition {
     long submitted = System.nanoTime();
     return queue
         .offer(samples, hints)
-        .map(f -> f.handle((outcome, failure) -> new Returned(outcome, failure, submitted)));
+        .map(
+            job -> {
+              CompletableFuture<Returned> answer =
+                  job.handle((outcome, failure) -> new Returned(outcome, failure, submitted));
+              inFlight.put(answer, new InFlight(sent, job));
+              answer.whenComplete((back, failure) -> inFlight.remove(answer));
+              return answer;
+            });
+  }
+
+  /**
+   * {@code answer} became useless: its recognition is aborted (taken off the queue, or stopped in
+   * the recognizer) and counted, unless it already came back or aborting is off. An aborted answer
+   * still comes back, as a failure the session drops like any other useless answer.
+   */
+  void abandon(CompletableFuture<Returned> answer, Useless why) {
+    if (!abortUseless) {
+      return;
+    }
+    InFlight running = inFlight.get(answer);
+    if (running != null && running.job().cancel(true)) {
+      metrics.decodeAborted(running.sent().label(), why.label());
+    }
+  }
+
+  /**
+   * The session stops: none of its answers will be published, so every recognition still in flight
+   * (a final's too) is abandoned.
+   */
+  void abandonAll(Useless why) {
+    for (CompletableFuture<Returned> answer : List.copyOf(inFlight.keySet())) {
+      abandon(answer, why);
+    }
   }
 
   /** Hands the answer to {@code then} as a task of the session's mailbox. */

@@ -99,7 +99,12 @@ public final class SessionActor {
                 - TimeUnit.MILLISECONDS.toNanos(
                     Math.max(0, System.currentTimeMillis() - from.openedEpochMillis())));
     this.stream = new StreamPosition(from.lastSeq());
-    this.recognition = new Recognition(env.inference(), mailbox);
+    this.recognition =
+        new Recognition(
+            env.inference(),
+            mailbox,
+            env.utterances().metrics(),
+            env.streaming().abortUselessDecodes());
     this.timer = new SessionTimer(env.timers(), mailbox, this::checkTimeouts);
     this.results = new ResultSequencer(env.backlog(), from);
     this.progress = new SessionProgress(claim, from, results, stream, conversation);
@@ -516,12 +521,14 @@ public final class SessionActor {
   private void close() {
     life.closed();
     progress.ended();
-    stop();
+    stop(Recognition.Useless.SESSION_ENDED);
   }
 
-  private void stop() {
+  /** Nothing of this session is published any more: what is still at the recognizer is aborted. */
+  private void stop(Recognition.Useless why) {
     results.dropAll();
     early.stop();
+    recognition.abandonAll(why);
     timer.cancel();
     audio.close();
     onClosed.accept(this);
@@ -546,7 +553,7 @@ public final class SessionActor {
   private void lost() {
     log.warn("session {}: no longer held by this replica; it stops without publishing", id);
     life.gone();
-    stop();
+    stop(Recognition.Useless.SESSION_LOST);
   }
 
   /**
@@ -571,7 +578,7 @@ public final class SessionActor {
     progress.release();
     log.debug("session {}: handed over at sequence {}", id, results.nextSequence());
     life.gone();
-    stop();
+    stop(Recognition.Useless.HANDED_OVER);
   }
 
   /** One timer per session: armed for the nearest deadline, re-armed when it fires. */

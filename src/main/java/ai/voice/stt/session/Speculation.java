@@ -35,6 +35,11 @@ final class Speculation {
     }
   }
 
+  /** The live candidate's answer (running, or back and waiting to be claimed), if any. */
+  Optional<CompletableFuture<Recognition.Returned>> answer() {
+    return Optional.ofNullable(answer);
+  }
+
   /** A speculative recognition is running or waiting to be claimed. */
   boolean live() {
     return candidate != null;

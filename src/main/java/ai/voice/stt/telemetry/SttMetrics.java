@@ -32,8 +32,11 @@ public final class SttMetrics {
   private final LongCounter interims;
   private final LongCounter speculative;
   private final LongCounter refusedDropped;
+  private final LongCounter decodesAborted;
   private final LongCounter unopenedDropped;
   private static final AttributeKey<String> WHY = AttributeKey.stringKey("why");
+  private static final AttributeKey<String> KIND = AttributeKey.stringKey("kind");
+  private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
 
   SttMetrics(Meter meter) {
     this.meter = meter;
@@ -99,6 +102,18 @@ public final class SttMetrics {
                     + " answered once; a start is a new attempt)")
             .build();
     refusedDropped.add(0);
+    this.decodesAborted =
+        meter
+            .counterBuilder("stt.decodes.aborted")
+            .setUnit("{recognition}")
+            .setDescription(
+                "recognitions stopped because their answer became useless (decisions/0031), by"
+                    + " kind (final, speculative, interim: how it was sent) and reason"
+                    + " (speech_resumed, final_differs, utterance_cut, session_ended, handed_over,"
+                    + " session_lost)")
+            .build();
+    decodesAborted.add(0, Attributes.of(KIND, "speculative", REASON, "speech_resumed"));
+    decodesAborted.add(0, Attributes.of(KIND, "interim", REASON, "utterance_cut"));
     this.unopenedDropped =
         meter
             .counterBuilder("stt.unopened_messages.dropped")
@@ -179,6 +194,11 @@ public final class SttMetrics {
   /** A speculative recognition ended: its result became the final, or it was thrown away. */
   public void speculative(boolean used) {
     speculative.add(1, Attributes.of(OUTCOME, used ? "used" : "wasted"));
+  }
+
+  /** A recognition sent as {@code kind} was aborted, its answer useless for {@code reason}. */
+  public void decodeAborted(String kind, String reason) {
+    decodesAborted.add(1, Attributes.of(KIND, kind, REASON, reason));
   }
 
   /** A message of a refused session was dropped quietly. */

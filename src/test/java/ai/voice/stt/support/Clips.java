@@ -37,6 +37,36 @@ public final class Clips {
     return clip.seconds();
   }
 
+  /**
+   * Seconds from the start of the clip to the end of the last 10 ms window louder than -40 dBFS:
+   * where the speaker actually stops.
+   */
+  public static double speechEndSeconds(AudioClip clip) {
+    int window = clip.sampleRate() / 100 * clip.channels();
+    byte[] pcm = clip.pcm();
+    double threshold = 32768 * Math.pow(10, -40 / 20.0);
+    double end = 0;
+    for (int start = 0; start + window * 2 <= pcm.length; start += window * 2) {
+      double sum = 0;
+      for (int i = 0; i < window; i++) {
+        int b = start + 2 * i;
+        short s = (short) ((pcm[b] & 0xff) | (pcm[b + 1] << 8));
+        sum += (double) s * s;
+      }
+      if (Math.sqrt(sum / window) > threshold) {
+        end = (start + window * 2) / (2.0 * clip.channels() * clip.sampleRate());
+      }
+    }
+    return end;
+  }
+
+  /** The first {@code seconds} of a clip. */
+  public static AudioClip head(AudioClip clip, double seconds) {
+    int bytes = Math.min(clip.pcm().length, silenceBytes(clip, seconds));
+    return new AudioClip(
+        java.util.Arrays.copyOf(clip.pcm(), bytes), clip.sampleRate(), clip.channels());
+  }
+
   private static int silenceBytes(AudioClip clip, double seconds) {
     return (int) Math.round(seconds * clip.sampleRate()) * 2 * clip.channels();
   }

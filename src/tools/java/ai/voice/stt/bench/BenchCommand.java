@@ -318,6 +318,17 @@ public final class BenchCommand implements Callable<Integer> {
         level.put("speculative_used", used);
         level.put("speculative_wasted", wasted);
         level.put("interims", ServiceMetrics.value(metrics, "stt_interims_total", ""));
+        // The service's CPU for each second of audio streamed: what aborting useless decodes
+        // lowers (decisions/0031), with what the service itself counts as aborted and saved.
+        level.put("cpu_seconds_per_audio_second", cpu / audio);
+        level.put(
+            "decodes_aborted", ServiceMetrics.value(metrics, "stt_decodes_aborted_total", ""));
+        level.put(
+            "decodes_aborted_cpu_saved_seconds",
+            ServiceMetrics.value(metrics, "stt_decodes_aborted_cpu_saved_seconds_total", ""));
+        level.put(
+            "decodes_aborted_cpu_spent_seconds",
+            ServiceMetrics.value(metrics, "stt_decodes_aborted_cpu_spent_seconds_total", ""));
         level.put("scaling_signals", signals);
         return level;
       } finally {
@@ -632,6 +643,14 @@ public final class BenchCommand implements Callable<Integer> {
         l.get("speculative_used"),
         l.get("speculative_wasted"),
         l.get("utterances_cut_mid_sentence"));
+    System.out.printf(
+        "      CPU per audio second %.3f s | interims %.0f | decodes aborted %.0f, CPU saved %.1f s"
+            + " (they had spent %.1f s)%n",
+        l.get("cpu_seconds_per_audio_second"),
+        l.get("interims"),
+        l.get("decodes_aborted"),
+        l.get("decodes_aborted_cpu_saved_seconds"),
+        l.get("decodes_aborted_cpu_spent_seconds"));
     Map<?, ?> signals = (Map<?, ?>) l.get("scaling_signals");
     System.out.printf(
         "      scaling signals (mean/p95 of %s samples): sessions %.1f/%.0f | utterances waiting"

@@ -6,6 +6,7 @@ import ai.voice.stt.config.SttConfig.HttpWhisper;
 import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.RecognitionException;
 import ai.voice.stt.recognizer.Recognizer;
+import ai.voice.stt.recognizer.RecognizerCall;
 import ai.voice.stt.recognizer.Transcript;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -80,17 +82,32 @@ public final class HttpWhisperRecognizer implements Recognizer {
   /** The prompt goes as the request's {@code prompt} field. */
   @Override
   public Transcript transcribe(float[] samples, Hints hints) throws RecognitionException {
+    return transcribe(samples, hints, false, new RecognizerCall());
+  }
+
+  /**
+   * An abort cancels the request in flight (the future of {@code HttpClient.sendAsync}: the JDK
+   * closes its exchange, so the server sees the connection go) and skips any retry. The server's
+   * CPU is not this machine's: nothing is reported as spent or saved.
+   */
+  @Override
+  public Transcript transcribe(
+      float[] samples, Hints hints, boolean background, RecognizerCall call)
+      throws RecognitionException {
     Optional<String> language = hints.language();
     long started = System.nanoTime();
     double audioSeconds = samples.length / (double) AudioNormalizer.TARGET_RATE;
     HttpRequest request = request(samples, hints);
     int attempts = 1 + settings.retries();
     for (int attempt = 1; ; attempt++) {
+      if (call.aborted()) {
+        throw aborted();
+      }
       Optional<String> refused = breaker.tryAcquire();
       if (refused.isPresent()) {
         throw unavailable(refused.get());
       }
-      switch (exchange(request, audioSeconds)) {
+      switch (exchange(request, audioSeconds, call)) {
         case Outcome.Answered answered -> {
           breaker.onSuccess();
           TranscriptionResponse.Heard heard = answered.heard();
@@ -148,13 +165,18 @@ public final class HttpWhisperRecognizer implements Recognizer {
     return builder.build();
   }
 
-  private Outcome exchange(HttpRequest request, double audioSeconds) throws RecognitionException {
+  @SuppressWarnings("try") // the registration is only closed
+  private Outcome exchange(HttpRequest request, double audioSeconds, RecognizerCall call)
+      throws RecognitionException {
     CompletableFuture<HttpResponse<byte[]>> pending =
         client.sendAsync(request, LimitedBody.handler(MAX_ANSWER_BYTES));
     HttpResponse<byte[]> response;
-    try {
+    try (RecognizerCall.Registration stop = call.whileRunning(() -> pending.cancel(true))) {
       response =
           pending.get(settings.requestTimeout().plus(BODY_GRACE).toNanos(), TimeUnit.NANOSECONDS);
+    } catch (CancellationException e) {
+      breaker.onAbandoned();
+      throw aborted();
     } catch (TimeoutException e) {
       pending.cancel(true);
       return timedOut();
@@ -216,6 +238,11 @@ public final class HttpWhisperRecognizer implements Recognizer {
                 return Optional.empty();
               }
             });
+  }
+
+  private static RecognitionException aborted() {
+    return new RecognitionException(
+        RecognitionException.Kind.ABORTED, "aborted: the answer is no longer needed");
   }
 
   private RecognitionException unavailable(String reason) {

@@ -63,7 +63,7 @@ public final class ConfigLoader {
   // noise blips hold at most a few hundred ms of voiced run, words at least 390 ms; steady noise
   // rises at most 1.7 dB above its median, speech in white noise at 5 dB SNR 1.7 dB and more.
   public static final Duration DEFAULT_MIN_VOICED_RUN = Duration.ofMillis(240);
-  public static final double DEFAULT_MIN_VOICED_MODULATION_DB = 2.0;
+  public static final double DEFAULT_MIN_VOICED_MODULATION_DB = 4.0;
   public static final int DEFAULT_MAX_SESSIONS = 256;
   // The input stream's bound: 256 sessions of 16 kHz 16-bit mono over the 2 min it keeps are 0.98
   // GB (a 48 kHz client sends three times that, which then keeps less than 2 min). Beyond it the

@@ -128,6 +128,12 @@ public final class EvalCommand implements Callable<Integer> {
       description = "these subsets only (e.g. neural-noisy,espeak-noisy); default: all")
   List<String> subsets;
 
+  @Option(
+      names = "--ids",
+      description =
+          "utterances whose id matches this regular expression only (e.g. 'corpus-austen.*')")
+  String ids;
+
   @Option(names = "--out", defaultValue = "target/eval/eval.json")
   Path out;
 
@@ -150,6 +156,9 @@ public final class EvalCommand implements Callable<Integer> {
     List<EvalSet.Utterance> set = EvalSet.load(manifest);
     if (subsets != null) {
       set = set.stream().filter(u -> subsets.contains(u.subset())).toList();
+    }
+    if (ids != null) {
+      set = set.stream().filter(u -> u.id().matches(ids)).toList();
     }
     if (every > 1) {
       List<EvalSet.Utterance> sample = new ArrayList<>();

@@ -15,22 +15,25 @@ import java.util.Arrays;
  *       rumble) open an utterance after {@code STT_MIN_SPEECH_MS}; real words hold a longer run.
  *       The longest run of voiced frames must reach {@code minVoicedRunFrames}.
  *   <li><b>Steady noise</b>: hiss, fan noise, hum loud enough that the VAD calls every frame speech
- *       for seconds. Speech rises and falls from syllable to syllable; steady noise does not. The
- *       voiced frames' energy, after pre-emphasis (so rumble and pink noise count as steady as
- *       hiss), must reach {@code minModulationDb} above its median at the 95th percentile.
+ *       for seconds. Speech rises and falls from syllable to syllable; steady noise does not. In at
+ *       least one band of the speech spectrum ({@link BandLevels}), the voiced frames' energy,
+ *       averaged over 90 ms, must reach {@code minModulationDb} above its median at the 95th
+ *       percentile. Per band, so speech under loud broadband noise, which hides the rise of its
+ *       syllables in the frame's total energy, still shows it where it is loudest (decisions/0033).
  * </ul>
  *
  * A pure policy over the frames of one segment.
  *
  * @param minVoicedRunFrames voiced frames in a row the segment must hold somewhere; 0: any
- * @param minModulationDb how far the loud voiced frames must rise above the median voiced frame; 0:
- *     any
+ * @param minModulationDb how far the loud voiced frames must rise above the median voiced frame in
+ *     the band where they rise most; 0: any
  */
 public record SpeechGate(int minVoicedRunFrames, double minModulationDb) {
   /** Every stretch the VAD heard anything in is speech (the behaviour before the gate). */
   public static final SpeechGate OFF = new SpeechGate(0, 0);
 
-  private static final double PRE_EMPHASIS = 0.97;
+  // Consecutive voiced frames whose power is averaged before the modulation is taken (90 ms).
+  private static final int SMOOTHING_FRAMES = 3;
 
   /**
    * @param voiced the VAD's opinion of each frame
@@ -51,14 +54,41 @@ public record SpeechGate(int minVoicedRunFrames, double minModulationDb) {
     if (minModulationDb <= 0) {
       return true;
     }
-    double[] levels = new double[voicedCount];
+    double[][] bands = new double[BandLevels.BANDS][voicedCount];
     int k = 0;
     for (int i = 0; i < voiced.length; i++) {
       if (voiced[i]) {
-        levels[k++] = levelDb(frames[i]);
+        double[] levels = BandLevels.of(frames[i]);
+        for (int b = 0; b < levels.length; b++) {
+          bands[b][k] = levels[b];
+        }
+        k++;
       }
     }
-    return modulationDb(levels) >= minModulationDb;
+    double modulation = 0;
+    for (double[] band : bands) {
+      modulation = Math.max(modulation, modulationDb(smoothed(band)));
+    }
+    return modulation >= minModulationDb;
+  }
+
+  /**
+   * Each run of {@link #SMOOTHING_FRAMES} levels averaged as power: a syllable lasts longer than
+   * that, the chance peaks of a noise band's energy in one frame do not.
+   */
+  static double[] smoothed(double[] levelsDb) {
+    if (levelsDb.length < SMOOTHING_FRAMES) {
+      return levelsDb;
+    }
+    double[] out = new double[levelsDb.length - SMOOTHING_FRAMES + 1];
+    for (int i = 0; i < out.length; i++) {
+      double power = 0;
+      for (int j = 0; j < SMOOTHING_FRAMES; j++) {
+        power += Math.pow(10, levelsDb[i + j] / 10);
+      }
+      out[i] = 10 * Math.log10(power / SMOOTHING_FRAMES);
+    }
+    return out;
   }
 
   /** The 95th percentile of the levels above their median, in dB. */
@@ -67,15 +97,5 @@ public record SpeechGate(int minVoicedRunFrames, double minModulationDb) {
     Arrays.sort(sorted);
     int last = sorted.length - 1;
     return sorted[(int) (0.95 * last)] - sorted[last / 2];
-  }
-
-  /** Mean power of the pre-emphasised frame, in dB over one unit of PCM16 squared. */
-  static double levelDb(short[] frame) {
-    double sum = 0;
-    for (int i = 1; i < frame.length; i++) {
-      double d = frame[i] - PRE_EMPHASIS * frame[i - 1];
-      sum += d * d;
-    }
-    return 10 * Math.log10(sum / Math.max(1, frame.length - 1) + 1);
   }
 }

@@ -145,6 +145,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void thePreRollDefaultsToTheVadsOnsetLagAndCanBeSet() {
+    assertEquals(Duration.ofMillis(300), ConfigLoader.load(Map.of(), 2).streaming().preRoll());
+    assertEquals(
+        Duration.ofMillis(600),
+        ConfigLoader.load(Map.of("STT_VAD", "silero"), 2).streaming().preRoll());
+    assertEquals(
+        Duration.ofMillis(200),
+        ConfigLoader.load(Map.of("STT_VAD", "silero", "STT_PRE_ROLL_MS", "200"), 2)
+            .streaming()
+            .preRoll());
+  }
+
+  @Test
   void invalidValuesFailWithAMessageNamingTheVariable() {
     assertMessageNames("STT_VAD_AGGRESSIVENESS", Map.of("STT_VAD_AGGRESSIVENESS", "4"));
     assertMessageNames("STT_VAD", Map.of("STT_VAD", "cobra"));

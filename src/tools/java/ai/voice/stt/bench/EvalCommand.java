@@ -116,12 +116,27 @@ public final class EvalCommand implements Callable<Integer> {
           "every Nth utterance only: a sample with every subset in proportion, for a quick sweep")
   int every;
 
+  @Option(
+      names = "--subsets",
+      split = ",",
+      description = "these subsets only (e.g. neural-noisy,espeak-noisy); default: all")
+  List<String> subsets;
+
+  @Option(
+      names = "--ids",
+      description =
+          "utterances whose id matches this regular expression only (e.g. 'corpus-austen.*')")
+  String ids;
+
   @Option(names = "--out", defaultValue = "target/eval/eval.json")
   Path out;
 
   /** One way of recognising the set: its text for each utterance, and what decoding cost. */
   record Run(
       String name, Map<String, String> hypotheses, List<Double> seconds, List<Double> cpuSeconds) {}
+
+  // Every final of each streamed run with where it sits, for a per-utterance diagnosis.
+  private final Map<String, List<Map<String, Object>>> streamFinals = new LinkedHashMap<>();
 
   // Errors the service sent in each streamed run ("overloaded": audio refused), by code.
   private final Map<String, Map<String, Integer>> streamErrors = new LinkedHashMap<>();
@@ -133,6 +148,12 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<EvalSet.Utterance> set = EvalSet.load(manifest);
+    if (subsets != null) {
+      set = set.stream().filter(u -> subsets.contains(u.subset())).toList();
+    }
+    if (ids != null) {
+      set = set.stream().filter(u -> u.id().matches(ids)).toList();
+    }
     if (every > 1) {
       List<EvalSet.Utterance> sample = new ArrayList<>();
       for (int i = 0; i < set.size(); i += every) {
@@ -282,9 +303,12 @@ public final class EvalCommand implements Callable<Integer> {
                   }));
         }
         Map<String, Integer> errors = new LinkedHashMap<>();
+        List<Map<String, Object>> finals = new ArrayList<>();
+        streamFinals.put("streamed " + ctx, finals);
         for (int i = 0; i < conversations.size(); i++) {
           List<Received> received = futures.get(i).get();
           texts.putAll(assign(conversations.get(i), received));
+          finals.add(finalsOf(conversations.get(i), received));
           received.stream()
               .filter(r -> r.type().equals("error"))
               .forEach(r -> errors.merge(r.code(), 1, Integer::sum));
@@ -302,6 +326,27 @@ public final class EvalCommand implements Callable<Integer> {
       }
     }
     return new Run("streamed " + ctx, texts, List.of(), List.of());
+  }
+
+  /** One conversation's utterance spans and every final it got, text or not. */
+  private static Map<String, Object> finalsOf(Conversation c, List<Received> out) {
+    List<Map<String, Object>> spans = new ArrayList<>();
+    for (Conversation.Utterance u : c.utterances()) {
+      spans.add(Map.of("id", u.name(), "start", u.start(), "end", u.end()));
+    }
+    List<Map<String, Object>> finals = new ArrayList<>();
+    for (Received r : out) {
+      if (r.isTranscription() && (r.isFinal() || r.isPartial())) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("start", r.number("audio_start"));
+        f.put("end", r.number("audio_end"));
+        f.put("final", r.isFinal());
+        f.put("voice", r.fields().get("has_voice_activity"));
+        f.put("text", r.transcript());
+        finals.add(f);
+      }
+    }
+    return Map.of("utterances", spans, "results", finals);
   }
 
   /** Each final with text to the utterance whose span it overlaps most, else the nearest. */
@@ -458,6 +503,9 @@ public final class EvalCommand implements Callable<Integer> {
       }
       if (streamErrors.containsKey(run.name())) {
         row.put("service_errors", streamErrors.get(run.name()));
+      }
+      if (streamFinals.containsKey(run.name())) {
+        row.put("conversations", streamFinals.get(run.name()));
       }
       row.put("hypotheses", hypotheses);
       rows.add(row);

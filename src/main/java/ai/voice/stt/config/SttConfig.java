@@ -299,6 +299,7 @@ public record SttConfig(
    *     (shorter: published empty); zero: any
    * @param minVoicedModulationDb how far the voiced frames' energy must rise and fall for an
    *     utterance to be recognised (steady noise does not); zero: any
+   * @param turn end-of-turn detection (docs/decisions/0026)
    */
   public record Streaming(
       int bufferSizeBytes,
@@ -319,7 +320,39 @@ public record SttConfig(
       boolean interimResults,
       Duration interimInterval,
       Duration minVoicedRun,
-      double minVoicedModulationDb) {}
+      double minVoicedModulationDb,
+      Turn turn) {}
+
+  /**
+   * End-of-turn detection: when a pause ends the user's turn (docs/decisions/0026).
+   *
+   * @param detection what decides it: {@code off} (the silence rules alone), {@code transcript}
+   *     (the speculative transcript's words), {@code model} (Smart Turn), {@code both}
+   * @param model the Smart Turn ONNX file
+   * @param threshold the model's probability at and above which a turn is complete
+   * @param hold the longest a pause judged mid-turn is held open
+   */
+  public record Turn(
+      TurnDetection detection, java.nio.file.Path model, double threshold, Duration hold) {
+    public static final Turn OFF =
+        new Turn(
+            TurnDetection.OFF,
+            java.nio.file.Path.of("models/smart-turn-v3.2-cpu.onnx"),
+            0.5,
+            Duration.ofMillis(1500));
+  }
+
+  /** {@code STT_TURN_DETECTION}. */
+  public enum TurnDetection {
+    OFF,
+    TRANSCRIPT,
+    MODEL,
+    BOTH;
+
+    public boolean usesModel() {
+      return this == MODEL || this == BOTH;
+    }
+  }
 
   /**
    * Bounds that keep one client from exhausting the service.

@@ -475,8 +475,14 @@ public final class ConfigLoader {
     Duration hold =
         env.millis(
             "STT_TURN_HOLD_MS", SttConfig.Turn.OFF.hold(), (int) endpoint.toMillis(), 10_000);
+    Duration doubtHold =
+        env.millis(
+            "STT_TURN_DOUBT_MS",
+            SttConfig.Turn.OFF.doubtHold(),
+            (int) endpoint.toMillis(),
+            (int) hold.toMillis());
     return new SttConfig.Turn(
-        detection, model, env.decimal("STT_TURN_THRESHOLD", 0.5, 0.01, 0.99), hold);
+        detection, model, env.decimal("STT_TURN_THRESHOLD", 0.5, 0.01, 0.99), hold, doubtHold);
   }
 
   private static VadKind vadKind(EnvReader env) {

@@ -331,15 +331,22 @@ public record SttConfig(
    * @param model the Smart Turn ONNX file
    * @param threshold the model's probability at and above which a turn is complete
    * @param hold the longest a pause judged mid-turn is held open
+   * @param doubtHold the end-point after a sentence whose last word the recognizer placed where the
+   *     voice had stopped (a word it may have added): long enough to cover a mid-sentence pause
    */
   public record Turn(
-      TurnDetection detection, java.nio.file.Path model, double threshold, Duration hold) {
+      TurnDetection detection,
+      java.nio.file.Path model,
+      double threshold,
+      Duration hold,
+      Duration doubtHold) {
     public static final Turn OFF =
         new Turn(
             TurnDetection.OFF,
             java.nio.file.Path.of("models/smart-turn-v3.2-cpu.onnx"),
             0.5,
-            Duration.ofMillis(1500));
+            Duration.ofMillis(1500),
+            Duration.ofMillis(1000));
   }
 
   /** {@code STT_TURN_DETECTION}. */

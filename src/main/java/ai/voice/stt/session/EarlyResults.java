@@ -4,9 +4,11 @@ import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.recognizer.Hints;
+import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.recognizer.TranscriptCleaner;
 import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UserData;
+import ai.voice.stt.turn.TranscriptCompleteness;
 import ai.voice.stt.turn.TurnJudge;
 import ai.voice.stt.turn.TurnPolicy;
 import java.util.Optional;
@@ -57,6 +59,7 @@ final class EarlyResults {
   // The signals gathered for the live speculation's pause.
   private Segment judged;
   private String judgedText;
+  private TranscriptCompleteness.Verdict judgedWords;
   private OptionalDouble judgedCompleteness = OptionalDouble.empty();
   // The session asked for interim results (as of its latest frame).
   private boolean interimsWanted;
@@ -112,7 +115,14 @@ final class EarlyResults {
       speculation.heard(segmenter.position() - frame.samples().length);
     }
     if (idle) {
-      segmenter.settled().ifPresent(candidate -> speculate(candidate, hints));
+      segmenter
+          .settled()
+          .ifPresent(
+              candidate ->
+                  speculate(
+                      candidate,
+                      candidate.samples().length - segmenter.trailingSilenceSamples(),
+                      hints));
     }
     interimsWanted = interim;
     if (interim) {
@@ -144,7 +154,7 @@ final class EarlyResults {
     speculation.discard();
   }
 
-  private void speculate(Segment candidate, Hints hints) {
+  private void speculate(Segment candidate, long voicedSamples, Hints hints) {
     if (!speculative) {
       return;
     }
@@ -163,11 +173,11 @@ final class EarlyResults {
               // rule split a sentence the words would have held.
               turnPolicy.ifPresent(
                   policy -> session.pauseJudged(policy.holdFrames(), OptionalDouble.empty()));
-              recognition.whenBack(answer, back -> speculated(candidate, back));
+              recognition.whenBack(answer, back -> speculated(candidate, voicedSamples, back));
             });
   }
 
-  private void speculated(Segment candidate, Recognition.Returned back) {
+  private void speculated(Segment candidate, long voicedSamples, Recognition.Returned back) {
     if (!speculation.isFor(candidate) || back.failed()) {
       return;
     }
@@ -184,6 +194,7 @@ final class EarlyResults {
     }
     if (turnPolicy.isPresent()) {
       judgedText = text;
+      judgedWords = verdict(back.outcome().transcript(), voicedSamples);
       decideTurn(candidate);
     } else if (TranscriptCleaner.endsSentence(text)) {
       session.sentenceEnded();
@@ -194,6 +205,7 @@ final class EarlyResults {
   private void judge(Segment candidate) {
     judged = candidate;
     judgedText = null;
+    judgedWords = null;
     judgedCompleteness = OptionalDouble.empty();
     if (turnJudge == null) {
       return;
@@ -222,17 +234,31 @@ final class EarlyResults {
   private void decideTurn(Segment candidate) {
     // Decided as soon as the words are in: the model counts only if it answered first, so a busy
     // CPU that slows it never delays the final (measured: waiting for it cost ~360 ms at p50).
-    if (judged != candidate || judgedText == null || !speculation.isFor(candidate)) {
+    if (judged != candidate || judgedWords == null || !speculation.isFor(candidate)) {
       return;
     }
     judged = null;
-    int frames = turnPolicy.orElseThrow().endpointFrames(judgedText, judgedCompleteness);
+    int frames = turnPolicy.orElseThrow().endpointFrames(judgedWords, judgedCompleteness);
     log.debug(
-        "turn: \"{}\" completeness {} -> end-point {} frames",
-        judgedText,
+        "turn: {} ({}) completeness {} -> end-point {} frames",
+        userData.transcript(judgedText),
+        judgedWords,
         judgedCompleteness,
         frames);
     session.pauseJudged(frames, judgedCompleteness);
+  }
+
+  /**
+   * What the speculative words say, knowing where the voice stopped in their audio: the first
+   * {@code voicedSamples} samples end with the last frame the end-pointing VAD heard.
+   */
+  private static TranscriptCompleteness.Verdict verdict(Transcript heard, long voicedSamples) {
+    OptionalDouble lastWordStart =
+        heard.words().isEmpty()
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(heard.words().getLast().start());
+    return TranscriptCompleteness.of(
+        heard.text(), lastWordStart, voicedSamples / (double) AudioNormalizer.TARGET_RATE);
   }
 
   private void hypothesise(Segment soFar, Hints hints) {

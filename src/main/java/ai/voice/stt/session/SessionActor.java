@@ -443,6 +443,7 @@ public final class SessionActor {
                   Math.max(1, s.trailingFrames()),
                   s.sentenceEndFrames(),
                   s.endpointFrames(),
+                  SegmenterSettings.frames(turn.doubtHold()),
                   SegmenterSettings.frames(turn.hold())));
     };
   }

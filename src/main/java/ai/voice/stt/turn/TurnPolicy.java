@@ -11,6 +11,10 @@ import java.util.OptionalDouble;
  * <ul>
  *   <li>words that need more ("… a taxi for") hold the pause open up to {@code holdFrames}: a
  *       mid-thought pause does not split the sentence;
+ *   <li>a {@link TranscriptCompleteness.Verdict#DOUBTFUL doubtful} sentence end (its last word
+ *       placed where the voice had stopped) waits {@code doubtFrames}, long enough to cover a
+ *       mid-sentence pause, or up to {@code holdFrames} when the model says the turn goes on; the
+ *       model's "complete" does not shorten it (it scored such a cut request 0.98);
  *   <li>with the model: a complete turn ({@code p ≥ threshold}) ends now ({@code earlyFrames})
  *       unless the words need more; an incomplete one holds, unless the words end a sentence (then
  *       the sentence-end rule applies: the model alone does not keep a finished sentence waiting);
@@ -27,6 +31,8 @@ import java.util.OptionalDouble;
  *     keeps)
  * @param sentenceEndFrames the end-point after a finished sentence that the model doubts
  * @param endpointFrames the configured end-point (what a pause gets when nothing is known)
+ * @param doubtFrames the end-point after a doubtful sentence end; between {@code endpointFrames}
+ *     and {@code holdFrames}
  * @param holdFrames the longest a pause judged mid-turn is held open
  */
 public record TurnPolicy(
@@ -35,6 +41,7 @@ public record TurnPolicy(
     int earlyFrames,
     int sentenceEndFrames,
     int endpointFrames,
+    int doubtFrames,
     int holdFrames) {
 
   /** Which signals decide the end of a turn. */
@@ -60,23 +67,36 @@ public record TurnPolicy(
           "need 1 ≤ earlyFrames ≤ sentenceEndFrames ≤ endpointFrames");
     }
     holdFrames = Math.max(holdFrames, endpointFrames);
+    doubtFrames = Math.clamp(doubtFrames, endpointFrames, holdFrames);
   }
 
   /**
-   * The end-point of the current pause.
+   * The end-point of the current pause, from the text alone.
    *
    * @param transcript the speculative transcript of the utterance up to the pause
    * @param completeness the model's probability that the turn is complete; empty when it did not
    *     run
    */
   public int endpointFrames(String transcript, OptionalDouble completeness) {
+    return endpointFrames(TranscriptCompleteness.of(transcript), completeness);
+  }
+
+  /**
+   * The end-point of the current pause.
+   *
+   * @param verdict what the speculative transcript of the utterance up to the pause says
+   * @param completeness the model's probability that the turn is complete; empty when it did not
+   *     run
+   */
+  public int endpointFrames(TranscriptCompleteness.Verdict verdict, OptionalDouble completeness) {
     TranscriptCompleteness.Verdict words =
-        signals == Signals.MODEL
-            ? TranscriptCompleteness.Verdict.UNKNOWN
-            : TranscriptCompleteness.of(transcript);
+        signals == Signals.MODEL ? TranscriptCompleteness.Verdict.UNKNOWN : verdict;
     OptionalDouble p = signals == Signals.TRANSCRIPT ? OptionalDouble.empty() : completeness;
     if (words == TranscriptCompleteness.Verdict.INCOMPLETE) {
       return holdFrames;
+    }
+    if (words == TranscriptCompleteness.Verdict.DOUBTFUL) {
+      return p.isPresent() && p.getAsDouble() < threshold ? holdFrames : doubtFrames;
     }
     if (p.isPresent()) {
       if (p.getAsDouble() >= threshold) {

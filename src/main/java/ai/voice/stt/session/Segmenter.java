@@ -155,8 +155,7 @@ public final class Segmenter {
     if (frame.holds()) {
       pauseEndpoint = 0;
     }
-    int endpoint = pauseEndpoint > 0 ? pauseEndpoint : settings.endpointFrames();
-    if (silenceRun >= endpoint) {
+    if (silenceRun >= endpointFrames()) {
       return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
     }
     settledNow = silenceRun == settings.speculateFrames();
@@ -219,6 +218,14 @@ public final class Segmenter {
       return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Unvoiced frames that end the current pause: the configured end-point, or what {@link
+   * #endPauseAfter} set for this pause.
+   */
+  public int endpointFrames() {
+    return pauseEndpoint > 0 ? pauseEndpoint : settings.endpointFrames();
   }
 
   /** The open utterance so far, for an interim hypothesis; nothing is taken from the buffer. */

@@ -678,7 +678,11 @@ public final class SessionActor {
         deadlines.check(
             System.nanoTime(),
             segmenter.inUtterance(),
-            (long) (segmenter.trailingSilenceSamples() * 1e9 / SAMPLE_RATE));
+            (long) (segmenter.trailingSilenceSamples() * 1e9 / SAMPLE_RATE),
+            // a pause held open (or shortened) by end-of-turn detection keeps its end-point when
+            // the audio stops coming, as it would with silence
+            TimeUnit.MILLISECONDS.toNanos(
+                (long) segmenter.endpointFrames() * SpeechDetector.FRAME_MS));
     switch (check.due()) {
       case DURATION_LIMIT -> {
         error(ErrorCode.SESSION_DURATION_LIMIT, deadlines.durationLimitReached());

@@ -249,9 +249,12 @@ class SegmenterTest {
     SegmenterSettings settings = new SegmenterSettings(3, 10, 2, 2, 40 * FRAME, 4, 2);
     Segmenter held = new Segmenter(settings);
     feed(held, "SSSSS..");
+    assertEquals(10, held.endpointFrames());
     assertTrue(held.endPauseAfter(15).isEmpty());
+    assertEquals(15, held.endpointFrames(), "what the wall-clock end-point counts against");
     assertTrue(feed(held, "..........").isEmpty(), "12 silent frames: past 10, held to 15");
     assertTrue(feed(held, "SS").isEmpty(), "speech came back: one utterance goes on");
+    assertEquals(10, held.endpointFrames());
     List<Segment> finals = feed(held, "..........");
     assertEquals(1, finals.size(), "the hold was forgotten: the 10-frame end-point applies again");
     assertEquals(0, finals.getFirst().startSample() % FRAME);

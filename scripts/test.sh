@@ -18,6 +18,11 @@ bash scripts/ensure-model.sh tiny.en >/dev/null
 step "model: Silero VAD (from the silero-vad wheel on PyPI, SHA-256 pinned)"
 bash scripts/ensure-vad-model.sh >/dev/null
 
+step "turn model: Smart Turn v3.2 from the pipecat-ai wheel on PyPI (SHA-256 pinned); numpy for its reference front end"
+bash scripts/ensure-turn-model.sh >/dev/null
+PYTHONPATH=.cache/pydeps python3 -c 'import numpy' 2>/dev/null ||
+  python3 -m pip install --quiet --target .cache/pydeps 'numpy>=1.24' >&2
+
 step "fixtures: real speech corpus and streams"
 bash scripts/fixtures.sh
 

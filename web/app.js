@@ -258,6 +258,8 @@ async function startSession() {
       interim_results: true,
       // Each final's words with times and confidence: low-confidence words are marked.
       word_timestamps: true,
+      // End-of-turn events (end_of_turn, resumed) when the service decides turns; ignored otherwise.
+      turn_events: true,
     }),
   );
   session.mic.start();
@@ -414,6 +416,16 @@ function appendEntry(entry) {
       item.append(text, meta);
       break;
     }
+    case "turn":
+      item.append(
+        strong(entry.event === "resumed" ? "turn resumed" : "end of turn"),
+        entry.event === "resumed"
+          ? ` you went on speaking after #${entry.sequence}`
+          : ` after #${entry.sequence}${entry.early ? " (early)" : ""}${
+              entry.probability === null ? "" : `, model ${entry.probability.toFixed(2)}`
+            }`,
+      );
+      break;
     case "interrupt":
       item.append(
         strong("interrupt"),

@@ -154,6 +154,16 @@ export class Transcript {
       case "interrupt":
         added.push({ kind: "interrupt", timestamp: numberOrNull(message.timestamp) });
         break;
+      case "end_of_turn":
+      case "resumed":
+        added.push({
+          kind: "turn",
+          event: message.type,
+          sequence: numberOrNull(message.sequence),
+          early: message.early === true,
+          probability: numberOrNull(message.probability),
+        });
+        break;
       case "error":
         added.push({
           kind: "error",

@@ -109,6 +109,19 @@ test("interrupts and errors are logged; session-ending codes are flagged; unknow
   );
 });
 
+test("end-of-turn events are logged with the final they name", () => {
+  const t = new Transcript();
+  t.apply({ type: "end_of_turn", sequence: 3, early: true, probability: 0.91 }, 0);
+  t.apply({ type: "resumed", sequence: 3, early: true }, 0);
+  assert.deepEqual(
+    t.log.map((e) => [e.kind, e.event, e.sequence, e.early, e.probability]),
+    [
+      ["turn", "end_of_turn", 3, true, 0.91],
+      ["turn", "resumed", 3, true, null],
+    ],
+  );
+});
+
 test("latency: arrival minus the capture time of the result's audio_end", () => {
   const clock = new AudioClock(16000);
   // 20 ms chunks sent every 20 ms from t = 1000 ms: chunk k (ending at sample 320(k+1)) at 1020 + 20k

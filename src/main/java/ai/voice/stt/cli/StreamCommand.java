@@ -104,6 +104,13 @@ final class StreamCommand implements Callable<Integer> {
   boolean words;
 
   @Option(
+      names = "--turn-events",
+      description =
+          "ask for end-of-turn events (end_of_turn, resumed) and print them; the service decides"
+              + " turns when STT_TURN_DETECTION is on")
+  boolean turnEvents;
+
+  @Option(
       names = "--input-prefix",
       defaultValue = "${env:STT_INPUT_SUBJECT_PREFIX:-ai.voice.stream}")
   String inputPrefix;
@@ -142,7 +149,8 @@ final class StreamCommand implements Callable<Integer> {
             binary,
             interim,
             vocabulary,
-            words);
+            words,
+            turnEvents);
     System.out.printf(
         "streaming %s (%.1f s, %d Hz, %d ch) as session %s to %s%n",
         file, clip.seconds(), clip.sampleRate(), clip.channels(), id, natsUrl);

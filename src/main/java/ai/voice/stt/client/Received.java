@@ -99,6 +99,15 @@ public record Received(Map<String, Object> fields, long arrivedNanos) {
                   string("unstable"))
               + wordLine();
       case "error" -> "error " + code() + ": " + fields.get("message");
+      case "end_of_turn" ->
+          String.format(
+              "end of turn after #%d%s%s",
+              sequence(),
+              Boolean.TRUE.equals(fields.get("early")) ? " (early)" : "",
+              fields.get("probability") instanceof Number p
+                  ? String.format(" p=%.2f", p.doubleValue())
+                  : "");
+      case "resumed" -> String.format("turn resumed after #%d", sequence());
       default -> type();
     };
   }

@@ -239,6 +239,9 @@ public final class StreamClient {
     if (options.wordTimestamps()) {
       start.put("word_timestamps", true);
     }
+    if (options.turnEvents()) {
+      start.put("turn_events", true);
+    }
     send(sessionId, start);
     sendChunks(sessionId, clip, options, session);
     send(sessionId, Map.of("type", "end"));

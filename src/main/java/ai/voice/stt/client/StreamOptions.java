@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param interimResults ask for interim results ({@code interim_results: true} in start)
  * @param vocabulary words and names to expect ({@code vocabulary} in start when not empty)
  * @param wordTimestamps ask for words with times and confidence ({@code word_timestamps: true})
+ * @param turnEvents ask for end-of-turn events ({@code turn_events: true} in start)
  */
 public record StreamOptions(
     int chunkMillis,
@@ -22,13 +23,14 @@ public record StreamOptions(
     boolean binary,
     boolean interimResults,
     List<String> vocabulary,
-    boolean wordTimestamps) {
+    boolean wordTimestamps,
+    boolean turnEvents) {
 
   public StreamOptions {
     vocabulary = vocabulary == null ? List.of() : List.copyOf(vocabulary);
   }
 
-  /** Options without word timestamps. */
+  /** Options without word timestamps or turn events. */
   public StreamOptions(
       int chunkMillis,
       double speed,
@@ -38,12 +40,17 @@ public record StreamOptions(
       boolean binary,
       boolean interimResults,
       List<String> vocabulary) {
-    this(chunkMillis, speed, state, speakerId, language, binary, interimResults, vocabulary, false);
-  }
-
-  public StreamOptions withWordTimestamps(boolean words) {
-    return new StreamOptions(
-        chunkMillis, speed, state, speakerId, language, binary, interimResults, vocabulary, words);
+    this(
+        chunkMillis,
+        speed,
+        state,
+        speakerId,
+        language,
+        binary,
+        interimResults,
+        vocabulary,
+        false,
+        false);
   }
 
   /** Options without a vocabulary. */
@@ -65,12 +72,30 @@ public record StreamOptions(
 
   public StreamOptions withInterimResults(boolean interim) {
     return new StreamOptions(
-        chunkMillis, speed, state, speakerId, language, binary, interim, vocabulary);
+        chunkMillis,
+        speed,
+        state,
+        speakerId,
+        language,
+        binary,
+        interim,
+        vocabulary,
+        wordTimestamps,
+        turnEvents);
   }
 
   public StreamOptions withState(String newState) {
     return new StreamOptions(
-        chunkMillis, speed, newState, speakerId, language, binary, interimResults, vocabulary);
+        chunkMillis,
+        speed,
+        newState,
+        speakerId,
+        language,
+        binary,
+        interimResults,
+        vocabulary,
+        wordTimestamps,
+        turnEvents);
   }
 
   public StreamOptions withSpeaker(String speaker) {
@@ -82,21 +107,78 @@ public record StreamOptions(
         language,
         binary,
         interimResults,
-        vocabulary);
+        vocabulary,
+        wordTimestamps,
+        turnEvents);
   }
 
   public StreamOptions withSpeed(double newSpeed) {
     return new StreamOptions(
-        chunkMillis, newSpeed, state, speakerId, language, binary, interimResults, vocabulary);
+        chunkMillis,
+        newSpeed,
+        state,
+        speakerId,
+        language,
+        binary,
+        interimResults,
+        vocabulary,
+        wordTimestamps,
+        turnEvents);
   }
 
   public StreamOptions withBinary(boolean useBinary) {
     return new StreamOptions(
-        chunkMillis, speed, state, speakerId, language, useBinary, interimResults, vocabulary);
+        chunkMillis,
+        speed,
+        state,
+        speakerId,
+        language,
+        useBinary,
+        interimResults,
+        vocabulary,
+        wordTimestamps,
+        turnEvents);
   }
 
   public StreamOptions withVocabulary(List<String> terms) {
     return new StreamOptions(
-        chunkMillis, speed, state, speakerId, language, binary, interimResults, terms);
+        chunkMillis,
+        speed,
+        state,
+        speakerId,
+        language,
+        binary,
+        interimResults,
+        terms,
+        wordTimestamps,
+        turnEvents);
+  }
+
+  public StreamOptions withWordTimestamps(boolean words) {
+    return new StreamOptions(
+        chunkMillis,
+        speed,
+        state,
+        speakerId,
+        language,
+        binary,
+        interimResults,
+        vocabulary,
+        words,
+        turnEvents);
+  }
+
+  public StreamOptions withTurnEvents(boolean events) {
+    return new StreamOptions(
+        chunkMillis,
+        speed,
+        state,
+        speakerId,
+        language,
+        binary,
+        interimResults,
+        vocabulary,
+        wordTimestamps,
+        events);
   }
 }

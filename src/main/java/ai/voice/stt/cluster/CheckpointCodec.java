@@ -39,6 +39,9 @@ final class CheckpointCodec {
     if (c.settings().wordTimestamps()) {
       node.put("word_timestamps", true);
     }
+    if (c.settings().turnEvents()) {
+      node.put("turn_events", true);
+    }
     if (!c.settings().vocabulary().isEmpty()) {
       // The session's hint goes with it: a replica that takes it over prompts the same way.
       c.settings().vocabulary().forEach(node.putArray("vocabulary")::add);
@@ -64,7 +67,8 @@ final class CheckpointCodec {
                 ? java.util.Optional.of(n.path("interim_results").asBoolean())
                 : java.util.Optional.empty(),
             texts(n, "vocabulary"),
-            n.path("word_timestamps").asBoolean(false));
+            n.path("word_timestamps").asBoolean(false),
+            n.path("turn_events").asBoolean(false));
     return new SessionCheckpoint(
         n.path("owner").asText(""),
         n.path("resume_seq").asLong(),

@@ -401,6 +401,9 @@ public final class ConfigLoader {
     }
   }
 
+  /** Decided on the spoken requests of docs/benchmarks.md (decisions/0026). */
+  static final SttConfig.TurnDetection DEFAULT_TURN_DETECTION = SttConfig.TurnDetection.TRANSCRIPT;
+
   private static Streaming streaming(EnvReader env) {
     Duration chunkTimeout =
         env.seconds(
@@ -464,7 +467,38 @@ public final class ConfigLoader {
         env.millis("STT_MIN_VOICED_RUN_MS", DEFAULT_MIN_VOICED_RUN, 0, 2_000),
         env.decimal("STT_MIN_VOICED_MODULATION_DB", DEFAULT_MIN_VOICED_MODULATION_DB, 0, 40),
         // decisions/0031: off only to measure what aborting saves (stt bench, before/after).
-        env.bool("STT_ABORT_USELESS_DECODES", true));
+        env.bool("STT_ABORT_USELESS_DECODES", true),
+        turn(env, endpoint));
+  }
+
+  private static SttConfig.Turn turn(EnvReader env, Duration endpoint) {
+    String value = env.string("STT_TURN_DETECTION", DEFAULT_TURN_DETECTION.name());
+    SttConfig.TurnDetection detection;
+    try {
+      detection = SttConfig.TurnDetection.valueOf(value.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw EnvReader.invalid("STT_TURN_DETECTION", value, "off, transcript, model or both");
+    }
+    Path model = Path.of(env.string("STT_TURN_MODEL_PATH", SttConfig.Turn.OFF.model().toString()));
+    if (detection.usesModel() && !Files.isRegularFile(model)) {
+      throw new ConfigException(
+          "STT_TURN_DETECTION="
+              + value
+              + " needs the Smart Turn model at STT_TURN_MODEL_PATH="
+              + model
+              + ": run scripts/ensure-turn-model.sh, or set STT_TURN_DETECTION=transcript or off.");
+    }
+    Duration hold =
+        env.millis(
+            "STT_TURN_HOLD_MS", SttConfig.Turn.OFF.hold(), (int) endpoint.toMillis(), 10_000);
+    Duration doubtHold =
+        env.millis(
+            "STT_TURN_DOUBT_MS",
+            SttConfig.Turn.OFF.doubtHold(),
+            (int) endpoint.toMillis(),
+            (int) hold.toMillis());
+    return new SttConfig.Turn(
+        detection, model, env.decimal("STT_TURN_THRESHOLD", 0.5, 0.01, 0.99), hold, doubtHold);
   }
 
   private static VadKind vadKind(EnvReader env) {

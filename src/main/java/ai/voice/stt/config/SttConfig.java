@@ -301,6 +301,7 @@ public record SttConfig(
    *     utterance to be recognised (steady noise does not); zero: any
    * @param abortUselessDecodes stop a recognition whose answer became useless (speech resumed after
    *     a speculative one, an interim's utterance ended, the session stopped; decisions/0031)
+   * @param turn end-of-turn detection (docs/decisions/0026)
    */
   public record Streaming(
       int bufferSizeBytes,
@@ -322,7 +323,46 @@ public record SttConfig(
       Duration interimInterval,
       Duration minVoicedRun,
       double minVoicedModulationDb,
-      boolean abortUselessDecodes) {}
+      boolean abortUselessDecodes,
+      Turn turn) {}
+
+  /**
+   * End-of-turn detection: when a pause ends the user's turn (docs/decisions/0026).
+   *
+   * @param detection what decides it: {@code off} (the silence rules alone), {@code transcript}
+   *     (the speculative transcript's words), {@code model} (Smart Turn), {@code both}
+   * @param model the Smart Turn ONNX file
+   * @param threshold the model's probability at and above which a turn is complete
+   * @param hold the longest a pause judged mid-turn is held open
+   * @param doubtHold the end-point after a sentence whose last word the recognizer placed where the
+   *     voice had stopped (a word it may have added): long enough to cover a mid-sentence pause
+   */
+  public record Turn(
+      TurnDetection detection,
+      java.nio.file.Path model,
+      double threshold,
+      Duration hold,
+      Duration doubtHold) {
+    public static final Turn OFF =
+        new Turn(
+            TurnDetection.OFF,
+            java.nio.file.Path.of("models/smart-turn-v3.2-cpu.onnx"),
+            0.5,
+            Duration.ofMillis(1500),
+            Duration.ofMillis(1000));
+  }
+
+  /** {@code STT_TURN_DETECTION}. */
+  public enum TurnDetection {
+    OFF,
+    TRANSCRIPT,
+    MODEL,
+    BOTH;
+
+    public boolean usesModel() {
+      return this == MODEL || this == BOTH;
+    }
+  }
 
   /**
    * Bounds that keep one client from exhausting the service.

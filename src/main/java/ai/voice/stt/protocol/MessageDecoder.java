@@ -112,7 +112,8 @@ public final class MessageDecoder {
         language(fields.language),
         Optional.ofNullable(fields.interimResults),
         fields.vocabulary == null ? List.of() : Vocabulary.validate(fields.vocabulary),
-        Boolean.TRUE.equals(fields.wordTimestamps));
+        Boolean.TRUE.equals(fields.wordTimestamps),
+        Boolean.TRUE.equals(fields.turnEvents));
   }
 
   /**
@@ -193,6 +194,7 @@ public final class MessageDecoder {
     String speakerId;
     String language;
     Boolean interimResults;
+    Boolean turnEvents;
     List<String> vocabulary;
     Boolean wordTimestamps;
     String audioB64;
@@ -225,6 +227,7 @@ public final class MessageDecoder {
         case "speaker_id" -> fields.speakerId = readOptionalString(in, key, payloadLength);
         case "language" -> fields.language = readOptionalString(in, key, payloadLength);
         case "interim_results" -> fields.interimResults = readOptionalBoolean(in, key);
+        case "turn_events" -> fields.turnEvents = readOptionalBoolean(in, key);
         case "vocabulary" -> fields.vocabulary = readOptionalStrings(in, key, payloadLength);
         case "word_timestamps" -> fields.wordTimestamps = readOptionalBoolean(in, key);
         case "audio_b64" -> fields.audioB64 = readString(in, key, payloadLength, payloadLength);

@@ -16,6 +16,7 @@ public final class OutputEncoder {
         case OutputMessage.Transcription t -> transcription(out, t);
         case OutputMessage.Interim i -> interim(out, i);
         case OutputMessage.Interrupt i -> interrupt(out, i);
+        case OutputMessage.Turn t -> turn(out, t);
         case OutputMessage.Error e -> error(out, e);
       }
       return out.toByteArray();
@@ -143,6 +144,22 @@ public final class OutputEncoder {
     out.packString("timestamp").packDouble(i.timestamp());
     if (i.speakerId().isPresent()) {
       string(out, "speaker_id", i.speakerId().get());
+    }
+  }
+
+  private static void turn(MessagePacker out, OutputMessage.Turn t) throws IOException {
+    out.packMapHeader(
+        5 + (t.probability().isPresent() ? 1 : 0) + (t.speakerId().isPresent() ? 1 : 0));
+    string(out, "session_id", t.sessionId());
+    string(out, "type", t.event());
+    out.packString("sequence").packLong(t.finalSequence());
+    out.packString("early").packBoolean(t.early());
+    if (t.probability().isPresent()) {
+      out.packString("probability").packDouble(t.probability().getAsDouble());
+    }
+    out.packString("timestamp").packDouble(t.timestamp());
+    if (t.speakerId().isPresent()) {
+      string(out, "speaker_id", t.speakerId().get());
     }
   }
 

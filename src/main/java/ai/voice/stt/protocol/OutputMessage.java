@@ -267,6 +267,31 @@ public sealed interface OutputMessage {
     }
   }
 
+  /**
+   * An end-of-turn event (sessions that asked with {@code turn_events} only; decisions/0026):
+   * {@code end_of_turn} when a pause ended the user's turn, naming the last final it closes; {@code
+   * resumed} when the user spoke again soon after an early end of turn (the assistant may cancel
+   * what it started). No {@code sequence} of its own: events are not part of the append-only stream
+   * of results.
+   *
+   * @param event {@code end_of_turn} or {@code resumed}
+   * @param finalSequence the {@code sequence} of the final the turn ended with
+   * @param probability the turn model's probability that the turn was complete, when it ran
+   * @param early the turn ended before the silence rule (600 ms, 300 ms after a sentence) would
+   */
+  record Turn(
+      String sessionId,
+      String event,
+      long finalSequence,
+      java.util.OptionalDouble probability,
+      boolean early,
+      double timestamp,
+      Optional<String> speakerId)
+      implements OutputMessage {
+    public static final String END_OF_TURN = "end_of_turn";
+    public static final String RESUMED = "resumed";
+  }
+
   /** The user started speaking while the assistant was responding. */
   record Interrupt(String sessionId, double timestamp, Optional<String> speakerId)
       implements OutputMessage {}

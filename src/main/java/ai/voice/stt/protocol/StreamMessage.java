@@ -13,6 +13,7 @@ public sealed interface StreamMessage {
    * @param vocabulary terms to expect (extension, {@link Vocabulary}): validated, possibly empty
    * @param wordTimestamps the session's results carry their words with times and confidence
    *     (extension {@code word_timestamps}, default false)
+   * @param turnEvents the client asked for end-of-turn events ({@code turn_events}, extension)
    */
   record Start(
       int sampleRate,
@@ -22,7 +23,8 @@ public sealed interface StreamMessage {
       Optional<String> language,
       Optional<Boolean> interimResults,
       List<String> vocabulary,
-      boolean wordTimestamps)
+      boolean wordTimestamps,
+      boolean turnEvents)
       implements StreamMessage {
     public static final int DEFAULT_SAMPLE_RATE = 16_000;
     public static final int DEFAULT_CHANNELS = 1;
@@ -36,14 +38,16 @@ public sealed interface StreamMessage {
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
-          List.of());
+          List.of(),
+          false,
+          false);
     }
 
     public Start {
       vocabulary = vocabulary == null ? List.of() : List.copyOf(vocabulary);
     }
 
-    /** A start without {@code word_timestamps}. */
+    /** A start without {@code word_timestamps} and {@code turn_events}. */
     public Start(
         int sampleRate,
         int channels,
@@ -52,7 +56,16 @@ public sealed interface StreamMessage {
         Optional<String> language,
         Optional<Boolean> interimResults,
         List<String> vocabulary) {
-      this(sampleRate, channels, state, speakerId, language, interimResults, vocabulary, false);
+      this(
+          sampleRate,
+          channels,
+          state,
+          speakerId,
+          language,
+          interimResults,
+          vocabulary,
+          false,
+          false);
     }
 
     /** A start without {@code vocabulary}. */

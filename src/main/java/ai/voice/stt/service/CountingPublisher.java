@@ -48,6 +48,7 @@ final class CountingPublisher implements OutputPublisher {
       case OutputMessage.Error e -> stats.errorPublished(e.code());
       case OutputMessage.Interim ignored -> metrics.interim();
       case OutputMessage.Interrupt ignored -> metrics.interrupt();
+      case OutputMessage.Turn ignored -> {}
     }
   }
 

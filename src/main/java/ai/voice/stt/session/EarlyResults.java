@@ -1,13 +1,18 @@
 package ai.voice.stt.session;
 
 import ai.voice.stt.audio.AudioNormalizer;
+import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.recognizer.TranscriptCleaner;
 import ai.voice.stt.telemetry.SttMetrics;
 import ai.voice.stt.telemetry.UserData;
+import ai.voice.stt.turn.TranscriptCompleteness;
+import ai.voice.stt.turn.TurnJudge;
+import ai.voice.stt.turn.TurnPolicy;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +39,14 @@ final class EarlyResults {
      * what the recognizer heard in that audio (its words and their times).
      */
     void interim(InterimHypotheses.Update update, long end, Transcript heard);
+
+    /**
+     * End-of-turn detection judged the current pause: it ends the utterance after {@code
+     * endpointFrames} unvoiced frames (decisions/0026).
+     *
+     * @param completeness the turn model's probability, when it ran
+     */
+    void pauseJudged(int endpointFrames, OptionalDouble completeness);
   }
 
   private final boolean speculative;
@@ -43,6 +56,14 @@ final class EarlyResults {
   private final Session session;
   private final Speculation speculation = new Speculation();
   private final InterimHypotheses interims;
+  // End-of-turn detection (empty: off) and the model that may run beside it (null: not used).
+  private final Optional<TurnPolicy> turnPolicy;
+  private final TurnJudge turnJudge;
+  // The signals gathered for the live speculation's pause.
+  private Segment judged;
+  private String judgedText;
+  private TranscriptCompleteness.Verdict judgedWords;
+  private OptionalDouble judgedCompleteness = OptionalDouble.empty();
   // The session asked for interim results (as of its latest frame).
   private boolean interimsWanted;
   // The interim hypothesis at the recognizer, until its answer is back (null: none).
@@ -54,6 +75,24 @@ final class EarlyResults {
       SttMetrics metrics,
       UserData userData,
       Session session) {
+    this(streaming, recognition, metrics, userData, session, Optional.empty(), null);
+  }
+
+  /**
+   * @param turnPolicy end-of-turn detection; empty: the pause after a finished sentence is
+   *     shortened as before, nothing else
+   * @param turnJudge the turn model when the policy uses it, else null
+   */
+  EarlyResults(
+      SttConfig.Streaming streaming,
+      Recognition recognition,
+      SttMetrics metrics,
+      UserData userData,
+      Session session,
+      Optional<TurnPolicy> turnPolicy,
+      TurnJudge turnJudge) {
+    this.turnPolicy = turnPolicy;
+    this.turnJudge = turnJudge;
     this.speculative = streaming.speculative();
     this.userData = userData;
     this.recognition = recognition;
@@ -83,7 +122,14 @@ final class EarlyResults {
       speculation.heard(segmenter.position() - frame.samples().length);
     }
     if (idle) {
-      segmenter.settled().ifPresent(candidate -> speculate(candidate, hints));
+      segmenter
+          .settled()
+          .ifPresent(
+              candidate ->
+                  speculate(
+                      candidate,
+                      candidate.samples().length - segmenter.trailingSilenceSamples(),
+                      hints));
     }
     interimsWanted = interim;
     if (interim) {
@@ -136,7 +182,7 @@ final class EarlyResults {
     interimAnswer = null;
   }
 
-  private void speculate(Segment candidate, Hints hints) {
+  private void speculate(Segment candidate, long voicedSamples, Hints hints) {
     if (!speculative) {
       return;
     }
@@ -149,11 +195,17 @@ final class EarlyResults {
                   candidate.startSample() / 16,
                   candidate.endSample() / 16);
               speculation.start(candidate, answer);
-              recognition.whenBack(answer, back -> speculated(candidate, back));
+              judge(candidate);
+              // The final cannot come before this answer anyway: until the pause is judged it
+              // is held open (up to the bound), so a slow answer never lets the plain silence
+              // rule split a sentence the words would have held.
+              turnPolicy.ifPresent(
+                  policy -> session.pauseJudged(policy.holdFrames(), OptionalDouble.empty()));
+              recognition.whenBack(answer, back -> speculated(candidate, voicedSamples, back));
             });
   }
 
-  private void speculated(Segment candidate, Recognition.Returned back) {
+  private void speculated(Segment candidate, long voicedSamples, Recognition.Returned back) {
     if (!speculation.isFor(candidate) || back.failed()) {
       return;
     }
@@ -169,9 +221,73 @@ final class EarlyResults {
           .speculated(candidate.startSample(), text)
           .ifPresent(update -> session.interim(update, candidate.endSample(), heard));
     }
-    if (TranscriptCleaner.endsSentence(text)) {
+    if (turnPolicy.isPresent()) {
+      judgedText = text;
+      judgedWords = verdict(back.outcome().transcript(), voicedSamples);
+      decideTurn(candidate);
+    } else if (TranscriptCleaner.endsSentence(text)) {
       session.sentenceEnded();
     }
+  }
+
+  /** Starts the turn model on the pause's audio when the policy uses it and the CPU is idle. */
+  private void judge(Segment candidate) {
+    judged = candidate;
+    judgedText = null;
+    judgedWords = null;
+    judgedCompleteness = OptionalDouble.empty();
+    if (turnJudge == null) {
+      return;
+    }
+    short[] samples = candidate.samples();
+    turnJudge
+        .judgeIfIdle(Pcm16.toFloat(samples, 0, samples.length), recognition.idle())
+        .ifPresent(
+            answer -> {
+              recognition.whenDone(
+                  answer.handle(
+                      (p, failure) ->
+                          failure == null ? OptionalDouble.of(p) : OptionalDouble.empty()),
+                  p -> {
+                    if (judged == candidate) {
+                      judgedCompleteness = p;
+                      decideTurn(candidate);
+                    }
+                  });
+            });
+  }
+
+  /**
+   * Once the words are in, the policy sets the pause's end-point (with the model's answer, if in).
+   */
+  private void decideTurn(Segment candidate) {
+    // Decided as soon as the words are in: the model counts only if it answered first, so a busy
+    // CPU that slows it never delays the final (measured: waiting for it cost ~360 ms at p50).
+    if (judged != candidate || judgedWords == null || !speculation.isFor(candidate)) {
+      return;
+    }
+    judged = null;
+    int frames = turnPolicy.orElseThrow().endpointFrames(judgedWords, judgedCompleteness);
+    log.debug(
+        "turn: {} ({}) completeness {} -> end-point {} frames",
+        userData.transcript(judgedText),
+        judgedWords,
+        judgedCompleteness,
+        frames);
+    session.pauseJudged(frames, judgedCompleteness);
+  }
+
+  /**
+   * What the speculative words say, knowing where the voice stopped in their audio: the first
+   * {@code voicedSamples} samples end with the last frame the end-pointing VAD heard.
+   */
+  private static TranscriptCompleteness.Verdict verdict(Transcript heard, long voicedSamples) {
+    OptionalDouble lastWordStart =
+        heard.words().isEmpty()
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(heard.words().getLast().start());
+    return TranscriptCompleteness.of(
+        heard.text(), lastWordStart, voicedSamples / (double) AudioNormalizer.TARGET_RATE);
   }
 
   private void hypothesise(Segment soFar, Hints hints) {

@@ -231,6 +231,16 @@ final class Recognition {
     answer.thenAccept(back -> mailbox.post(() -> then.accept(back)));
   }
 
+  /** Hands any other early answer (the turn model's) to {@code then} as a mailbox task. */
+  <T> void whenDone(CompletableFuture<T> answer, Consumer<T> then) {
+    answer.thenAccept(value -> mailbox.post(() -> then.accept(value)));
+  }
+
+  /** True when the recognizer has a free worker and nothing waits: the CPU is not needed. */
+  boolean idle() {
+    return inference.idleWorker();
+  }
+
   /** The trace record of one segment's trip through the recognizer. */
   static UtteranceRecorder.Utterance trace(
       String sessionId,

@@ -35,8 +35,9 @@ public final class Segmenter {
   private boolean speaking;
   // The frame just accepted fixed the open utterance's audio (see settled()).
   private boolean settledNow;
-  // The end-point of the current pause when shorter than the configured one (0: none).
-  private int shortEndpoint;
+  // The end-point of the current pause when it differs from the configured one (0: none): shorter
+  // after a finished sentence or a complete turn, longer when the turn goes on.
+  private int pauseEndpoint;
   // The end-pointing VAD has heard the open utterance: from then on its pauses count, not the onset
   // VAD's. A speaker it never hears (quiet, or far from the microphone) keeps the onset VAD's.
   private boolean endpointHeard;
@@ -152,13 +153,9 @@ public final class Segmenter {
     add(frame);
     silenceRun = frame.holds() ? 0 : silenceRun + 1;
     if (frame.holds()) {
-      shortEndpoint = 0;
+      pauseEndpoint = 0;
     }
-    int endpoint =
-        shortEndpoint > 0
-            ? Math.min(shortEndpoint, settings.endpointFrames())
-            : settings.endpointFrames();
-    if (silenceRun >= endpoint) {
+    if (silenceRun >= endpointFrames()) {
       return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
     }
     settledNow = silenceRun == settings.speculateFrames();
@@ -202,14 +199,33 @@ public final class Segmenter {
    * @return the final segment when the pause is already that long
    */
   public Optional<Segment> endSentence() {
+    return endPauseAfter(settings.sentenceEndFrames());
+  }
+
+  /**
+   * The current pause ends the utterance after {@code frames} unvoiced frames instead of the
+   * configured end-point (end-of-turn detection: fewer when the turn is complete, more when it goes
+   * on); at least the trailing silence a final keeps. Speech forgets it.
+   *
+   * @return the final segment when the pause is already that long
+   */
+  public Optional<Segment> endPauseAfter(int frames) {
     if (!speaking || silenceRun == 0) {
       return Optional.empty();
     }
-    shortEndpoint = settings.sentenceEndFrames();
-    if (silenceRun >= shortEndpoint) {
+    pauseEndpoint = Math.max(Math.max(1, settings.trailingFrames()), frames);
+    if (silenceRun >= pauseEndpoint) {
       return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Unvoiced frames that end the current pause: the configured end-point, or what {@link
+   * #endPauseAfter} set for this pause.
+   */
+  public int endpointFrames() {
+    return pauseEndpoint > 0 ? pauseEndpoint : settings.endpointFrames();
   }
 
   /** The open utterance so far, for an interim hypothesis; nothing is taken from the buffer. */
@@ -265,7 +281,7 @@ public final class Segmenter {
     voicedRun = 0;
     silenceRun = 0;
     onsetArmed = false;
-    shortEndpoint = 0;
+    pauseEndpoint = 0;
     endpointHeard = false;
     return segment;
   }

@@ -1,14 +1,21 @@
 package ai.voice.stt.session;
 
 import ai.voice.stt.audio.AudioNormalizer;
+import ai.voice.stt.config.SttConfig;
 import ai.voice.stt.protocol.ErrorCode;
+import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.protocol.StreamMessage;
 import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.InferenceScheduler;
 import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.telemetry.UtteranceRecorder;
+import ai.voice.stt.turn.TurnJudge;
+import ai.voice.stt.turn.TurnPolicy;
+import ai.voice.stt.vad.SpeechDetector;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -60,6 +67,8 @@ public final class SessionActor {
   private final SessionOutput out;
   private final SessionTimer timer;
   private final EarlyResults early;
+  private final TurnEvents turns;
+  private final Optional<TurnPolicy> turnPolicy;
 
   SessionActor(String id, SessionEnvironment env, Consumer<SessionActor> onClosed) {
     this(
@@ -122,6 +131,10 @@ public final class SessionActor {
             env.streaming().interimResults(),
             (message, output) ->
                 progress.publish(output, () -> env.output().publishConfirmed(message, output)));
+    SttConfig.Turn turn = env.streaming().turn();
+    this.turnPolicy = turnPolicy(env);
+    this.turns =
+        new TurnEvents((long) SegmenterSettings.frames(turn.hold()) * SpeechDetector.FRAME_SAMPLES);
     this.early =
         new EarlyResults(
             env.streaming(),
@@ -130,9 +143,17 @@ public final class SessionActor {
             env.utterances().userData(),
             new EarlyResults.Session() {
               @Override
+              public void pauseJudged(int endpointFrames, OptionalDouble completeness) {
+                if (life.open()) {
+                  turns.pauseJudged(completeness, turnPolicy.orElseThrow().early(endpointFrames));
+                  segmenter.endPauseAfter(endpointFrames).ifPresent(SessionActor.this::pauseEnded);
+                }
+              }
+
+              @Override
               public void sentenceEnded() {
                 if (life.open()) {
-                  segmenter.endSentence().ifPresent(SessionActor.this::enqueue);
+                  segmenter.endSentence().ifPresent(SessionActor.this::pauseEnded);
                 }
               }
 
@@ -142,7 +163,9 @@ public final class SessionActor {
                   out.interim(update, end, heard, conversation.settings(), conversation.state());
                 }
               }
-            });
+            },
+            turnPolicy,
+            turn.detection().usesModel() ? TurnJudge.of(turn.model()) : null);
     this.limits =
         new InputLimits(
             env.limits().maxSessionAudio(),
@@ -330,7 +353,23 @@ public final class SessionActor {
     }
     for (AudioFront.Frame frame : audio.accept(pcm)) {
       detectInterrupt(frame.speech());
-      segmenter.accept(frame.samples(), frame.speech(), frame.holds()).ifPresent(this::enqueue);
+      boolean wasSpeaking = segmenter.inUtterance();
+      segmenter
+          .accept(frame.samples(), frame.speech(), frame.holds())
+          .ifPresent(
+              segment -> {
+                if (segment.isFinal()) {
+                  pauseEnded(segment);
+                } else {
+                  enqueue(segment);
+                }
+              });
+      if (segmenter.speechGoesOn()) {
+        turns.speechGoesOn();
+      }
+      if (!wasSpeaking && segmenter.inUtterance()) {
+        turns.onset(segmenter.position()).ifPresent(this::resumed);
+      }
       early.afterFrame(
           frame, segmenter, results.idle(), out.interimResults(settings), hints(settings));
     }
@@ -394,6 +433,43 @@ public final class SessionActor {
     life.end(reason);
     timer.cancel();
     finishIfDrained();
+  }
+
+  /** End-of-turn detection for this session's settings; empty when off (decisions/0026). */
+  private static Optional<TurnPolicy> turnPolicy(SessionEnvironment env) {
+    SttConfig.Turn turn = env.streaming().turn();
+    SegmenterSettings s = env.segmenter();
+    return switch (turn.detection()) {
+      case OFF -> Optional.empty();
+      case TRANSCRIPT, MODEL, BOTH ->
+          Optional.of(
+              new TurnPolicy(
+                  TurnPolicy.Signals.valueOf(turn.detection().name()),
+                  turn.threshold(),
+                  Math.max(1, s.trailingFrames()),
+                  s.sentenceEndFrames(),
+                  s.endpointFrames(),
+                  SegmenterSettings.frames(turn.doubtHold()),
+                  SegmenterSettings.frames(turn.hold())));
+    };
+  }
+
+  /** A pause ended the utterance with {@code segment}: the user's turn ends with its final. */
+  private void pauseEnded(Segment segment) {
+    turns.pauseEnded(segment);
+    enqueue(segment);
+  }
+
+  /** Speech soon after an early end of turn: clients that asked hear that the turn resumed. */
+  private void resumed(long finalSequence) {
+    if (conversation.settings().turnEvents() && speaks()) {
+      out.turn(
+          OutputMessage.Turn.RESUMED,
+          finalSequence,
+          OptionalDouble.empty(),
+          true,
+          conversation.settings());
+    }
   }
 
   private void enqueue(Segment segment) {
@@ -465,7 +541,22 @@ public final class SessionActor {
         endOfStream ? life.endReason() : null,
         output)) {
       lost();
+      return;
     }
+    // The session's last result says itself that the session (and the turn) ended.
+    turns
+        .published(segment, slot.sequence())
+        .filter(ended -> !endOfStream && conversation.settings().turnEvents() && speaks())
+        .ifPresent(
+            ended -> {
+              out.turn(
+                  OutputMessage.Turn.END_OF_TURN,
+                  slot.sequence(),
+                  ended.completeness(),
+                  ended.early(),
+                  conversation.settings());
+              turns.resumed().ifPresent(this::resumed);
+            });
   }
 
   /** Once closing and nothing is left at the recognizer, publish the empty last result. */
@@ -595,7 +686,11 @@ public final class SessionActor {
         deadlines.check(
             System.nanoTime(),
             segmenter.inUtterance(),
-            (long) (segmenter.trailingSilenceSamples() * 1e9 / SAMPLE_RATE));
+            (long) (segmenter.trailingSilenceSamples() * 1e9 / SAMPLE_RATE),
+            // a pause held open (or shortened) by end-of-turn detection keeps its end-point when
+            // the audio stops coming, as it would with silence
+            TimeUnit.MILLISECONDS.toNanos(
+                (long) segmenter.endpointFrames() * SpeechDetector.FRAME_MS));
     switch (check.due()) {
       case DURATION_LIMIT -> {
         error(ErrorCode.SESSION_DURATION_LIMIT, deadlines.durationLimitReached());

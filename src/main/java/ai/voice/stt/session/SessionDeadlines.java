@@ -97,6 +97,17 @@ final class SessionDeadlines {
    *     utterance
    */
   Check check(long nowNanos, boolean inUtterance, long trailingSilenceNanos) {
+    return check(nowNanos, inUtterance, trailingSilenceNanos, endpointSilence);
+  }
+
+  /**
+   * As {@link #check(long, boolean, long)}, for a pause whose end-point is not the configured one
+   * (end-of-turn detection held it open, or shortened it: decisions/0026): missing audio ends the
+   * utterance where that much silence would have.
+   *
+   * @param endpointNanos the current pause's end-point
+   */
+  Check check(long nowNanos, boolean inUtterance, long trailingSilenceNanos, long endpointNanos) {
     long lifeLeft = lifeLeft(nowNanos);
     if (lifeLeft <= 0) {
       return new Check(Due.DURATION_LIMIT, 0);
@@ -110,7 +121,7 @@ final class SessionDeadlines {
     long audioLeft = endpointSilence;
     if (inUtterance) {
       long missing = nowNanos - audioDueNanos;
-      long endpointLeft = Math.max(endpointSilence - trailingSilenceNanos, STALL_NANOS) - missing;
+      long endpointLeft = Math.max(endpointNanos - trailingSilenceNanos, STALL_NANOS) - missing;
       audioLeft = Math.min(endpointLeft, chunkTimeout - (nowNanos - lastAudioNanos));
       if (audioLeft <= 0) {
         due = Due.FLUSH_UTTERANCE;

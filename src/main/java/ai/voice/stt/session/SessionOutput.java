@@ -207,6 +207,18 @@ final class SessionOutput {
             settings.wordTimestamps() ? Optional.of(wordTiming(heard, start)) : Optional.empty()));
   }
 
+  /** An end-of-turn event ({@code end_of_turn} or {@code resumed}) naming a final's sequence. */
+  void turn(
+      String event,
+      long finalSequence,
+      java.util.OptionalDouble completeness,
+      boolean early,
+      StreamMessage.Start settings) {
+    publisher.publish(
+        new OutputMessage.Turn(
+            sessionId, event, finalSequence, completeness, early, now(), settings.speakerId()));
+  }
+
   boolean interrupt(StreamMessage.Start settings, long output) {
     return committed.publish(
         new OutputMessage.Interrupt(sessionId, now(), settings.speakerId()), output);

@@ -245,6 +245,36 @@ class SegmenterTest {
   }
 
   @Test
+  void aPauseHeldMidTurnOutlastsTheEndpointAndEndsAtItsBound() {
+    SegmenterSettings settings = new SegmenterSettings(3, 10, 2, 2, 40 * FRAME, 4, 2);
+    Segmenter held = new Segmenter(settings);
+    feed(held, "SSSSS..");
+    assertEquals(10, held.endpointFrames());
+    assertTrue(held.endPauseAfter(15).isEmpty());
+    assertEquals(15, held.endpointFrames(), "what the wall-clock end-point counts against");
+    assertTrue(feed(held, "..........").isEmpty(), "12 silent frames: past 10, held to 15");
+    assertTrue(feed(held, "SS").isEmpty(), "speech came back: one utterance goes on");
+    assertEquals(10, held.endpointFrames());
+    List<Segment> finals = feed(held, "..........");
+    assertEquals(1, finals.size(), "the hold was forgotten: the 10-frame end-point applies again");
+    assertEquals(0, finals.getFirst().startSample() % FRAME);
+
+    Segmenter bound = new Segmenter(settings);
+    feed(bound, "SSSSS..");
+    bound.endPauseAfter(15);
+    assertEquals(1, feed(bound, ".............").size(), "ended at the bound, 15 frames");
+  }
+
+  @Test
+  void aCompleteTurnEndsThePauseAtOnceKeepingTheTrailingSilence() {
+    SegmenterSettings settings = new SegmenterSettings(3, 10, 2, 2, 40 * FRAME, 4, 2);
+    Segmenter segmenter = new Segmenter(settings);
+    feed(segmenter, "SSSSS...");
+    Segment now = segmenter.endPauseAfter(1).orElseThrow();
+    assertEquals(7L * FRAME, now.endSample(), "5 voiced + 2 trailing frames");
+  }
+
+  @Test
   void thePreviewIsTheOpenUtteranceSoFarAndTakesNothingFromIt() {
     Segmenter segmenter = new Segmenter(SETTINGS);
     assertTrue(segmenter.preview().isEmpty());

@@ -51,6 +51,16 @@ class SessionDeadlinesTest {
   }
 
   @Test
+  void aPauseHeldOpenKeepsItsEndPointWhenTheAudioStops() {
+    SessionDeadlines d = deadlines();
+    d.messageAt(OPENED + S);
+    d.audioAt(OPENED + S, 0); // stops 300 ms into a pause end-of-turn detection holds for 1.5 s
+    assertEquals(Due.NOTHING, d.check(OPENED + S + 600 * MS, true, 300 * MS, 1_500 * MS).due());
+    assertEquals(
+        Due.FLUSH_UTTERANCE, d.check(OPENED + S + 1_200 * MS, true, 300 * MS, 1_500 * MS).due());
+  }
+
+  @Test
   void aShortGapBetweenChunksNeverEndsAnUtterance() {
     SessionDeadlines d = deadlines();
     d.audioAt(OPENED + S, 0);

@@ -102,7 +102,8 @@ class SessionOutputTest {
             Optional.empty(),
             Optional.empty(),
             List.of(),
-            true);
+            true,
+            false);
     // "No." in a segment at 2.0 s: speech 2.30-2.93 s (the end-pointing VAD), voice to 3.02 s
     // (the onset VAD); whisper put the full stop on the end of the audio (1.13 s into it).
     Transcript no =

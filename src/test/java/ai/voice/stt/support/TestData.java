@@ -30,6 +30,17 @@ public final class TestData {
     return require(model().resolveSibling("silero_vad.onnx"));
   }
 
+  /** Smart Turn v3.2, extracted by {@code scripts/ensure-turn-model.sh}. */
+  public static Path turnModel() {
+    return require(Path.of("models/smart-turn-v3.2-cpu.onnx"), "scripts/ensure-turn-model.sh");
+  }
+
+  /** The pipecat-ai wheel the turn model came from (it also holds the reference front end). */
+  public static Path turnWheel() {
+    return require(
+        Path.of(".cache/turn/pipecat_ai-1.14.0-py3-none-any.whl"), "scripts/ensure-turn-model.sh");
+  }
+
   public static Path fixtures() {
     return Path.of(System.getProperty("stt.test.fixtures", "fixtures"));
   }
@@ -82,6 +93,13 @@ public final class TestData {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Path require(Path path, String script) {
+    if (!Files.exists(path)) {
+      fail(path + " is missing: run " + script + " (scripts/test.sh does)");
+    }
+    return path;
   }
 
   private static Path require(Path path) {

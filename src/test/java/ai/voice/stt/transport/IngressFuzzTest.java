@@ -179,6 +179,7 @@ class IngressFuzzTest {
           stable.put(utterance, i.stable());
         }
         case OutputMessage.Interrupt ignored -> {}
+        case OutputMessage.Turn ignored -> {}
       }
     }
     nextSequence.forEach(

@@ -47,6 +47,13 @@ final class EarlyResults {
      * @param completeness the turn model's probability, when it ran
      */
     void pauseJudged(int endpointFrames, OptionalDouble completeness);
+
+    /**
+     * The session asked for its turns to be judged ({@code turn_events} in its {@code start}): only
+     * then does end-of-turn detection set its pauses' end-points; other sessions keep the silence
+     * rules, so their finals come exactly as before (decisions/0026).
+     */
+    boolean judgesTurns();
   }
 
   private final boolean speculative;
@@ -79,8 +86,9 @@ final class EarlyResults {
   }
 
   /**
-   * @param turnPolicy end-of-turn detection; empty: the pause after a finished sentence is
-   *     shortened as before, nothing else
+   * @param turnPolicy end-of-turn detection for sessions that ask for it ({@link
+   *     Session#judgesTurns()}); empty, or a session that did not ask: the pause after a finished
+   *     sentence is shortened as before, nothing else
    * @param turnJudge the turn model when the policy uses it, else null
    */
   EarlyResults(
@@ -195,12 +203,14 @@ final class EarlyResults {
                   candidate.startSample() / 16,
                   candidate.endSample() / 16);
               speculation.start(candidate, answer);
-              judge(candidate);
+              Optional<TurnPolicy> policy = activePolicy();
+              if (policy.isPresent()) {
+                judge(candidate);
+              }
               // The final cannot come before this answer anyway: until the pause is judged it
               // is held open (up to the bound), so a slow answer never lets the plain silence
               // rule split a sentence the words would have held.
-              turnPolicy.ifPresent(
-                  policy -> session.pauseJudged(policy.holdFrames(), OptionalDouble.empty()));
+              policy.ifPresent(p -> session.pauseJudged(p.holdFrames(), OptionalDouble.empty()));
               recognition.whenBack(answer, back -> speculated(candidate, voicedSamples, back));
             });
   }
@@ -221,13 +231,18 @@ final class EarlyResults {
           .speculated(candidate.startSample(), text)
           .ifPresent(update -> session.interim(update, candidate.endSample(), heard));
     }
-    if (turnPolicy.isPresent()) {
+    if (activePolicy().isPresent()) {
       judgedText = text;
       judgedWords = verdict(back.outcome().transcript(), voicedSamples);
       decideTurn(candidate);
     } else if (TranscriptCleaner.endsSentence(text)) {
       session.sentenceEnded();
     }
+  }
+
+  /** End-of-turn detection, when it is on and this session asked for it. */
+  private Optional<TurnPolicy> activePolicy() {
+    return session.judgesTurns() ? turnPolicy : Optional.empty();
   }
 
   /** Starts the turn model on the pause's audio when the policy uses it and the CPU is idle. */

@@ -151,6 +151,11 @@ public final class SessionActor {
               }
 
               @Override
+              public boolean judgesTurns() {
+                return conversation.settings().turnEvents();
+              }
+
+              @Override
               public void sentenceEnded() {
                 if (life.open()) {
                   segmenter.endSentence().ifPresent(SessionActor.this::pauseEnded);

@@ -82,7 +82,7 @@ class EndOfTurnTest {
           stream(
               id,
               clip,
-              false,
+              true,
               session -> {
                 stt.client()
                     .sendChunks(
@@ -113,7 +113,7 @@ class EndOfTurnTest {
           stream(
               id,
               clip,
-              false,
+              true,
               session -> {
                 stt.gate().shut();
                 try {
@@ -155,6 +155,20 @@ class EndOfTurnTest {
     assertFalse(
         out.stream().anyMatch(r -> r.type().equals("end_of_turn") || r.type().equals("resumed")),
         out.toString());
+  }
+
+  /**
+   * End-of-turn detection judges only the turns of sessions that ask for them: one that did not
+   * keeps the silence rules, so its finals come as they did before the feature (decisions/0026):
+   * the 800 ms pause, longer than the 600 ms end-point, ends the utterance there.
+   */
+  @Test
+  void aSessionThatDidNotAskKeepsTheSilenceRules() throws Exception {
+    TurnRequests.Request request = HELD.getFirst();
+    AudioClip clip = TurnRequests.withPause(request, 800, 2500, speech);
+    List<Received> out = stream("silence-rules-" + request.hashCode(), clip, false);
+    assertEquals(2, spokenFinals(out).size(), out.toString());
+    assertFalse(out.stream().anyMatch(r -> r.type().equals("end_of_turn")), out.toString());
   }
 
   /** How a test sends its audio. */

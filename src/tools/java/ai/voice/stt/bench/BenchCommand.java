@@ -100,6 +100,14 @@ public final class BenchCommand implements Callable<Integer> {
   String natsServer;
 
   @Option(
+      names = "--hesitation-ms",
+      defaultValue = "0",
+      description =
+          "silence put in the middle of each utterance (a speaker who stops and goes on: wasted"
+              + " speculation, aborted decodes); 0: none (default: ${DEFAULT-VALUE})")
+  int hesitationMs;
+
+  @Option(
       names = "--interim",
       description = "sessions ask for interim results (first interim, stable-prefix lag)")
   boolean interim;
@@ -180,6 +188,7 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("audio_ctx", audioCtx);
     report.put("utterances_per_session", utterancesPerSession);
     report.put("pause_seconds", pause);
+    report.put("hesitation_seconds", hesitationMs / 1000.0);
     report.put("service_java_opts", serviceJavaOpts);
     report.put("routing", routing);
     report.put("interim_results", interim);
@@ -345,7 +354,7 @@ public final class BenchCommand implements Callable<Integer> {
       for (int u = 0; u < utterancesPerSession; u++) {
         picks.add(corpus.get((s * utterancesPerSession + u) % corpus.size()));
       }
-      conversations.add(Conversation.of(picks, 0.5, pause, 1.5));
+      conversations.add(Conversation.of(picks, 0.5, pause, 1.5, hesitationMs / 1000.0));
     }
     return conversations;
   }

@@ -33,6 +33,21 @@ record Conversation(AudioClip clip, List<Utterance> utterances) {
 
   static Conversation of(
       List<Corpus.Recording> recordings, double leadingSilence, double pause, double trailing) {
+    return of(recordings, leadingSilence, pause, trailing, 0);
+  }
+
+  /**
+   * As {@link #of(List, double, double, double)}, each recording with a hesitation: {@code
+   * hesitation} seconds of silence put in at its quietest 30 ms frame in the middle third of its
+   * voiced span (a speaker who stops mid-sentence and goes on; a speculative recognition started in
+   * that pause becomes useless when speech resumes). 0: none.
+   */
+  static Conversation of(
+      List<Corpus.Recording> recordings,
+      double leadingSilence,
+      double pause,
+      double trailing,
+      double hesitation) {
     ByteArrayOutputStream pcm = new ByteArrayOutputStream();
     List<Utterance> spans = new ArrayList<>();
     silence(pcm, leadingSilence);
@@ -43,8 +58,20 @@ record Conversation(AudioClip clip, List<Utterance> utterances) {
         throw new IllegalArgumentException(r.name() + " is not 16 kHz mono");
       }
       double start = pcm.size() / 32_000.0;
-      pcm.writeBytes(clip.pcm());
       double[] speech = voiced(clip);
+      if (hesitation > 0) {
+        int at =
+            quietest(
+                clip,
+                speech[0] + (speech[1] - speech[0]) / 3,
+                speech[0] + 2 * (speech[1] - speech[0]) / 3);
+        pcm.write(clip.pcm(), 0, at);
+        silence(pcm, hesitation);
+        pcm.write(clip.pcm(), at, clip.pcm().length - at);
+        speech[1] += hesitation;
+      } else {
+        pcm.writeBytes(clip.pcm());
+      }
       spans.add(
           new Utterance(
               r.name(),
@@ -56,6 +83,25 @@ record Conversation(AudioClip clip, List<Utterance> utterances) {
       silence(pcm, i == recordings.size() - 1 ? trailing : pause);
     }
     return new Conversation(new AudioClip(pcm.toByteArray(), 16_000, 1), List.copyOf(spans));
+  }
+
+  /** The byte offset of the quietest 30 ms frame between {@code from} and {@code to} seconds. */
+  private static int quietest(AudioClip clip, double from, double to) {
+    short[] samples = Pcm16.toMono(clip.pcm(), 1);
+    int frame = SpeechDetector.FRAME_SAMPLES;
+    int best = (int) (from * 16_000) / frame * frame;
+    double bestEnergy = Double.MAX_VALUE;
+    for (int i = best; i + frame <= Math.min(samples.length, (int) (to * 16_000)); i += frame) {
+      double energy = 0;
+      for (int j = i; j < i + frame; j++) {
+        energy += (double) samples[j] * samples[j];
+      }
+      if (energy < bestEnergy) {
+        bestEnergy = energy;
+        best = i;
+      }
+    }
+    return best * 2;
   }
 
   /** The first and last voiced 30 ms frame of a 16 kHz mono clip, in seconds (WebRTC VAD). */

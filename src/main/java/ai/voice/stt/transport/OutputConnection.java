@@ -7,6 +7,7 @@ import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -59,7 +60,7 @@ public final class OutputConnection implements AutoCloseable {
    *     closed then, so the message will not arrive later either)
    */
   public boolean publishConfirmed(String subject, Headers headers, byte[] body) {
-    Connection c = connected();
+    Connection c = connectedOrWait();
     if (c == null) {
       return false;
     }
@@ -94,7 +95,7 @@ public final class OutputConnection implements AutoCloseable {
    * because the connection is down.
    */
   public boolean publish(String subject, Headers headers, byte[] body) {
-    Connection c = connected();
+    Connection c = connectedOrWait();
     if (c == null) {
       return false;
     }
@@ -108,8 +109,45 @@ public final class OutputConnection implements AutoCloseable {
   }
 
   /**
+   * The open connection. When there is none to hand, it waits rather than drop the message (an
+   * error naming lost audio that is dropped makes the loss silent): for another session that is
+   * opening it right now (NATS just came back and every session publishes at once), up to {@code
+   * CONFIRM_WITHIN}, trying again every 250 ms meanwhile when NATS is not back yet. Null when there
+   * is none to be had by then.
+   */
+  private Connection connectedOrWait() {
+    long deadline = System.nanoTime() + CONFIRM_WITHIN.toNanos();
+    try {
+      while (true) {
+        Connection c = connected();
+        if (c != null || closed) {
+          return c;
+        }
+        long left = deadline - System.nanoTime();
+        // Another session may be opening it: wait for that.
+        if (left <= 0 || !opening.tryLock(left, TimeUnit.NANOSECONDS)) {
+          return null;
+        }
+        opening.unlock();
+        c = current;
+        if (c != null && c.getStatus() == Connection.Status.CONNECTED) {
+          return c;
+        }
+        // The last try failed under 250 ms ago (NATS was still down): try again after that.
+        long wait = Math.min(lastTryNanos + REOPEN_EVERY_NANOS, deadline) - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /**
    * The open connection, opening one when there is none (not more often than every 250 ms; while
-   * one session opens it, the others do not wait for it).
+   * one session opens it, the others do not wait for it: see {@link #connectedOrWait}).
    */
   private Connection connected() {
     Connection c = current;

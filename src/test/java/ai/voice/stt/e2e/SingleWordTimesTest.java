@@ -9,6 +9,7 @@ import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
 import ai.voice.stt.eval.EvalSet;
+import ai.voice.stt.eval.SpeechSynthesis;
 import ai.voice.stt.support.ServiceUnderTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,15 +67,7 @@ class SingleWordTimesTest {
     List<Path> clips = new ArrayList<>();
     for (int i = 0; i < words.size(); i++) {
       Path raw = audio.resolve(i + ".espeak.wav");
-      run(
-          "espeak-ng",
-          "-v",
-          VOICES.get(i % VOICES.size()),
-          "-s",
-          "150",
-          "-w",
-          raw.toString(),
-          words.get(i));
+      SpeechSynthesis.espeak(raw, words.get(i), VOICES.get(i % VOICES.size()), 150, false);
       clips.add(raw);
     }
     List<Gap> gaps = measure("single-words", words, clips);
@@ -272,32 +265,7 @@ class SingleWordTimesTest {
   /** A clip as 16 kHz mono PCM16 with silence before and after it. */
   private static AudioClip withSilence(Path clip, String name) throws Exception {
     Path wav = audio.resolve(name + ".wav");
-    run(
-        "sox",
-        "-q",
-        clip.toString(),
-        "-r",
-        "16000",
-        "-c",
-        "1",
-        "-b",
-        "16",
-        wav.toString(),
-        "pad",
-        Double.toString(SILENCE_BEFORE),
-        Double.toString(SILENCE_AFTER));
+    SpeechSynthesis.toPcm16k(clip, wav, SILENCE_BEFORE, SILENCE_AFTER);
     return WavReader.read(wav);
-  }
-
-  private static void run(String... command) throws Exception {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          command[0] + " is needed to generate test speech: run scripts/install-system-deps.sh", e);
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + output);
   }
 }

@@ -8,6 +8,7 @@ import ai.voice.stt.audio.WavReader;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.eval.SpeechSynthesis;
 import ai.voice.stt.eval.WordErrorRate;
 import ai.voice.stt.support.ServiceUnderTest;
 import java.io.IOException;
@@ -194,35 +195,10 @@ class VocabularyHintTest {
     Path raw = audio.resolve(u.id() + ".espeak.wav");
     Path wav = audio.resolve(u.id() + ".wav");
     if (!Files.exists(wav)) {
-      run("espeak-ng", "-v", "en-us", "-s", "150", "-w", raw.toString(), u.sentence());
+      SpeechSynthesis.espeak(raw, u.sentence(), "en-us", 150, false);
       // 0.3 s of silence before, 0.8 s after: the end-point needs a pause to hear.
-      run(
-          "sox",
-          "-q",
-          raw.toString(),
-          "-r",
-          "16000",
-          "-c",
-          "1",
-          "-b",
-          "16",
-          wav.toString(),
-          "pad",
-          "0.3",
-          "0.8");
+      SpeechSynthesis.toPcm16k(raw, wav, 0.3, 0.8);
     }
     return WavReader.read(wav);
-  }
-
-  private static void run(String... command) throws Exception {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          command[0] + " is needed to generate test speech: run scripts/install-system-deps.sh", e);
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + output);
   }
 }

@@ -3,11 +3,9 @@ package ai.voice.stt.eval;
 import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.WavReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Spoken requests for the end-of-turn measurements and tests, generated at run time with espeak-ng
@@ -85,42 +83,10 @@ public final class TurnRequests {
     if (!Files.exists(wav)) {
       Files.createDirectories(dir);
       Path raw = dir.resolve(name + ".espeak.wav");
-      run("espeak-ng", "-m", "-v", "en-us", "-s", "160", "-w", raw.toString(), ssml);
-      run(
-          "sox",
-          "-q",
-          raw.toString(),
-          "-r",
-          "16000",
-          "-c",
-          "1",
-          "-b",
-          "16",
-          wav.toString(),
-          "pad",
-          "0.3",
-          String.valueOf(trailingMs / 1000.0));
+      SpeechSynthesis.espeak(raw, ssml, "en-us", 160, true);
+      SpeechSynthesis.toPcm16k(raw, wav, 0.3, trailingMs / 1000.0);
       Files.delete(raw);
     }
     return WavReader.read(wav);
-  }
-
-  private static void run(String... command) throws IOException {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new IOException(
-          command[0] + " is needed to generate test speech: run scripts/install-system-deps.sh", e);
-    }
-    try {
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " failed: " + output);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
   }
 }

@@ -135,8 +135,11 @@ final class ServiceInstruments {
    * stt_inference_aborted_total{state}} (cancelled while queued, or stopped while running), {@code
    * stt_decodes_aborted_cpu_saved_seconds_total} (the expected CPU of a full decode of each aborted
    * one's audio, learned from the completed decodes' measured CPU, less what it had spent) and
-   * {@code stt_decodes_aborted_cpu_spent_seconds_total} (what the aborted ones had spent). The
-   * sessions count why, in {@code stt_decodes_aborted_total{kind,reason}}.
+   * {@code stt_decodes_aborted_cpu_spent_seconds_total} (what the aborted ones had spent); and, the
+   * same whether aborting is on or off, {@code stt_decodes_cpu_seconds_total} (every recognition's
+   * measured CPU) and {@code stt_decodes_useless_cpu_seconds_total} (the part spent by recognitions
+   * whose answer became useless while they were queued or running). The sessions count why, in
+   * {@code stt_decodes_aborted_total{kind,reason}}.
    */
   static void registerAborts(Meter meter, InferenceScheduler inference) {
     AttributeKey<String> state = AttributeKey.stringKey("state");
@@ -164,6 +167,21 @@ final class ServiceInstruments {
         .setUnit("s")
         .setDescription("CPU that aborted recognitions had spent before they stopped")
         .buildWithCallback(m -> m.record(inference.abortedCpuSpentSeconds()));
+    meter
+        .counterBuilder("stt.decodes.cpu")
+        .ofDoubles()
+        .setUnit("s")
+        .setDescription(
+            "CPU that recognitions spent in the local recognizer (measured; 0 for HTTP)")
+        .buildWithCallback(m -> m.record(inference.decodeCpuSeconds()));
+    meter
+        .counterBuilder("stt.decodes.useless.cpu")
+        .ofDoubles()
+        .setUnit("s")
+        .setDescription(
+            "CPU spent by recognitions whose answer became useless while they were queued or"
+                + " running: up to their abort, or to their end when not aborted (measured)")
+        .buildWithCallback(m -> m.record(inference.uselessCpuSeconds()));
   }
 
   /**

@@ -165,21 +165,32 @@ final class EarlyResults {
         speculated.ifPresent(a -> recognition.abandon(a, Recognition.Useless.FINAL_DIFFERS));
       }
     }
-    abandonInterim();
+    abandonInterim(Recognition.Useless.UTTERANCE_CUT);
     return claimed.orElseGet(() -> recognition.send(segment, hints));
   }
 
   /**
-   * A segment of the open utterance goes to the recognizer, so that utterance is no longer open: an
-   * interim still running is about it (interims go out only while nothing of the session waits for
-   * the recognizer, so none was sent after this segment was cut), and {@link
-   * InterimHypotheses#heard} would drop its answer. It is aborted before the segment is sent, so a
-   * worker it held is free for it. A newer interim never supersedes a running one: the next is due
-   * only after it came back.
+   * The interim still running (if any) became useless, and is aborted. Interims go out only while
+   * none of the session's segments waits for the recognizer, so a running one is always of the open
+   * utterance, with less of its audio than what makes it useless:
+   *
+   * <ul>
+   *   <li>{@link Recognition.Useless#UTTERANCE_CUT}: a segment of its utterance goes to the
+   *       recognizer, so that utterance is no longer open and {@link InterimHypotheses#heard} would
+   *       drop the answer. Aborted before the segment is sent, so a worker it held is free for it.
+   *   <li>{@link Recognition.Useless#SUPERSEDED}: the speculative recognition of the whole
+   *       utterance started. Its answer is published as an interim too ({@link
+   *       InterimHypotheses#speculated}); the running one would only come first with fewer words,
+   *       or after it and take the client's text back. Should speech resume, the next interim is
+   *       due as before (the aborted answer comes back failed and clears {@link
+   *       InterimHypotheses#sent}).
+   * </ul>
+   *
+   * A newer interim never supersedes a running one: the next is due only after it came back.
    */
-  private void abandonInterim() {
+  private void abandonInterim(Recognition.Useless why) {
     if (interimAnswer != null) {
-      recognition.abandon(interimAnswer, Recognition.Useless.UTTERANCE_CUT);
+      recognition.abandon(interimAnswer, why);
       interimAnswer = null;
     }
   }
@@ -203,6 +214,7 @@ final class EarlyResults {
                   candidate.startSample() / 16,
                   candidate.endSample() / 16);
               speculation.start(candidate, answer);
+              abandonInterim(Recognition.Useless.SUPERSEDED);
               Optional<TurnPolicy> policy = activePolicy();
               if (policy.isPresent()) {
                 judge(candidate);

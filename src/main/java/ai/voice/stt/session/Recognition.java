@@ -108,6 +108,11 @@ final class Recognition {
     FINAL_DIFFERS,
     /** The utterance an interim hypothesis is about was cut (its final, or a part, was sent). */
     UTTERANCE_CUT,
+    /**
+     * An interim hypothesis is superseded by the speculative recognition of its whole utterance,
+     * which started: its answer would say less, and later.
+     */
+    SUPERSEDED,
     /** The session ended here: its last result is out. */
     SESSION_ENDED,
     /** The session was handed over to another replica. */
@@ -207,11 +212,8 @@ final class Recognition {
    * still comes back, as a failure the session drops like any other useless answer.
    */
   void abandon(CompletableFuture<Returned> answer, Useless why) {
-    if (!abortUseless) {
-      return;
-    }
     InFlight running = inFlight.get(answer);
-    if (running != null && running.job().cancel(true)) {
+    if (running != null && inference.abandon(running.job(), abortUseless)) {
       metrics.decodeAborted(running.sent().label(), why.label());
     }
   }

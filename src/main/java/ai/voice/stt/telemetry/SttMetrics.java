@@ -109,11 +109,12 @@ public final class SttMetrics {
             .setDescription(
                 "recognitions stopped because their answer became useless (decisions/0031), by"
                     + " kind (final, speculative, interim: how it was sent) and reason"
-                    + " (speech_resumed, final_differs, utterance_cut, session_ended, handed_over,"
-                    + " session_lost)")
+                    + " (speech_resumed, final_differs, utterance_cut, superseded, session_ended,"
+                    + " handed_over, session_lost)")
             .build();
     decodesAborted.add(0, Attributes.of(KIND, "speculative", REASON, "speech_resumed"));
     decodesAborted.add(0, Attributes.of(KIND, "interim", REASON, "utterance_cut"));
+    decodesAborted.add(0, Attributes.of(KIND, "interim", REASON, "superseded"));
     this.unopenedDropped =
         meter
             .counterBuilder("stt.unopened_messages.dropped")

@@ -164,4 +164,33 @@ class SchedulerCancelTest {
       assertEquals(0.5, scheduler.abortedCpuSavedSeconds(), 1e-6);
     }
   }
+
+  @Test
+  void cpuSpentOnAnAnswerAbandonedIsCountedUselessWhetherTheJobIsAbortedOrRunsToItsEnd()
+      throws Exception {
+    Stoppable recognizer = new Stoppable();
+    try (InferenceScheduler scheduler = new InferenceScheduler(recognizer, 1)) {
+      // Abandoned without aborting (STT_ABORT_USELESS_DECODES=false): it runs to its end, its
+      // answer is still delivered, and all its CPU counts as useless.
+      CompletableFuture<InferenceScheduler.Outcome> kept = scheduler.submit(audio(100), Hints.NONE);
+      Await.until(() -> recognizer.started.size() == 1, WAIT, "the first job runs");
+      assertFalse(scheduler.abandon(kept, false), "not aborted");
+      recognizer.release.countDown();
+      assertEquals("heard 100", kept.get(10, TimeUnit.SECONDS).transcript().text());
+      assertEquals(0.5, scheduler.uselessCpuSeconds(), 1e-6);
+      // Abandoned and aborted: what it spent until it stopped counts as useless too.
+      recognizer.release = new CountDownLatch(1);
+      CompletableFuture<InferenceScheduler.Outcome> stopped =
+          scheduler.submit(audio(200), Hints.NONE);
+      Await.until(() -> recognizer.started.size() == 2, WAIT, "the second job runs");
+      assertTrue(scheduler.abandon(stopped, true), "aborted");
+      Await.until(() -> scheduler.abortedRunning() == 1, WAIT, "it stopped");
+      assertTrue(stopped.isCancelled());
+      // A job nobody abandoned is not useless, whatever it cost.
+      recognizer.release.countDown();
+      scheduler.submit(audio(300), Hints.NONE).get(10, TimeUnit.SECONDS);
+      assertEquals(1.0, scheduler.uselessCpuSeconds(), 1e-6);
+      assertEquals(1.5, scheduler.decodeCpuSeconds(), 1e-6, "every call's CPU");
+    }
+  }
 }

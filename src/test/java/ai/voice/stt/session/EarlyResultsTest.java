@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.protocol.SessionState;
 import ai.voice.stt.protocol.StreamMessage;
+import ai.voice.stt.recognizer.Hints;
+import ai.voice.stt.recognizer.RecognitionException;
+import ai.voice.stt.recognizer.Recognizer;
+import ai.voice.stt.recognizer.RecognizerCall;
+import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.StandInRecognizer;
 import java.time.Duration;
@@ -17,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -203,6 +210,89 @@ class EarlyResultsTest {
           f.results("s").getFirst().header().utteranceId().orElseThrow());
       f.registry.route("s", new StreamMessage.End());
       assertTrue(f.registry.awaitAllClosed(WAIT));
+    }
+  }
+
+  /**
+   * Two workers; an interim hypothesis (background work) runs until it is aborted, everything else
+   * answers at once with the length of its audio.
+   */
+  private static final class InterimsHang implements Recognizer {
+    final List<Integer> interimsAborted = new CopyOnWriteArrayList<>();
+    final List<Integer> interimsStarted = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Transcript transcribe(float[] samples, Optional<String> language) {
+      throw new AssertionError("the scheduler calls the stoppable form");
+    }
+
+    @Override
+    @SuppressWarnings("try") // the registration is only closed
+    public Transcript transcribe(
+        float[] samples, Hints hints, boolean background, RecognizerCall call)
+        throws RecognitionException {
+      if (background) {
+        interimsStarted.add(samples.length);
+        CountDownLatch stop = new CountDownLatch(1);
+        try (RecognizerCall.Registration r = call.whileRunning(stop::countDown)) {
+          stop.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (call.aborted()) {
+          interimsAborted.add(samples.length);
+          throw new RecognitionException(RecognitionException.Kind.ABORTED, "aborted");
+        }
+        return StandInRecognizer.heard("an old interim");
+      }
+      return StandInRecognizer.heard("and then " + samples.length);
+    }
+
+    @Override
+    public int maxConcurrency() {
+      return 2;
+    }
+
+    @Override
+    public String describe() {
+      return "interims hang";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void anInterimStillRunningWhenTheSpeculativeRecognitionStartsIsAbortedAndNeverPublished()
+      throws Exception {
+    InterimsHang recognizer = new InterimsHang();
+    // An end-point of 8 s, on the stream's frames and on the wall clock: nothing cuts the
+    // utterance (which would abort the interim too) while the test looks.
+    try (SessionFixture f =
+        new SessionFixture(
+            Map.of(
+                "STT_INTERIM_INTERVAL_MS", "500",
+                "STT_ENDPOINT_SILENCE_MS", "8000",
+                "STT_CHUNK_TIMEOUT", "60"),
+            recognizer,
+            SessionFixture.LOUDNESS)) {
+      f.registry.route("s", start(true));
+      f.registry.route("s", chunk((short) 1000, ms(990))); // an interim is due after 250 ms
+      Await.until(() -> recognizer.interimsStarted.size() == 1, WAIT, "the interim runs");
+      f.registry.route("s", chunk((short) 0, ms(300))); // fixed after 210 ms: speculation
+      Await.until(
+          () -> recognizer.interimsAborted.size() == 1,
+          Duration.ofSeconds(6),
+          "the speculative recognition of the whole utterance supersedes the running interim");
+      Await.until(() -> !interims(f, "s").isEmpty(), WAIT, "the speculative interim");
+      assertTrue(f.results("s").isEmpty(), "the utterance is still open");
+      f.registry.route("s", new StreamMessage.End()); // its final: the speculative answer
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+
+      List<OutputMessage.Interim> interims = interims(f, "s");
+      assertEquals(1, interims.size(), "only the speculative answer: " + interims);
+      assertTrue(interims.getFirst().transcript().startsWith("and then "), interims.toString());
+      assertEquals(interims.getFirst().transcript(), f.results("s").getFirst().transcript());
     }
   }
 

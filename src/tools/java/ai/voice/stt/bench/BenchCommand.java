@@ -113,6 +113,13 @@ public final class BenchCommand implements Callable<Integer> {
   boolean interim;
 
   @Option(
+      names = "--turn-events",
+      description =
+          "sessions ask for end-of-turn events, so their turns are judged (STT_TURN_DETECTION;"
+              + " with STT_TURN_DETECTION=both the turn model runs at their pauses)")
+  boolean turnEvents;
+
+  @Option(
       names = "--service-env",
       description =
           "KEY=VALUE for the service, repeatable: compare settings in one tool (e.g."
@@ -192,6 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("service_java_opts", serviceJavaOpts);
     report.put("routing", routing);
     report.put("interim_results", interim);
+    report.put("turn_events", turnEvents);
     report.put("service_env", serviceEnv);
 
     List<Map<String, Object>> levels = new ArrayList<>();
@@ -300,7 +308,7 @@ public final class BenchCommand implements Callable<Integer> {
         StreamClient client =
             new StreamClient(connection, "ai.voice.stream", "ai.voice.transcription");
         double endpoint = ConfigLoader.DEFAULT_ENDPOINT_SILENCE.toMillis() / 1000.0;
-        LoadRun load = new LoadRun(client, endpoint, 0.21, interim);
+        LoadRun load = new LoadRun(client, endpoint, 0.21, interim, turnEvents);
         double cpuBefore = service.cpuSeconds();
         double natsCpuBefore = nats.cpuSeconds();
         long start = System.nanoTime();

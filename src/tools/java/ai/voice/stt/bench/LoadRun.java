@@ -27,23 +27,32 @@ final class LoadRun {
   private final double endpointSeconds;
   private final double trailingSeconds;
   private final boolean interim;
+  private final boolean turnEvents;
 
   /**
    * @param endpointSeconds the service's end-pointing silence
    * @param trailingSeconds silence the service keeps after the last voiced frame
    */
   LoadRun(StreamClient client, double endpointSeconds, double trailingSeconds) {
-    this(client, endpointSeconds, trailingSeconds, false);
+    this(client, endpointSeconds, trailingSeconds, false, false);
   }
 
   /**
    * @param interim the sessions ask for interim results
+   * @param turnEvents the sessions ask for end-of-turn events, so their turns are judged
+   *     (decisions/0026)
    */
-  LoadRun(StreamClient client, double endpointSeconds, double trailingSeconds, boolean interim) {
+  LoadRun(
+      StreamClient client,
+      double endpointSeconds,
+      double trailingSeconds,
+      boolean interim,
+      boolean turnEvents) {
     this.client = client;
     this.endpointSeconds = endpointSeconds;
     this.trailingSeconds = trailingSeconds;
     this.interim = interim;
+    this.turnEvents = turnEvents;
   }
 
   /**
@@ -123,6 +132,9 @@ final class LoadRun {
       start.put("channels", 1);
       if (interim) {
         start.put("interim_results", true);
+      }
+      if (turnEvents) {
+        start.put("turn_events", true);
       }
       client.send(id, start);
       long next = System.nanoTime();

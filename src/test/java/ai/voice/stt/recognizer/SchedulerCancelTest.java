@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.voice.stt.support.Await;
+import ai.voice.stt.support.StoppableRecognizer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,51 +27,27 @@ class SchedulerCancelTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   /** Each call waits for release or abort; records the length of each call it starts. */
-  private static final class Stoppable implements Recognizer {
+  private static final class Stoppable extends StoppableRecognizer {
     final List<Integer> started = new CopyOnWriteArrayList<>();
     final List<Integer> stopped = new CopyOnWriteArrayList<>();
     volatile CountDownLatch release = new CountDownLatch(1);
 
-    @Override
-    public Transcript transcribe(float[] samples, Optional<String> language) {
-      throw new AssertionError("the scheduler calls the stoppable form");
+    Stoppable() {
+      super(1);
     }
 
     @Override
-    @SuppressWarnings("try") // the registration is only closed
-    public Transcript transcribe(
-        float[] samples, Hints hints, boolean background, RecognizerCall call)
+    protected Transcript answer(float[] samples, boolean background, RecognizerCall call)
         throws RecognitionException {
       started.add(samples.length);
-      CountDownLatch stop = new CountDownLatch(1);
-      try (RecognizerCall.Registration r = call.whileRunning(stop::countDown)) {
-        CountDownLatch released = release;
-        while (released.getCount() > 0 && stop.getCount() > 0) {
-          Thread.sleep(1);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      boolean wasStopped = holdUntil(release, call, Duration.ofMinutes(1));
       call.spent(0.5); // as if half a second of CPU went into it
-      if (call.aborted()) {
+      if (wasStopped) {
         stopped.add(samples.length);
-        throw new RecognitionException(RecognitionException.Kind.ABORTED, "aborted");
+        throw aborted();
       }
       return new Transcript("heard " + samples.length, List.of(), Optional.of("en"), 0.01);
     }
-
-    @Override
-    public int maxConcurrency() {
-      return 1;
-    }
-
-    @Override
-    public String describe() {
-      return "stoppable";
-    }
-
-    @Override
-    public void close() {}
   }
 
   private static float[] audio(int samples) {

@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.voice.stt.protocol.OutputMessage;
 import ai.voice.stt.protocol.SessionState;
 import ai.voice.stt.protocol.StreamMessage;
-import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.RecognitionException;
-import ai.voice.stt.recognizer.Recognizer;
 import ai.voice.stt.recognizer.RecognizerCall;
 import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.StandInRecognizer;
+import ai.voice.stt.support.StoppableRecognizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -217,49 +215,27 @@ class EarlyResultsTest {
    * Two workers; an interim hypothesis (background work) runs until it is aborted, everything else
    * answers at once with the length of its audio.
    */
-  private static final class InterimsHang implements Recognizer {
+  private static final class InterimsHang extends StoppableRecognizer {
     final List<Integer> interimsAborted = new CopyOnWriteArrayList<>();
     final List<Integer> interimsStarted = new CopyOnWriteArrayList<>();
 
-    @Override
-    public Transcript transcribe(float[] samples, Optional<String> language) {
-      throw new AssertionError("the scheduler calls the stoppable form");
+    InterimsHang() {
+      super(2);
     }
 
     @Override
-    @SuppressWarnings("try") // the registration is only closed
-    public Transcript transcribe(
-        float[] samples, Hints hints, boolean background, RecognizerCall call)
+    protected Transcript answer(float[] samples, boolean background, RecognizerCall call)
         throws RecognitionException {
-      if (background) {
-        interimsStarted.add(samples.length);
-        CountDownLatch stop = new CountDownLatch(1);
-        try (RecognizerCall.Registration r = call.whileRunning(stop::countDown)) {
-          stop.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        if (call.aborted()) {
-          interimsAborted.add(samples.length);
-          throw new RecognitionException(RecognitionException.Kind.ABORTED, "aborted");
-        }
-        return StandInRecognizer.heard("an old interim");
+      if (!background) {
+        return StandInRecognizer.heard("and then " + samples.length);
       }
-      return StandInRecognizer.heard("and then " + samples.length);
+      interimsStarted.add(samples.length);
+      if (holdUntil(new CountDownLatch(1), call, Duration.ofSeconds(10))) {
+        interimsAborted.add(samples.length);
+        throw aborted();
+      }
+      return StandInRecognizer.heard("an old interim");
     }
-
-    @Override
-    public int maxConcurrency() {
-      return 2;
-    }
-
-    @Override
-    public String describe() {
-      return "interims hang";
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test

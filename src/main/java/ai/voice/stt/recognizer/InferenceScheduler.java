@@ -221,10 +221,10 @@ public final class InferenceScheduler implements AutoCloseable {
   }
 
   /**
-   * The caller will not use {@code outcome}'s answer (decisions/0031): the CPU its job spends from
-   * now on is counted as useless ({@link #uselessCpuSeconds}), and with {@code abort} the job is
-   * cancelled (off the queue, or stopped in the recognizer). Without it the job runs to its end, as
-   * before aborting existed, so the two can be compared in one binary.
+   * The caller will not use {@code outcome}'s answer (decisions/0031): all the CPU its job spends,
+   * when it returns, is counted as useless ({@link #uselessCpuSeconds}), and with {@code abort} the
+   * job is cancelled (off the queue, or stopped in the recognizer). Without it the job runs to its
+   * end, as before aborting existed, so the two can be compared in one binary.
    *
    * @return true when the job was aborted by this call (it was queued or running)
    */

@@ -215,14 +215,15 @@ final class EarlyResults {
                   candidate.endSample() / 16);
               speculation.start(candidate, answer);
               abandonInterim(Recognition.Useless.SUPERSEDED);
-              Optional<TurnPolicy> policy = activePolicy();
-              if (policy.isPresent()) {
-                judge(candidate);
-              }
-              // The final cannot come before this answer anyway: until the pause is judged it
-              // is held open (up to the bound), so a slow answer never lets the plain silence
-              // rule split a sentence the words would have held.
-              policy.ifPresent(p -> session.pauseJudged(p.holdFrames(), OptionalDouble.empty()));
+              activePolicy()
+                  .ifPresent(
+                      policy -> {
+                        judge(candidate);
+                        // The final cannot come before this answer anyway: until the pause is
+                        // judged it is held open (up to the bound), so a slow answer never lets
+                        // the plain silence rule split a sentence the words would have held.
+                        session.pauseJudged(policy.holdFrames(), OptionalDouble.empty());
+                      });
               recognition.whenBack(answer, back -> speculated(candidate, voicedSamples, back));
             });
   }

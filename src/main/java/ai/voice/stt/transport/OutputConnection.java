@@ -129,11 +129,8 @@ public final class OutputConnection implements AutoCloseable {
           return null;
         }
         opening.unlock();
-        c = current;
-        if (c != null && c.getStatus() == Connection.Status.CONNECTED) {
-          return c;
-        }
-        // The last try failed under 250 ms ago (NATS was still down): try again after that.
+        // Its try is over: the loop's connected() takes what it opened. If it failed under
+        // 250 ms ago (NATS was still down), try again after that.
         long wait = Math.min(lastTryNanos + REOPEN_EVERY_NANOS, deadline) - System.nanoTime();
         if (wait > 0) {
           TimeUnit.NANOSECONDS.sleep(wait);

@@ -23,6 +23,11 @@ bash scripts/ensure-turn-model.sh >/dev/null
 PYTHONPATH=.cache/pydeps python3 -c 'import numpy' 2>/dev/null ||
   python3 -m pip install --quiet --target .cache/pydeps 'numpy>=1.24' >&2
 
+step "whisper.cpp 1.7.1 for the CPU from native/ with its patches (crates.io sources, checksummed; decisions/0034)"
+# What the service loads; the Maven tests load it from here too (pom.xml, stt.whisper.library.dir).
+STT_WHISPER_LIBRARY_DIR=$(bash scripts/build-whisper-cpu.sh)
+export STT_WHISPER_LIBRARY_DIR
+
 step "fixtures: real speech corpus and streams"
 bash scripts/fixtures.sh
 

@@ -90,8 +90,8 @@ public final class LocalWhisperRecognizer implements Recognizer {
   }
 
   /**
-   * @param useGpu whether a GPU build of whisper.cpp (Dockerfile.rocm) may offload to the GPU; the
-   *     bundled CPU build ignores it
+   * @param useGpu whether a GPU build of whisper.cpp (Dockerfile.rocm) may offload to the GPU; a
+   *     CPU build ignores it
    */
   public LocalWhisperRecognizer(
       Path modelPath,
@@ -400,7 +400,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
 
   /**
    * Whether the loaded whisper.cpp was built with a GPU backend: what says whether {@code
-   * WHISPER_DEVICE} can have any effect (the bundled CPU build ignores it). ROCm (HIP) builds
+   * WHISPER_DEVICE} can have any effect (a CPU build ignores it). ROCm (HIP) builds
    * report as CUDA.
    */
   public boolean hasGpuBackend() {

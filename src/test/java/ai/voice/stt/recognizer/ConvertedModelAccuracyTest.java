@@ -14,9 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The tiny.en model converted from faster-whisper weights by scripts/ct2_to_ggml.py, loaded through
- * whisper-jni exactly as the service loads it, transcribes Debian's pocketsphinx-testdata
- * recordings.
+ * The tiny.en model converted from faster-whisper weights by scripts/ct2_to_ggml.py, loaded exactly
+ * as the service loads it, transcribes Debian's pocketsphinx-testdata recordings.
  *
  * <p>Threshold: on these 12 recordings (97 reference words) tiny.en makes 11-13 word errors (about
  * 12%), nearly all in formatting or in words tiny.en gets wrong in the original weights too ("ill

@@ -16,9 +16,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The FFM binding decodes exactly what whisper-jni did (decisions/0029): the same native library,
- * the same settings, so the same text and segment times, on every corpus recording, with and
- * without a vocabulary prompt; and the words it adds are in order and inside the audio.
+ * The FFM binding, on the whisper.cpp the service loads (native/'s 1.7.1 with its patches,
+ * decisions/0034), decodes exactly what whisper-jni 1.7.1 did through its own JNI layer and library
+ * (decisions/0029): the same settings, so the same text and segment times, on every corpus
+ * recording, with and without a vocabulary prompt; and the words it adds are in order and inside
+ * the audio.
  */
 class FfmTranscriptsTest {
   private static final Hints VOCABULARY =

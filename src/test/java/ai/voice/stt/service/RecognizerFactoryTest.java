@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code WHISPER_DEVICE} against the whisper.cpp build that was really loaded: here the CPU build
- * from the whisper-jni jar, as in a GPU image whose STT_WHISPER_LIBRARY_DIR is unset.
+ * (scripts/build-whisper-cpu.sh), as in a GPU image whose STT_WHISPER_LIBRARY_DIR names a CPU one.
  */
 class RecognizerFactoryTest {
   private static final String NO_GPU = "has no GPU backend";

@@ -62,8 +62,8 @@ final class WhisperLayoutCheck {
     return "the whisper.cpp library loaded from "
         + source
         + " does not have the struct layout of whisper.cpp 1.7.1 that the binding was written"
-        + " for (native/README.md); use a library built from native/ (STT_WHISPER_LIBRARY_DIR)"
-        + " or the whisper-jni 1.7.1 jar. Fields that differ: "
+        + " for (native/README.md); use a library built from native/ (STT_WHISPER_LIBRARY_DIR,"
+        + " scripts/build-whisper-cpu.sh). Fields that differ: "
         + String.join(", ", wrong);
   }
 

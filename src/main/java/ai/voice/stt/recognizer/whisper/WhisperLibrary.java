@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -18,16 +17,14 @@ import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * libwhisper's C functions as method handles: the whole native side of the binding. Loaded once per
- * process, from {@code STT_WHISPER_LIBRARY_DIR} when set (a GPU build made by native/), else the
- * CPU build that the whisper-jni jar ships, extracted next to the libggml variant whisper-jni
- * itself would pick for this CPU.
+ * process from {@code STT_WHISPER_LIBRARY_DIR}: a build of native/'s pinned whisper.cpp with its
+ * patches, for the CPU ({@code scripts/build-whisper-cpu.sh}, which {@code bin/stt} and the scripts
+ * run) or a GPU (the images), decisions/0034.
  *
  * <p>None of these functions needs a lock of ours (decisions/0029): a context is read-only once
  * loaded, each decoder state belongs to one call at a time, and the process-wide settings (the log
@@ -38,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class WhisperLibrary {
   private static final Logger log = LoggerFactory.getLogger(WhisperLibrary.class);
   static final String LIBRARY_DIR_ENV = "STT_WHISPER_LIBRARY_DIR";
+  private static final String LIBRARY_FILE = "libwhisper.so.1";
   private static final Linker LINKER = Linker.nativeLinker();
   private static volatile WhisperLibrary instance;
 
@@ -169,20 +167,26 @@ final class WhisperLibrary {
 
   private static WhisperLibrary load() throws IOException {
     String dir = System.getenv(LIBRARY_DIR_ENV);
-    Path file;
-    String source;
-    if (dir != null && !dir.isBlank()) {
-      file = Path.of(dir).resolve(libraryFileName());
-      if (!Files.isRegularFile(file)) {
-        throw new IOException(LIBRARY_DIR_ENV + "=" + dir + " holds no " + libraryFileName());
-      }
-      source = file.toString();
-    } else {
-      file = extractBundled();
-      source = "the whisper-jni jar's CPU build";
+    if (dir == null || dir.isBlank()) {
+      throw new IOException(
+          LIBRARY_DIR_ENV
+              + " is not set: it names the folder of whisper.cpp "
+              + "1.7.1's libwhisper.so.1 built from native/ (scripts/build-whisper-cpu.sh builds"
+              + " the CPU one; bin/stt sets it)");
+    }
+    Path file = Path.of(dir).resolve(LIBRARY_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(
+          LIBRARY_DIR_ENV
+              + "="
+              + dir
+              + " holds no "
+              + LIBRARY_FILE
+              + " (scripts/build-whisper-cpu.sh builds it there)");
     }
     try {
-      return new WhisperLibrary(SymbolLookup.libraryLookup(file, Arena.global()), source);
+      return new WhisperLibrary(
+          SymbolLookup.libraryLookup(file, Arena.global()), file.toAbsolutePath().toString());
     } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
       throw new IOException("cannot load whisper.cpp from " + file + ": " + e.getMessage(), e);
     }
@@ -259,63 +263,5 @@ final class WhisperLibrary {
     } catch (RuntimeException e) {
       // An exception must not unwind into native code (the JVM would abort).
     }
-  }
-
-  private static String libraryFileName() {
-    return isMac() ? "libwhisper.1.dylib" : "libwhisper.so.1";
-  }
-
-  private static boolean isMac() {
-    return System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac");
-  }
-
-  /** Copies libwhisper and libggml out of the whisper-jni jar into a fresh temporary folder. */
-  private static Path extractBundled() throws IOException {
-    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-    boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
-    boolean arm64 = arch.equals("aarch64") || arch.equals("arm64");
-    String cpu;
-    try {
-      cpu = Files.readString(Path.of("/proc/cpuinfo"));
-    } catch (IOException e) {
-      cpu = "";
-    }
-    String folder;
-    String ggml;
-    String ggmlName = "libggml.so";
-    if (isMac()) {
-      folder = arm64 ? "/macos-arm64/" : "/macos-amd64/";
-      ggml = "libggml.dylib";
-      ggmlName = ggml;
-    } else if (x64) {
-      folder = "/debian-amd64/";
-      boolean extended =
-          cpu.contains("avx2")
-              && cpu.contains("fma")
-              && cpu.contains("f16c")
-              && cpu.contains("avx");
-      ggml = extended ? "libggml+mf16c+mfma+mavx+mavx2.so" : "libggml.so";
-    } else if (arm64) {
-      folder = "/debian-arm64/";
-      ggml = cpu.contains("fphp") ? "libggml+fp16.so" : "libggml.so";
-    } else {
-      throw new IOException("no bundled whisper.cpp build for " + arch);
-    }
-    Path dir = Files.createTempDirectory("voice-stt-whisper-");
-    dir.toFile().deleteOnExit();
-    Path whisper = copy(folder + libraryFileName(), dir.resolve(libraryFileName()));
-    copy(folder + ggml, dir.resolve(ggmlName));
-    return whisper;
-  }
-
-  private static Path copy(String resource, Path target) throws IOException {
-    try (InputStream in = WhisperLibrary.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IOException(resource + " is not on the classpath (whisper-jni missing?)");
-      }
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-    target.toFile().deleteOnExit();
-    return target;
   }
 }

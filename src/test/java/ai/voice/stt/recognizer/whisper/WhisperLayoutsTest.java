@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java layouts are the offsets native/layout.c asserts against whisper.h 1.7.1 (printed by its
- * compiled form against the whisper-jni jar's library), and that library passes the start-up check.
+ * compiled form, which scripts/build-whisper-cpu.sh runs), and the loaded library passes the
+ * start-up check.
  */
 @SuppressWarnings("restricted")
 class WhisperLayoutsTest {

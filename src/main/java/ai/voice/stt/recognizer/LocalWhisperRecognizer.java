@@ -400,8 +400,7 @@ public final class LocalWhisperRecognizer implements Recognizer {
 
   /**
    * Whether the loaded whisper.cpp was built with a GPU backend: what says whether {@code
-   * WHISPER_DEVICE} can have any effect (a CPU build ignores it). ROCm (HIP) builds
-   * report as CUDA.
+   * WHISPER_DEVICE} can have any effect (a CPU build ignores it). ROCm (HIP) builds report as CUDA.
    */
   public boolean hasGpuBackend() {
     return GPU_BACKENDS.stream().anyMatch(b -> buildFeatures.contains(b + " = 1"));

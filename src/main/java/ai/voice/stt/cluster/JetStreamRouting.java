@@ -353,9 +353,13 @@ public final class JetStreamRouting implements AutoCloseable {
     return firstSeen.containsKey(id) && !view.everClaimed(id);
   }
 
-  /** A session's key was deleted: it ended; its late messages open nothing for a while. */
+  /**
+   * A session's key was deleted: it ended; its late messages open nothing for a while, and it no
+   * longer counts as placed anywhere.
+   */
   private void ended(String id) {
     unopened.ended(id, System.nanoTime());
+    placement.ended(id);
   }
 
   /**

@@ -104,6 +104,17 @@ final class Placement {
     return best;
   }
 
+  /**
+   * The session ended (its key was deleted): its decision, if any, stops counting as load now
+   * rather than at the end of the hold. A session that ended before its claim settled would
+   * otherwise weigh on its replica for the rest of the hold in the views that decided it and not in
+   * one that started since (a replica restarted after a crash), so the replicas would place the
+   * next sessions differently and each wait for another to claim them.
+   */
+  synchronized void ended(String sessionId) {
+    decided.remove(sessionId);
+  }
+
   /** Decisions still counted as load (for tests and status). */
   synchronized int pending() {
     return decided.size();

@@ -60,6 +60,39 @@ class PlacementTest {
   }
 
   @Test
+  void aSessionThatEndedStopsCountingSoAFreshReplicaAgreesWithTheOthers() {
+    // "old" was decided for some replica and ended before its claim settled. A replica that lived
+    // through it and one started since (after a crash) then decide a burst of new sessions; once
+    // both have seen the end, they agree on every one, as they must for each to claim its own.
+    Placement lived = new Placement(RECONSIDER, HOLD);
+    Placement restarted = new Placement(RECONSIDER, HOLD);
+    lived.choose("old", idle(), id -> false, 0);
+    lived.ended("old");
+    for (int i = 0; i < 12; i++) {
+      assertEquals(
+          lived.choose("s" + i, idle(), id -> false, 1 + i),
+          restarted.choose("s" + i, idle(), id -> false, 1 + i),
+          "s" + i);
+    }
+  }
+
+  @Test
+  void withoutTheEndTheDecisionStillWeighsAndTheTwoDisagree() {
+    // What ended() removes: the same two replicas, the end not applied.
+    Placement lived = new Placement(RECONSIDER, HOLD);
+    Placement restarted = new Placement(RECONSIDER, HOLD);
+    lived.choose("old", idle(), id -> false, 0);
+    boolean disagreed = false;
+    for (int i = 0; i < 12; i++) {
+      disagreed |=
+          !lived
+              .choose("s" + i, idle(), id -> false, 1 + i)
+              .equals(restarted.choose("s" + i, idle(), id -> false, 1 + i));
+    }
+    assertEquals(true, disagreed);
+  }
+
+  @Test
   void aDecisionIsKeptForTheSessionsLaterMessages() {
     Placement placement = new Placement(RECONSIDER, HOLD);
     String chosen = placement.choose("s", idle(), id -> false, 0);

@@ -12,8 +12,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/.cache/whisper-cpu"
-stamp="$(cat "$root/native/whisper-cpp.env" "$root/native/CMakeLists.txt" "$root/native/layout.c" \
-  "$root"/native/patches/*.patch "$0" | sha256sum | cut -d' ' -f1)"
+# Everything that decides what is built: the pinned sources, how they are fetched and patched, the
+# CMake project and this script.
+stamp="$(cat "$root/native/whisper-cpp.env" "$root/native/fetch-whisper-cpp.sh" \
+  "$root/native/CMakeLists.txt" "$root/native/layout.c" "$root"/native/patches/*.patch "$0" |
+  sha256sum | cut -d' ' -f1)"
 
 if [ -f "$out/lib/libwhisper.so.1" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
   echo "$out/lib"

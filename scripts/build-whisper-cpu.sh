@@ -23,19 +23,8 @@ if [ -f "$out/lib/libwhisper.so.1" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$
   exit 0
 fi
 
-missing=()
-command -v cmake >/dev/null 2>&1 || missing+=(cmake)
-command -v g++ >/dev/null 2>&1 || missing+=(g++)
-command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
-command -v patch >/dev/null 2>&1 || missing+=(patch)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo=sudo
-  echo "build-whisper-cpu: installing ${missing[*]}" >&2
-  $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+# cmake, g++, ninja, patch, curl: the project's one list of Debian packages (installs only what is missing).
+bash "$root/scripts/install-system-deps.sh"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

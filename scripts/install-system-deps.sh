@@ -8,6 +8,8 @@
 #   flite                    a second synthetic voice family for the evaluation set (scripts/eval-set.sh)
 #   prometheus               Prometheus and promtool: scripts/observability-check.sh scrapes the
 #                            service with it and checks the chart's queries and alert rules
+#   cmake g++ ninja-build    build whisper.cpp for the CPU (scripts/build-whisper-cpu.sh, decisions/0034)
+#   patch curl               fetch its sources from crates.io and apply native/patches/
 #   openjdk-25-jdk-headless  JDK 25 (scripts/java-env.sh), when none is under /usr/lib/jvm and the
 #                            apt sources offer it; Debian 12's do not, and these machines carry
 #                            Temurin 25 instead (docs/decisions/0021)
@@ -28,6 +30,11 @@ command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v flite >/dev/null 2>&1 || missing+=(flite)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
+command -v patch >/dev/null 2>&1 || missing+=(patch)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 need_jdk=false
 have_jdk25 || need_jdk=true
 [ ${#missing[@]} -eq 0 ] && [ $need_jdk = false ] && exit 0

@@ -3,6 +3,7 @@ package ai.voice.stt.eval;
 import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.WavReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,44 +17,39 @@ import java.util.List;
 public final class TurnRequests {
   /** A request split where a user might pause mid-thought. */
   public record Request(String head, String tail) {
+    static Request of(String[] columns) {
+      return new Request(columns[0], columns[1]);
+    }
+
     public String sentence() {
       return head + " " + tail;
     }
   }
 
+  /** Where the texts live: one place for this class and scripts/eval/turn_model_alone.py. */
+  public static final Path TEXTS = Path.of("scripts/eval/turn-requests.tsv");
+
   /** 24 requests; most heads end in a word that cannot end a request, some do not. */
-  public static final List<Request> REQUESTS =
-      List.of(
-          new Request("I would like to order", "a taxi for two"),
-          new Request("Can you remind me to", "call my mother tomorrow"),
-          new Request("What is the weather like in", "Paris this weekend"),
-          new Request("Please set an alarm for", "seven thirty in the morning"),
-          new Request("Play some music by", "the Beatles in the kitchen"),
-          new Request("Send a message to", "Anna saying I will be late"),
-          new Request("How long does it take to", "drive to the airport"),
-          new Request("Turn off the lights in", "the living room"),
-          new Request("Add milk and eggs to", "my shopping list"),
-          new Request("Tell me a story about", "a dragon and a knight"),
-          new Request("Book a table for", "four people at eight"),
-          new Request("What time does the", "pharmacy close today"),
-          new Request("I need directions to", "the nearest train station"),
-          new Request("Find me a recipe with", "chicken and rice"),
-          new Request("Call the doctor and", "ask about my appointment"),
-          new Request("Read me the latest news about", "the football match"),
-          new Request("Translate good morning into", "Spanish please"),
-          new Request("Schedule a meeting with", "the design team on Monday"),
-          new Request("How far is it from", "Berlin to Munich"),
-          new Request("Remind me to buy", "flowers for my wife"),
-          new Request("Set the thermostat to", "twenty one degrees"),
-          new Request("Order a large pizza with", "mushrooms and olives"),
-          new Request("What is the capital of", "Australia"),
-          new Request("Open the garage door", "and turn on the porch light"));
+  public static final List<Request> REQUESTS = lines(2).stream().map(Request::of).toList();
 
   /** Short complete answers. */
   public static final List<String> SHORT_ANSWERS =
-      List.of("Yes.", "No.", "Stop.", "Thank you.", "That's right.", "Cancel it.");
+      lines(1).stream().map(columns -> columns[0]).toList();
 
   private TurnRequests() {}
+
+  /** The lines of {@link #TEXTS} with {@code columns} tab-separated columns, in file order. */
+  private static List<String[]> lines(int columns) {
+    try {
+      return Files.readAllLines(TEXTS).stream()
+          .filter(line -> !line.isBlank() && !line.startsWith("#"))
+          .map(line -> line.split("\t"))
+          .filter(fields -> fields.length == columns)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + TEXTS + " (run from the repository root)", e);
+    }
+  }
 
   /**
    * The request with a pause of {@code pauseMs} after its head, 0.3 s of silence before and {@code

@@ -25,14 +25,14 @@ import pathlib
 import sys
 import tempfile
 import types
-import wave
 import zipfile
 
 import numpy as np
 import onnxruntime as ort
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from make_eval_set import RATE, Voices  # noqa: E402  (same directory)
+from make_eval_set import RATE, Voices, read_wav  # noqa: E402  (same directory)
+from say import voiced  # noqa: E402
 
 FEATURES = "pipecat/audio/turn/smart_turn/_whisper_features.py"
 PAUSE_SECONDS = 0.2
@@ -60,17 +60,14 @@ class TurnModel:
 
 
 def read(path):
-    with wave.open(str(path)) as w:
-        return np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float32) / 32768
+    """A 16 kHz mono PCM16 file as floats in [-1, 1]."""
+    return (read_wav(path) / 32768).astype(np.float32)
 
 
 def into_pause(voice):
-    """The voice up to its last 10 ms frame above -40 dBFS, then PAUSE_SECONDS of silence."""
-    frame = RATE // 100
-    n = voice.size // frame
-    levels = np.sqrt((voice[: n * frame].reshape(n, frame) ** 2).mean(axis=1))
-    last = int(np.nonzero(levels > 0.01)[0][-1]) + 1
-    return np.concatenate([voice[: last * frame], np.zeros(int(PAUSE_SECONDS * RATE), np.float32)])
+    """`voice` (floats) trimmed as scripts/eval/say.py trims it, then PAUSE_SECONDS of silence."""
+    said = voiced(voice * 32768) / 32768
+    return np.concatenate([said, np.zeros(int(PAUSE_SECONDS * RATE))]).astype(np.float32)
 
 
 def neural(model, texts, tmp):

@@ -23,11 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The end-of-turn numbers of docs/benchmarks.md, only when asked ({@code
  * -Dstt.turn.measure=off,transcript,model,both}, and optionally settings for every mode, {@code
- * -Dstt.turn.env=STT_SPECULATE_AFTER_MS=90}): for each mode, the 24 spoken requests with a 600–900
- * ms pause mid-sentence (how many were not ended at the pause: one final for the request), and
- * complete turns (six short answers, the 24 requests said without a pause): the final's and the
- * end_of_turn event's arrival after the end of speech, p50 and p90 (sessions ask for turn events;
- * off publishes none). Streamed in real time, one session at a time.
+ * -Dstt.turn.env=STT_SPECULATE_AFTER_MS=90}, and the voice, {@code -Dstt.turn.voice=neural} for
+ * Piper's instead of espeak-ng's): for each mode, the 24 spoken requests with a 600–900 ms pause
+ * mid-sentence (how many were not ended at the pause: one final for the request), and complete
+ * turns (six short answers, the 24 requests said without a pause): the final's and the end_of_turn
+ * event's arrival after the end of speech, p50 and p90 (sessions ask for turn events; off publishes
+ * none). Streamed in real time, one session at a time.
  */
 class EndOfTurnMeasurement {
   private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);
@@ -49,23 +50,27 @@ class EndOfTurnMeasurement {
         extra.put(kv[0].strip(), kv[1].strip());
       }
     }
+    TurnRequests.Voice voice =
+        TurnRequests.Voice.valueOf(
+            System.getProperty("stt.turn.voice", "espeak").toUpperCase(Locale.ROOT));
     for (String mode : modes.split(",")) {
       Map<String, String> env = new LinkedHashMap<>(extra);
       env.put("STT_TURN_DETECTION", mode);
       env.put("STT_TURN_MODEL_PATH", TestData.turnModel().toString());
       try (ServiceUnderTest stt = new ServiceUnderTest(env)) {
-        measure(stt, extra.isEmpty() ? mode : mode + " " + extra);
+        measure(stt, voice, (extra.isEmpty() ? mode : mode + " " + extra) + " " + voice);
       }
     }
   }
 
-  private static void measure(ServiceUnderTest stt, String mode) throws Exception {
+  private static void measure(ServiceUnderTest stt, TurnRequests.Voice voice, String mode)
+      throws Exception {
     String ids = mode.replaceAll("[^A-Za-z0-9]", "-");
     int held = 0;
     List<Double> pausedLatency = new ArrayList<>();
     for (int i = 0; i < TurnRequests.REQUESTS.size(); i++) {
       TurnRequests.Request r = TurnRequests.REQUESTS.get(i);
-      AudioClip clip = TurnRequests.withPause(r, PAUSES[i % PAUSES.length], 2000, speech);
+      AudioClip clip = TurnRequests.withPause(r, PAUSES[i % PAUSES.length], 2000, speech, voice);
       Run run = stream(stt, ids + "-p" + i, clip);
       held += run.finals == 1 ? 1 : 0;
       pausedLatency.add(run.latency);
@@ -78,7 +83,8 @@ class EndOfTurnMeasurement {
     List<String> turns = new ArrayList<>(TurnRequests.SHORT_ANSWERS);
     TurnRequests.REQUESTS.forEach(r -> turns.add(r.sentence() + "."));
     for (int i = 0; i < turns.size(); i++) {
-      Run run = stream(stt, ids + "-c" + i, TurnRequests.sentence(turns.get(i), 2000, speech));
+      Run run =
+          stream(stt, ids + "-c" + i, TurnRequests.sentence(turns.get(i), 2000, speech, voice));
       complete.add(run.latency);
       if (!Double.isNaN(run.endOfTurn)) {
         endOfTurn.add(run.endOfTurn);

@@ -2,6 +2,7 @@ package ai.voice.stt.eval;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * command lines.
  */
 public final class SpeechSynthesis {
+  /** Where scripts/eval-set.sh installs Piper and its voice. */
+  private static final Path PIPER_DEPS = Path.of(".cache/pydeps-eval");
+
   private SpeechSynthesis() {}
 
   /**
@@ -29,6 +33,24 @@ public final class SpeechSynthesis {
     }
     command.addAll(List.of("-w", wav.toString(), text));
     run(command.toArray(String[]::new));
+  }
+
+  /**
+   * Runs scripts/eval/say.py (Piper's neural voice, installed into .cache/pydeps-eval by
+   * scripts/eval-set.sh) with {@code arguments} after the output file: the text, or a head, a tail
+   * and a pause in ms. Writes 16 kHz mono PCM16 with 0.3 s of silence before and 2 s after.
+   */
+  public static void piper(Path wav, String... arguments) throws IOException {
+    if (!Files.isDirectory(PIPER_DEPS.resolve("piper"))) {
+      throw new IOException(
+          "Piper is not installed in " + PIPER_DEPS + ": run scripts/eval-set.sh");
+    }
+    List<String> command =
+        new ArrayList<>(List.of("python3", "scripts/eval/say.py", wav.toString()));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("PYTHONPATH", PIPER_DEPS.toString());
+    run(builder);
   }
 
   /** {@code in} as 16 kHz mono PCM16 in {@code out}, with seconds of silence before and after. */
@@ -51,12 +73,18 @@ public final class SpeechSynthesis {
   }
 
   private static void run(String... command) throws IOException {
+    run(new ProcessBuilder(command));
+  }
+
+  private static void run(ProcessBuilder builder) throws IOException {
+    List<String> command = builder.command();
     Process p;
     try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p = builder.redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new IOException(
-          command[0] + " is needed to generate test speech: run scripts/install-system-deps.sh", e);
+          command.get(0) + " is needed to generate test speech: run scripts/install-system-deps.sh",
+          e);
     }
     try {
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

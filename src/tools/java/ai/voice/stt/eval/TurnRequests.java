@@ -6,13 +6,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Spoken requests for the end-of-turn measurements and tests, generated at run time with espeak-ng
- * and sox (nothing is committed): each is one sentence said in one breath, with an SSML break of a
- * chosen length after its first words ({@code head}), so the pause sits mid-sentence with the
- * voice's mid-sentence intonation, and the whole request followed by trailing silence.
+ * Spoken requests for the end-of-turn measurements and tests, generated at run time (nothing is
+ * committed) from the texts of {@link #TEXTS}: each is one sentence with a pause of a chosen length
+ * after its first words ({@code head}) that keeps the voice's mid-sentence intonation, followed by
+ * trailing silence. espeak-ng says it in one breath with an SSML break; Piper's neural voice says
+ * the head with a trailing comma and the tail after the pause ({@link Voice}).
  */
 public final class TurnRequests {
   /** A request split where a user might pause mid-thought. */
@@ -51,12 +53,37 @@ public final class TurnRequests {
     }
   }
 
+  /** Who says the requests. */
+  public enum Voice {
+    /** espeak-ng (en-us, 160 wpm), one breath with an SSML break: no Python needed. */
+    ESPEAK,
+    /**
+     * Piper's neural voice (scripts/eval/say.py): the head said with a trailing comma (its
+     * mid-sentence intonation), the pause, then the tail. Needs scripts/eval-set.sh's packages.
+     */
+    NEURAL
+  }
+
+  /** {@link #withPause(Request, int, int, Path, Voice)} in espeak-ng's voice. */
+  public static AudioClip withPause(Request request, int pauseMs, int trailingMs, Path dir)
+      throws IOException {
+    return withPause(request, pauseMs, trailingMs, dir, Voice.ESPEAK);
+  }
+
+  /** {@link #sentence(String, int, Path, Voice)} in espeak-ng's voice. */
+  public static AudioClip sentence(String text, int trailingMs, Path dir) throws IOException {
+    return sentence(text, trailingMs, dir, Voice.ESPEAK);
+  }
+
   /**
    * The request with a pause of {@code pauseMs} after its head, 0.3 s of silence before and {@code
    * trailingMs} after it, as 16 kHz mono PCM16 (written under {@code dir}, reused when present).
    */
-  public static AudioClip withPause(Request request, int pauseMs, int trailingMs, Path dir)
-      throws IOException {
+  public static AudioClip withPause(
+      Request request, int pauseMs, int trailingMs, Path dir, Voice voice) throws IOException {
+    if (voice == Voice.NEURAL) {
+      return neural(trailingMs, dir, request.head(), request.tail(), Integer.toString(pauseMs));
+    }
     String ssml =
         "<speak>"
             + request.head()
@@ -69,8 +96,25 @@ public final class TurnRequests {
   }
 
   /** A complete sentence in one breath, 0.3 s of silence before and {@code trailingMs} after. */
-  public static AudioClip sentence(String text, int trailingMs, Path dir) throws IOException {
+  public static AudioClip sentence(String text, int trailingMs, Path dir, Voice voice)
+      throws IOException {
+    if (voice == Voice.NEURAL) {
+      return neural(trailingMs, dir, text);
+    }
     return speak("<speak>" + text + "</speak>", trailingMs, dir);
+  }
+
+  private static AudioClip neural(int trailingMs, Path dir, String... said) throws IOException {
+    String name =
+        "piper-" + Integer.toHexString(String.join("|", said).hashCode()) + "-" + trailingMs;
+    Path wav = dir.resolve(name + ".wav");
+    if (!Files.exists(wav)) {
+      Files.createDirectories(dir);
+      List<String> arguments = new ArrayList<>(List.of(said));
+      arguments.addAll(List.of("--after", Double.toString(trailingMs / 1000.0)));
+      SpeechSynthesis.piper(wav, arguments.toArray(String[]::new));
+    }
+    return WavReader.read(wav);
   }
 
   private static AudioClip speak(String ssml, int trailingMs, Path dir) throws IOException {

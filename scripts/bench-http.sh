@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/java-env.sh
-model=${1:-models/ggml-tiny.en.bin}
+model=${1:-$(bash scripts/ensure-model.sh | tail -n 1)}
 rounds=${2:-5}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp)

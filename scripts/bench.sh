@@ -10,7 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/java-env.sh
 bash scripts/install-system-deps.sh
-bash scripts/ensure-model.sh tiny.en >/dev/null
+bash scripts/ensure-model.sh >/dev/null
 STT_VAD_MODEL_PATH=$(bash scripts/ensure-vad-model.sh | tail -n 1)
 export STT_VAD_MODEL_PATH
 bash scripts/fixtures.sh

@@ -13,7 +13,7 @@ cd "$root"
 . scripts/java-env.sh
 
 bash scripts/install-system-deps.sh
-model=$(bash scripts/ensure-model.sh "${WHISPER_MODEL_SIZE:-tiny.en}" | tail -n 1)
+model=$(bash scripts/ensure-model.sh "${WHISPER_MODEL_SIZE:-}" | tail -n 1)
 export STT_VAD_MODEL_PATH=${STT_VAD_MODEL_PATH:-$(bash scripts/ensure-vad-model.sh | tail -n 1)}
 bash scripts/web-deps.sh >/dev/null
 export STT_MODEL_PATH=${STT_MODEL_PATH:-$model}

@@ -10,7 +10,7 @@ cd "$root"
 . scripts/java-env.sh
 
 bash scripts/install-system-deps.sh
-model=$(bash scripts/ensure-model.sh "${WHISPER_MODEL_SIZE:-tiny.en}" | tail -n 1)
+model=$(bash scripts/ensure-model.sh "${WHISPER_MODEL_SIZE:-}" | tail -n 1)
 export STT_VAD_MODEL_PATH=${STT_VAD_MODEL_PATH:-$(bash scripts/ensure-vad-model.sh | tail -n 1)}
 # whisper.cpp 1.7.1 built for this CPU from native/ (decisions/0034); bin/stt would build it too.
 export STT_WHISPER_LIBRARY_DIR=${STT_WHISPER_LIBRARY_DIR:-$(bash scripts/build-whisper-cpu.sh)}

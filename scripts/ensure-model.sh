@@ -2,9 +2,11 @@
 # Makes sure a whisper.cpp model is present and prints its absolute path as the
 # last line of stdout; progress goes to stderr.
 #
-#   scripts/ensure-model.sh [NAME]      NAME (default tiny.en): one of whisper.cpp's official
-#                                       ggml files (the table below), or MODEL-QUANT with MODEL
-#                                       tiny.en or base and QUANT q8_0, q5_0 or q5_1 (converted)
+#   scripts/ensure-model.sh [NAME]      NAME (default: the project's model, tiny.en-q8_0,
+#                                       decisions/0035): one of whisper.cpp's official ggml files
+#                                       (the table below), or MODEL-QUANT with MODEL tiny.en or
+#                                       base and QUANT q8_0, q5_0 or q5_1 (converted)
+#   scripts/ensure-model.sh --default-name   prints that default name only (for WHISPER_MODEL_SIZE)
 #
 # Sources, in order:
 #   1. models/ggml-NAME.bin as it is, if it exists;
@@ -21,7 +23,13 @@
 # Otherwise it stops with a message saying where to put the file.
 set -euo pipefail
 
-NAME=${1:-tiny.en}
+# The project's model: the scripts' and commands' default (ConfigLoader.PROJECT_MODEL in Java).
+DEFAULT_NAME=tiny.en-q8_0
+if [ "${1:-}" = --default-name ]; then
+  echo "$DEFAULT_NAME"
+  exit 0
+fi
+NAME=${1:-$DEFAULT_NAME}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MODELS=$ROOT/models
 PYDEPS=$ROOT/.cache/pydeps

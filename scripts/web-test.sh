@@ -118,7 +118,7 @@ fi
 log "node $NODE_VERSION (playwright-core $PLAYWRIGHT_VERSION needs >= $NODE_NEEDED), npm $(npm --version)"
 
 NODE_MODULES=$(bash scripts/web-deps.sh --dev) || fail "scripts/web-deps.sh --dev failed"
-MODEL=$(bash scripts/ensure-model.sh tiny.en | tail -n 1) || fail "scripts/ensure-model.sh tiny.en failed"
+MODEL=$(bash scripts/ensure-model.sh | tail -n 1) || fail "scripts/ensure-model.sh failed"
 STT_VAD_MODEL_PATH=$(bash scripts/ensure-vad-model.sh | tail -n 1) || fail "scripts/ensure-vad-model.sh failed"
 export STT_VAD_MODEL_PATH
 bash scripts/fixtures.sh >/dev/null || fail "scripts/fixtures.sh failed"

@@ -8,7 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-model=${1:-models/ggml-tiny.en.bin}
+model=${1:-$(bash scripts/ensure-model.sh | tail -n 1)}
 shift || true
 windows=("$@")
 [ ${#windows[@]} -eq 0 ] && windows=(full 1024 896 768 640 512 auto)

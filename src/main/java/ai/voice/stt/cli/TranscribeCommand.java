@@ -4,6 +4,7 @@ import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.AudioNormalizer;
 import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.audio.WavReader;
+import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.protocol.ProtocolException;
 import ai.voice.stt.protocol.Vocabulary;
@@ -29,7 +30,7 @@ final class TranscribeCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      defaultValue = "${env:STT_MODEL_PATH:-models/ggml-tiny.en.bin}",
+      defaultValue = "${env:STT_MODEL_PATH:-" + ConfigLoader.PROJECT_MODEL + "}",
       description = "ggml model (default: ${DEFAULT-VALUE})")
   Path model;
 

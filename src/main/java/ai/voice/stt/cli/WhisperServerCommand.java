@@ -50,7 +50,7 @@ final class WhisperServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      defaultValue = "${env:STT_MODEL_PATH:-models/ggml-tiny.en.bin}",
+      defaultValue = "${env:STT_MODEL_PATH:-" + ConfigLoader.PROJECT_MODEL + "}",
       description = "ggml model (default: ${DEFAULT-VALUE})")
   Path model;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.audio.WavReader;
+import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.Corpus.Recording;
 import java.io.IOException;
@@ -22,7 +23,7 @@ public final class TestData {
   private TestData() {}
 
   public static Path model() {
-    return require(Path.of(System.getProperty("stt.test.model", "models/ggml-tiny.en.bin")));
+    return require(Path.of(System.getProperty("stt.test.model", ConfigLoader.PROJECT_MODEL)));
   }
 
   /** The Silero VAD model beside the Whisper model (scripts/ensure-vad-model.sh). */

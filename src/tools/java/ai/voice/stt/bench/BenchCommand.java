@@ -76,7 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "inference workers; 0 = cores / threads")
   int workers;
 
-  @Option(names = "--model", defaultValue = "models/ggml-tiny.en.bin")
+  @Option(names = "--model", defaultValue = ConfigLoader.PROJECT_MODEL)
   Path model;
 
   @Option(names = "--fixtures", defaultValue = "fixtures")

@@ -36,7 +36,7 @@ public final class BenchHttpCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      defaultValue = "${env:STT_MODEL_PATH:-models/ggml-tiny.en.bin}",
+      defaultValue = "${env:STT_MODEL_PATH:-" + ConfigLoader.PROJECT_MODEL + "}",
       description = "the model the server runs (default: ${DEFAULT-VALUE})")
   Path model;
 

@@ -5,6 +5,7 @@ import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.config.SttConfig.AudioContext;
 import ai.voice.stt.eval.Corpus;
 import ai.voice.stt.eval.EvalSet;
@@ -48,7 +49,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--manifest", defaultValue = ".cache/eval-set/manifest.jsonl")
   Path manifest;
 
-  @Option(names = "--model", defaultValue = "models/ggml-tiny.en.bin")
+  @Option(names = "--model", defaultValue = ConfigLoader.PROJECT_MODEL)
   Path model;
 
   @Option(

@@ -3,6 +3,7 @@ package ai.voice.stt.bench;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.eval.NonSpeech;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +52,7 @@ public final class NoiseCheckCommand implements Callable<Integer> {
   @Option(names = "--at-once", defaultValue = "3", description = "sessions streamed at once")
   int atOnce;
 
-  @Option(names = "--model", defaultValue = "models/ggml-tiny.en.bin")
+  @Option(names = "--model", defaultValue = ConfigLoader.PROJECT_MODEL)
   Path model;
 
   @Option(

@@ -1,5 +1,6 @@
 package ai.voice.stt.bench;
 
+import ai.voice.stt.config.ConfigLoader;
 import ai.voice.stt.eval.Corpus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class StressDecodeCommand implements Callable<Integer> {
       description = "concurrent decodes (0: 2 x available processors)")
   int workers;
 
-  @Option(names = "--model", defaultValue = "models/ggml-tiny.en.bin")
+  @Option(names = "--model", defaultValue = ConfigLoader.PROJECT_MODEL)
   Path model;
 
   @Option(names = "--fixtures", defaultValue = "fixtures")

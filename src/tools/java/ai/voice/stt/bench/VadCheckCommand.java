@@ -69,7 +69,7 @@ public final class VadCheckCommand implements Callable<Integer> {
   @Option(names = "--vad-model", defaultValue = "models/silero_vad.onnx")
   Path vadModel;
 
-  @Option(names = "--model", defaultValue = "models/ggml-tiny.en.bin")
+  @Option(names = "--model", defaultValue = ConfigLoader.PROJECT_MODEL)
   Path model;
 
   @Option(names = "--no-wer", description = "skip the streamed WER through the service")

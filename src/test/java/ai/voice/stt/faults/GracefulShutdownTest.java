@@ -115,7 +115,7 @@ class GracefulShutdownTest {
         client.send("drain-old", Map.of("type", "start"));
         client.sendChunks(
             "drain-old",
-            Clips.padded(TestData.recording("cards_001").clip(), 0.3, 0.9),
+            Clips.padded(TestData.recording("goforward").clip(), 0.3, 0.9),
             StreamOptions.realTime().withSpeed(0),
             null);
         stt.gate().awaitWaiting(1, WAIT);
@@ -141,7 +141,8 @@ class GracefulShutdownTest {
         assertTrue(report.clean(), report.toString());
         List<Received> out = closing.awaitEnd(WAIT);
         List<Received> results = out.stream().filter(Received::isTranscription).toList();
-        assertTrue(results.getFirst().transcript().toLowerCase().contains("clubs"), out.toString());
+        assertTrue(
+            results.getFirst().transcript().toLowerCase().contains("forward"), out.toString());
         assertEquals("shutdown", results.getLast().string("end_reason"));
       }
     }

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Test speech made at test time with the system's espeak-ng and sox (installed by
- * scripts/install-system-deps.sh; nothing generated is committed): the one place that knows their
- * command lines.
+ * scripts/install-system-deps.sh), or with Piper through scripts/eval/say.py; nothing generated is
+ * committed. The one place that knows their command lines.
  */
 public final class SpeechSynthesis {
   /** Where scripts/eval-set.sh installs Piper and its voice. */
@@ -38,7 +38,8 @@ public final class SpeechSynthesis {
   /**
    * Runs scripts/eval/say.py (Piper's neural voice, installed into .cache/pydeps-eval by
    * scripts/eval-set.sh) with {@code arguments} after the output file: the text, or a head, a tail
-   * and a pause in ms. Writes 16 kHz mono PCM16 with 0.3 s of silence before and 2 s after.
+   * and a pause in ms, then options ({@code --after SECONDS} of trailing silence). Writes 16 kHz
+   * mono PCM16 with 0.3 s of silence before the speech.
    */
   public static void piper(Path wav, String... arguments) throws IOException {
     if (!Files.isDirectory(PIPER_DEPS.resolve("piper"))) {

@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -212,14 +210,10 @@ public final class NatsCluster implements AutoCloseable {
   }
 
   private static List<Integer> distinctFreePorts(int count) throws IOException {
-    Set<Integer> ports = new HashSet<>();
-    List<Integer> ordered = new ArrayList<>();
-    while (ordered.size() < count) {
-      int port = NatsProcess.freePort();
-      if (ports.add(port)) {
-        ordered.add(port);
-      }
+    List<Integer> ports = new ArrayList<>();
+    while (ports.size() < count) {
+      ports.add(NatsProcess.freePort()); // never the same port twice
     }
-    return ordered;
+    return ports;
   }
 }

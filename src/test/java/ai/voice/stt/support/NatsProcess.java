@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,6 +27,9 @@ import java.util.stream.Stream;
  * builds a pinned, JetStream-capable release into .cache/go), else {@code nats-server} on the PATH.
  */
 public final class NatsProcess implements AutoCloseable {
+  /** Every port {@link #freePort()} has returned in this JVM. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   private static final String READY = "Server is ready";
   private final int port;
   private final Path configFile;
@@ -177,9 +182,21 @@ public final class NatsProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A port nothing listens on now and that this JVM has not handed out before. A port is free only
+   * until someone binds it, and the kernel may offer a just-released port again: a test that picks
+   * its health port and then starts a service (whose nats-server picks its own) could get the same
+   * port twice, and the second bind failed (HealthEndpointsTest, once in a fresh-clone run). Ports
+   * handed out earlier are never offered again.
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        int port = socket.getLocalPort();
+        if (HANDED_OUT.add(port)) {
+          return port;
+        }
+      }
     }
   }
 }

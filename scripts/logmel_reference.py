@@ -17,15 +17,23 @@ import numpy as np
 MEMBER = "pipecat/audio/turn/smart_turn/_whisper_features.py"
 
 
-def main(wheel, source, target):
+def front_end(wheel):
+    """pipecat's Smart Turn front end, read from the wheel: features(audio) -> 80 x 800 log-mel."""
     with zipfile.ZipFile(wheel) as archive:
         code = archive.read(MEMBER).decode("utf-8")
     module = types.ModuleType("_whisper_features")
     exec(compile(code, MEMBER, "exec"), module.__dict__)
-    audio = np.fromfile(source, dtype=np.float32)
-    n = 8 * 16000
-    audio = audio[-n:] if audio.size > n else np.pad(audio, (n - audio.size, 0))
-    features = module.compute_whisper_log_mel_features(audio, do_normalize=True)
+
+    def features(audio):
+        n = 8 * 16000
+        audio = audio[-n:] if audio.size > n else np.pad(audio, (n - audio.size, 0))
+        return module.compute_whisper_log_mel_features(audio, do_normalize=True)
+
+    return features
+
+
+def main(wheel, source, target):
+    features = front_end(wheel)(np.fromfile(source, dtype=np.float32))
     features.astype(np.float32).tofile(target)
 
 

@@ -8,7 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-bash scripts/ensure-model.sh tiny.en >/dev/null # also links models/ct2-tiny.en
+bash scripts/ensure-model.sh >/dev/null # the project model; also links models/ct2-tiny.en
 model=$(bash scripts/ensure-turn-model.sh | tail -n 1)
 bash scripts/eval-set.sh >/dev/null # installs .cache/pydeps-eval (Piper, onnxruntime, faster-whisper)
 PYTHONPATH=.cache/pydeps-eval nice -n 10 python3 scripts/eval/turn_model_alone.py \

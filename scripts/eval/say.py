@@ -31,6 +31,18 @@ def voiced(x):
     return x[max(0, loud[0] - 3) * frame : (loud[-1] + 4) * frame]
 
 
+class Piper:
+    """Says texts with Piper, each trimmed by `voiced` (samples on the PCM16 scale)."""
+
+    def __init__(self, tmp):
+        self.voices = Voices(tmp)
+        self.dst = tmp / "said.wav"
+
+    def say(self, text):
+        self.voices.say("piper", "joe", 1.0, text, self.dst)
+        return voiced(read_wav(self.dst))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=pathlib.Path)
@@ -40,19 +52,16 @@ def main():
     parser.add_argument("--after", type=float, default=2.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        voices = Voices(pathlib.Path(tmp))
+        piper = Piper(pathlib.Path(tmp))
 
-        def say(text):
-            dst = pathlib.Path(tmp) / "said.wav"
-            voices.say("piper", "joe", 1.0, text, dst)
-            return voiced(read_wav(dst))
+        def silence(seconds):
+            return np.zeros(int(seconds * RATE))
 
-        silence = lambda seconds: np.zeros(int(seconds * RATE))  # noqa: E731
         if args.tail is None:
-            parts = [say(args.text)]
+            parts = [piper.say(args.text)]
         else:
             pause = args.pause_ms / 1000
-            parts = [say(args.text + ","), silence(pause), say(args.tail + ".")]
+            parts = [piper.say(args.text + ","), silence(pause), piper.say(args.tail + ".")]
         pcm = np.concatenate([silence(BEFORE_SECONDS), *parts, silence(args.after)])
         write_wav(args.out, pcm)
 

@@ -24,38 +24,30 @@ import argparse
 import pathlib
 import sys
 import tempfile
-import types
-import zipfile
 
 import numpy as np
 import onnxruntime as ort
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from make_eval_set import RATE, Voices, read_wav  # noqa: E402  (same directory)
-from say import voiced  # noqa: E402
+here = pathlib.Path(__file__).resolve().parent
+sys.path[:0] = [str(here), str(here.parent)]
+from logmel_reference import front_end  # noqa: E402  (scripts/)
+from make_eval_set import RATE, read_wav  # noqa: E402  (scripts/eval/)
+from say import Piper  # noqa: E402
 
-FEATURES = "pipecat/audio/turn/smart_turn/_whisper_features.py"
 PAUSE_SECONDS = 0.2
 THRESHOLDS = (0.5, 0.7, 0.9)
 
 
 class TurnModel:
     def __init__(self, model, wheel):
-        with zipfile.ZipFile(wheel) as archive:
-            code = archive.read(FEATURES).decode("utf-8")
-        self.features = types.ModuleType("_whisper_features")
-        exec(compile(code, FEATURES, "exec"), self.features.__dict__)
+        self.features = front_end(wheel)
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         self.session = ort.InferenceSession(str(model), sess_options=options)
 
     def completeness(self, audio):
         """The model's probability that the turn is complete after `audio` (float, 16 kHz)."""
-        n = 8 * RATE
-        audio = audio[-n:] if audio.size > n else np.pad(audio, (n - audio.size, 0))
-        mel = self.features.compute_whisper_log_mel_features(
-            audio.astype(np.float32), do_normalize=True
-        )
+        mel = self.features(audio.astype(np.float32))
         return float(self.session.run(None, {"input_features": mel[None]})[0][0].item())
 
 
@@ -64,20 +56,13 @@ def read(path):
     return (read_wav(path) / 32768).astype(np.float32)
 
 
-def into_pause(voice):
-    """`voice` (floats) trimmed as scripts/eval/say.py trims it, then PAUSE_SECONDS of silence."""
-    said = voiced(voice * 32768) / 32768
-    return np.concatenate([said, np.zeros(int(PAUSE_SECONDS * RATE))]).astype(np.float32)
-
-
 def neural(model, texts, tmp):
-    voices = Voices(tmp)
+    piper = Piper(tmp)
+    silence = np.zeros(int(PAUSE_SECONDS * RATE))
     heads, turns = [], []
 
     def say(text):
-        dst = tmp / "said.wav"
-        voices.say("piper", "joe", 1.0, text, dst)
-        return into_pause(read(dst))
+        return (np.concatenate([piper.say(text), silence]) / 32768).astype(np.float32)
 
     for line in texts:
         if len(line) == 2:

@@ -247,6 +247,17 @@ final class EarlyResults {
     if (activePolicy().isPresent()) {
       judgedText = text;
       judgedWords = verdict(back.outcome().transcript(), voicedSamples);
+      if (log.isDebugEnabled() && !heard.words().isEmpty()) {
+        // What the verdict weighed (decisions/0026): where the last word lies against the voice.
+        Transcript.Word last = heard.words().getLast();
+        log.debug(
+            "turn words: last word {}-{} s, voice ends {} s (end-pointing VAD), {} s (either VAD)",
+            last.start(),
+            last.end(),
+            voicedSamples / (double) AudioNormalizer.TARGET_RATE,
+            (candidate.voiceEndSample() - candidate.startSample())
+                / (double) AudioNormalizer.TARGET_RATE);
+      }
       decideTurn(candidate);
     } else if (TranscriptCleaner.endsSentence(text)) {
       session.sentenceEnded();

@@ -41,11 +41,11 @@ public final class LocalWhisperRecognizer implements Recognizer {
   // Whisper's encoder turns 1 s into 50 frames; the margin keeps the last word's context.
   private static final int FRAMES_PER_SECOND = 50;
   private static final int AUTO_CONTEXT_MARGIN = 128;
-  // Measured on the pocketsphinx corpus with tiny.en (docs/benchmarks.md, scripts/window-sweep.sh):
-  // with temperature fallback on, 512 frames made whisper loop ("five five five ...") on a short
-  // clip and 768 was the floor; with it off (and the full-window re-decode of degenerate output
-  // as the safety net), 512 gives the same words as 768 and no loop, in 36 % less time.
-  private static final int MIN_AUTO_CONTEXT = 512;
+  // The shortest window `auto` computes. 512 came from the 12-file corpus (no loop, same words as
+  // 768 there, scripts/window-sweep.sh); 704 from the evaluation set (374 utterances: 15.6 ->
+  // 15.1 % on tiny.en-q8_0) and the LibriVox stream (7.0 -> 4.2 %), the smallest step of 64 that
+  // wins both, at ~40 % more decode time (decisions/0036, docs/benchmarks.md).
+  static final int MIN_AUTO_CONTEXT = 704;
   private static final int FULL_CONTEXT = 1500;
   // 1.1 s: whisper.cpp skips input under 1 s (100 mel frames); a margin above its threshold.
   static final int MIN_SAMPLES = 17_600;
@@ -356,9 +356,11 @@ public final class LocalWhisperRecognizer implements Recognizer {
 
   /** Encoder frames for this call: 0 means whisper's full 30 s window. */
   int audioContextFrames(int sampleCount) {
-    if (!audioContext.isAuto()) {
-      return audioContext.frames();
-    }
+    return audioContext.isAuto() ? autoContextFrames(sampleCount) : audioContext.frames();
+  }
+
+  /** The window {@code auto} computes for {@code sampleCount} samples: 0 means the full one. */
+  static int autoContextFrames(int sampleCount) {
     long needed =
         (long) Math.ceil((double) sampleCount * FRAMES_PER_SECOND / SAMPLE_RATE)
             + AUTO_CONTEXT_MARGIN;

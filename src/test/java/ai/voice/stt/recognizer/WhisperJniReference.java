@@ -38,15 +38,6 @@ import org.slf4j.LoggerFactory;
 final class WhisperJniReference implements Recognizer {
   private static final Logger log = LoggerFactory.getLogger(LocalWhisperRecognizer.class);
   private static final int SAMPLE_RATE = 16_000;
-  // Whisper's encoder turns 1 s into 50 frames; the margin keeps the last word's context.
-  private static final int FRAMES_PER_SECOND = 50;
-  private static final int AUTO_CONTEXT_MARGIN = 128;
-  // Measured on the pocketsphinx corpus with tiny.en (docs/benchmarks.md, scripts/window-sweep.sh):
-  // with temperature fallback on, 512 frames made whisper loop ("five five five ...") on a short
-  // clip and 768 was the floor; with it off (and the full-window re-decode of degenerate output
-  // as the safety net), 512 gives the same words as 768 and no loop, in 36 % less time.
-  private static final int MIN_AUTO_CONTEXT = 512;
-  private static final int FULL_CONTEXT = 1500;
   // 1.1 s: whisper.cpp skips input under 1 s (100 mel frames); a margin above its threshold.
   static final int MIN_SAMPLES = 17_600;
   // Process-wide because the maps it guards are (see the class comment): write-locked to load and
@@ -320,16 +311,11 @@ final class WhisperJniReference implements Recognizer {
     return samples.length >= MIN_SAMPLES ? samples : Arrays.copyOf(samples, MIN_SAMPLES);
   }
 
-  /** Encoder frames for this call: 0 means whisper's full 30 s window. */
+  /** Encoder frames for this call: the service's own window rule (0: the full window). */
   int audioContextFrames(int sampleCount) {
-    if (!audioContext.isAuto()) {
-      return audioContext.frames();
-    }
-    long needed =
-        (long) Math.ceil((double) sampleCount * FRAMES_PER_SECOND / SAMPLE_RATE)
-            + AUTO_CONTEXT_MARGIN;
-    long frames = Math.max(MIN_AUTO_CONTEXT, needed);
-    return frames >= FULL_CONTEXT ? 0 : (int) frames;
+    return audioContext.isAuto()
+        ? LocalWhisperRecognizer.autoContextFrames(sampleCount)
+        : audioContext.frames();
   }
 
   /**

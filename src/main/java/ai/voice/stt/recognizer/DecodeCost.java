@@ -3,7 +3,7 @@ package ai.voice.stt.recognizer;
 /**
  * The CPU a full decode of some audio is expected to cost, learned from the completed decodes of
  * this process: a least-squares line, CPU seconds = a + b × audio seconds. Whisper's cost has a
- * fixed part (the encoder's shortest window, 704 frames, covers up to ~11.5 s of audio) and a part
+ * fixed part (the encoder's shortest window, 512 frames, covers up to ~7.7 s of audio) and a part
  * that grows with the words decoded, so a line fits short interims and long finals better than one
  * ratio. With fewer than two distinct lengths seen it falls back to their mean ratio, and with none
  * it expects nothing (a decode aborted before any completed saved nothing that can be shown).

@@ -41,11 +41,11 @@ public final class LocalWhisperRecognizer implements Recognizer {
   // Whisper's encoder turns 1 s into 50 frames; the margin keeps the last word's context.
   private static final int FRAMES_PER_SECOND = 50;
   private static final int AUTO_CONTEXT_MARGIN = 128;
-  // The shortest window `auto` computes. 512 came from the 12-file corpus (no loop, same words as
-  // 768 there, scripts/window-sweep.sh); 704 from the evaluation set (374 utterances: 15.6 ->
-  // 15.1 % on tiny.en-q8_0) and the LibriVox stream (7.0 -> 4.2 %), the smallest step of 64 that
-  // wins both, at ~40 % more decode time (decisions/0036, docs/benchmarks.md).
-  static final int MIN_AUTO_CONTEXT = 704;
+  // The shortest window `auto` computes, from the 12-file corpus (no loop, same words as 768
+  // there, scripts/window-sweep.sh). 704 wins a LibriVox word and 0.5 points of the evaluation set
+  // but moves single words' end times 340-380 ms off their speech (issue 21's 150 ms): not taken
+  // (decisions/0036).
+  private static final int MIN_AUTO_CONTEXT = 512;
   private static final int FULL_CONTEXT = 1500;
   // 1.1 s: whisper.cpp skips input under 1 s (100 mel frames); a margin above its threshold.
   static final int MIN_SAMPLES = 17_600;

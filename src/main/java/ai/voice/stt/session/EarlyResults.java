@@ -246,18 +246,7 @@ final class EarlyResults {
     }
     if (activePolicy().isPresent()) {
       judgedText = text;
-      judgedWords = verdict(back.outcome().transcript(), voicedSamples);
-      if (log.isDebugEnabled() && !heard.words().isEmpty()) {
-        // What the verdict weighed (decisions/0026): where the last word lies against the voice.
-        Transcript.Word last = heard.words().getLast();
-        log.debug(
-            "turn words: last word {}-{} s, voice ends {} s (end-pointing VAD), {} s (either VAD)",
-            last.start(),
-            last.end(),
-            voicedSamples / (double) AudioNormalizer.TARGET_RATE,
-            (candidate.voiceEndSample() - candidate.startSample())
-                / (double) AudioNormalizer.TARGET_RATE);
-      }
+      judgedWords = verdict(heard, candidate, voicedSamples);
       decideTurn(candidate);
     } else if (TranscriptCleaner.endsSentence(text)) {
       session.sentenceEnded();
@@ -317,16 +306,26 @@ final class EarlyResults {
   }
 
   /**
-   * What the speculative words say, knowing where the voice stopped in their audio: the first
-   * {@code voicedSamples} samples end with the last frame the end-pointing VAD heard.
+   * What the speculative words say, knowing where the voice stopped in their audio ({@code
+   * candidate}): the first {@code voicedSamples} samples end with the last frame the end-pointing
+   * VAD heard.
    */
-  private static TranscriptCompleteness.Verdict verdict(Transcript heard, long voicedSamples) {
-    OptionalDouble lastWordStart =
-        heard.words().isEmpty()
-            ? OptionalDouble.empty()
-            : OptionalDouble.of(heard.words().getLast().start());
-    return TranscriptCompleteness.of(
-        heard.text(), lastWordStart, voicedSamples / (double) AudioNormalizer.TARGET_RATE);
+  private static TranscriptCompleteness.Verdict verdict(
+      Transcript heard, Segment candidate, long voicedSamples) {
+    double voiceEnd = voicedSamples / (double) AudioNormalizer.TARGET_RATE;
+    if (heard.words().isEmpty()) {
+      return TranscriptCompleteness.of(heard.text(), OptionalDouble.empty(), voiceEnd);
+    }
+    Transcript.Word last = heard.words().getLast();
+    // What the verdict weighs (decisions/0026), and where either VAD last heard voice.
+    log.debug(
+        "turn words: last word {}-{} s, voice ends {} s (end-pointing VAD), {} s (either VAD)",
+        last.start(),
+        last.end(),
+        voiceEnd,
+        (candidate.voiceEndSample() - candidate.startSample())
+            / (double) AudioNormalizer.TARGET_RATE);
+    return TranscriptCompleteness.of(heard.text(), OptionalDouble.of(last.start()), voiceEnd);
   }
 
   private void hypothesise(Segment soFar, Hints hints) {

@@ -1,7 +1,6 @@
 package ai.voice.stt.session;
 
 import ai.voice.stt.audio.AudioNormalizer;
-import ai.voice.stt.audio.Pcm16;
 import ai.voice.stt.protocol.ErrorCode;
 import ai.voice.stt.recognizer.Hints;
 import ai.voice.stt.recognizer.InferenceScheduler;
@@ -192,7 +191,7 @@ final class Recognition {
       return Optional.of(
           CompletableFuture.completedFuture(new Returned(NOTHING_HEARD, null, System.nanoTime())));
     }
-    float[] samples = Pcm16.toFloat(segment.samples(), 0, segment.samples().length);
+    float[] samples = RecognizerInput.of(segment);
     long submitted = System.nanoTime();
     return queue
         .offer(samples, hints)

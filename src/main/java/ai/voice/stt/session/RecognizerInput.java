@@ -12,7 +12,8 @@ import ai.voice.stt.audio.Pcm16;
  * treats the step from noise to such silence as an event and writes a word there ("you", "Thank
  * you."): offline, 7 of 7 noisy evaluation clips followed by 0.33 s of zeros gained one, none with
  * 0.1 s. Whisper pads every input with zeros to its window anyway; what the cap removes is only the
- * stretch in which the decoder may still place text.
+ * stretch in which the decoder may still place text. Not 0: with no silence after a head, the
+ * end-of-turn measurement's pauses (digital silence) stopped being held (decisions/0037).
  */
 final class RecognizerInput {
   /** 100 ms. */

@@ -23,12 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The end-of-turn numbers of docs/benchmarks.md, only when asked ({@code
  * -Dstt.turn.measure=off,transcript,model,both}, and optionally settings for every mode, {@code
- * -Dstt.turn.env=STT_SPECULATE_AFTER_MS=90}, and the voice, {@code -Dstt.turn.voice=neural} for
- * Piper's instead of espeak-ng's): for each mode, the 24 spoken requests with a 600–900 ms pause
- * mid-sentence (how many were not ended at the pause: one final for the request), and complete
- * turns (six short answers, the 24 requests said without a pause): the final's and the end_of_turn
- * event's arrival after the end of speech, p50 and p90 (sessions ask for turn events; off publishes
- * none). Streamed in real time, one session at a time.
+ * -Dstt.turn.env=STT_SPECULATE_AFTER_MS=90}, the voice, {@code -Dstt.turn.voice=neural} for Piper's
+ * instead of espeak-ng's, and {@code -Dstt.turn.floorDb=-70} for a microphone's noise floor instead
+ * of pauses of digital silence, decisions/0037): for each mode, the 24 spoken requests with a
+ * 600–900 ms pause mid-sentence (how many were not ended at the pause: one final for the request),
+ * and complete turns (six short answers, the 24 requests said without a pause): the final's and the
+ * end_of_turn event's arrival after the end of speech, p50 and p90 (sessions ask for turn events;
+ * off publishes none). Streamed in real time, one session at a time.
  */
 class EndOfTurnMeasurement {
   private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);
@@ -129,7 +130,8 @@ class EndOfTurnMeasurement {
   private record Run(int finals, String text, double latency, double endOfTurn, boolean early) {}
 
   /** Streams in real time, asking for turn events. */
-  private static Run stream(ServiceUnderTest stt, String id, AudioClip clip) throws Exception {
+  private static Run stream(ServiceUnderTest stt, String id, AudioClip said) throws Exception {
+    AudioClip clip = withFloor(said, id);
     double speechEnd = speechEndSeconds(clip);
     try (StreamClient.Session session = stt.client().listen(id, r -> {})) {
       Map<String, Object> start = new LinkedHashMap<>();
@@ -159,6 +161,30 @@ class EndOfTurnMeasurement {
     return out.stream()
         .filter(r -> r.isTranscription() && r.isFinal() && !r.transcript().isBlank())
         .toList();
+  }
+
+  /**
+   * With -Dstt.turn.floorDb=DB (e.g. -70), the clip with a microphone's noise floor added: white
+   * noise of that RMS from a seed of the session id, so the pauses are not digital silence (which
+   * no microphone sends, and which decisions/0037 cuts to 100 ms before recognition). Without it,
+   * the clip as synthesized.
+   */
+  static AudioClip withFloor(AudioClip clip, String id) {
+    String floor = System.getProperty("stt.turn.floorDb", "");
+    if (floor.isBlank()) {
+      return clip;
+    }
+    double sigma = 32768 * Math.pow(10, Double.parseDouble(floor) / 20);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(id.hashCode());
+    byte[] pcm = clip.pcm().clone();
+    for (int b = 0; b + 1 < pcm.length; b += 2) {
+      short s = (short) ((pcm[b] & 0xff) | (pcm[b + 1] << 8));
+      long v = Math.round(s + sigma * random.nextGaussian());
+      short out = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+      pcm[b] = (byte) out;
+      pcm[b + 1] = (byte) (out >> 8);
+    }
+    return new AudioClip(pcm, clip.sampleRate(), clip.channels());
   }
 
   /** The end of the last 10 ms window louder than -40 dBFS. */

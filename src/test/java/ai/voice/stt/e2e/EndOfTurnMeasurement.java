@@ -6,6 +6,7 @@ import ai.voice.stt.audio.AudioClip;
 import ai.voice.stt.client.Received;
 import ai.voice.stt.client.StreamClient;
 import ai.voice.stt.client.StreamOptions;
+import ai.voice.stt.eval.NonSpeech;
 import ai.voice.stt.eval.TurnRequests;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.ServiceUnderTest;
@@ -171,20 +172,9 @@ class EndOfTurnMeasurement {
    */
   static AudioClip withFloor(AudioClip clip, String id) {
     String floor = System.getProperty("stt.turn.floorDb", "");
-    if (floor.isBlank()) {
-      return clip;
-    }
-    double sigma = 32768 * Math.pow(10, Double.parseDouble(floor) / 20);
-    java.util.SplittableRandom random = new java.util.SplittableRandom(id.hashCode());
-    byte[] pcm = clip.pcm().clone();
-    for (int b = 0; b + 1 < pcm.length; b += 2) {
-      short s = (short) ((pcm[b] & 0xff) | (pcm[b + 1] << 8));
-      long v = Math.round(s + sigma * random.nextGaussian());
-      short out = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
-      pcm[b] = (byte) out;
-      pcm[b + 1] = (byte) (out >> 8);
-    }
-    return new AudioClip(pcm, clip.sampleRate(), clip.channels());
+    return floor.isBlank()
+        ? clip
+        : NonSpeech.withFloor(clip, Double.parseDouble(floor), id.hashCode());
   }
 
   /** The end of the last 10 ms window louder than -40 dBFS. */

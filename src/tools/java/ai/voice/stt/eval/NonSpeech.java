@@ -1,6 +1,7 @@
 package ai.voice.stt.eval;
 
 import ai.voice.stt.audio.AudioClip;
+import ai.voice.stt.audio.Pcm16;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -103,6 +104,20 @@ public final class NonSpeech {
       }
     }
     return specs;
+  }
+
+  /**
+   * {@code clip} (16 kHz mono PCM16) with white noise of {@code rmsDb} dBFS RMS from {@code seed}
+   * added: a microphone's noise floor under speech whose pauses were synthesized as digital
+   * silence.
+   */
+  public static AudioClip withFloor(AudioClip clip, double rmsDb, long seed) {
+    short[] samples = Pcm16.toMono(clip.pcm(), clip.channels());
+    double[] x = scaled(white(new SplittableRandom(seed), samples.length), rmsDb);
+    for (int i = 0; i < x.length; i++) {
+      x[i] += samples[i] / 32767.0;
+    }
+    return pcm(x);
   }
 
   private static double[] white(SplittableRandom random, int n) {

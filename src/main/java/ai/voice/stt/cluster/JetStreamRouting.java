@@ -396,7 +396,8 @@ public final class JetStreamRouting implements AutoCloseable {
     long unclaimedNanos = now - firstSeen.computeIfAbsent(id, k -> now);
     boolean overdue = unclaimedNanos > 2 * claimGraceNanos;
     ClusterView.Loads loads = currentLoads();
-    boolean chosen = replicaId.equals(chooseFor(id, loads));
+    boolean chosen =
+        replicaId.equals(owned.isPresent() ? chooseOrphan(id, loads) : chooseFor(id, loads));
     if (!chosen && !overdue) {
       return; // the chosen replica takes it; if nobody does within two graces, anyone may
     }
@@ -430,13 +431,22 @@ public final class JetStreamRouting implements AutoCloseable {
   /**
    * The replica the placement picks among the live ones (this one counted even if not yet seen).
    */
-  private String chooseFor(String sessionId) {
-    return chooseFor(sessionId, currentLoads());
-  }
-
   private String chooseFor(String sessionId, ClusterView.Loads loads) {
     return placement.choose(
         sessionId, loads.perReplica(), loads.claimed()::contains, System.nanoTime());
+  }
+
+  /**
+   * The replica for a session whose owner is gone (or released it): decided together with every
+   * other such session ({@link Placement#chooseTogether}).
+   */
+  private String chooseOrphan(String sessionId, ClusterView.Loads loads) {
+    return placement.chooseTogether(
+        sessionId,
+        view.orphans(),
+        loads.perReplica(),
+        loads.claimed()::contains,
+        System.nanoTime());
   }
 
   private ClusterView.Loads currentLoads() {
@@ -799,7 +809,7 @@ public final class JetStreamRouting implements AutoCloseable {
     boolean steady = heartbeatCurrent();
     view.orphans().stream()
         .filter(id -> steady || view.session(id).map(o -> o.checkpoint().released()).orElse(false))
-        .filter(id -> !sessions.holds(id) && replicaId.equals(chooseFor(id)))
+        .filter(id -> !sessions.holds(id) && replicaId.equals(chooseOrphan(id, currentLoads())))
         .findFirst()
         .ifPresent(id -> claim(id, view.session(id), "orphaned"));
   }

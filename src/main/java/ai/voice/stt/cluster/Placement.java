@@ -79,6 +79,28 @@ final class Placement {
   }
 
   /**
+   * The replica for one of a group of sessions that need a replica at the same moment, the sessions
+   * of a replica that died or stalled: the group's undecided members are decided in id order first,
+   * so every replica reaches the same answers whichever member a message or its heartbeat tick
+   * brings up first. Decided one by one in the order each replica happened to meet them, two
+   * survivors could each leave a session to the other (each counting its other decision as load),
+   * and nobody took it for a reconsider time.
+   *
+   * @param group the sessions decided together ({@code sessionId} among them or not)
+   */
+  synchronized String chooseTogether(
+      String sessionId,
+      java.util.Collection<String> group,
+      Map<String, Integer> loads,
+      Predicate<String> claimed,
+      long nowNanos) {
+    for (String member : new java.util.TreeSet<>(group)) {
+      choose(member, loads, claimed, nowNanos);
+    }
+    return choose(sessionId, loads, claimed, nowNanos);
+  }
+
+  /**
    * A session this replica did not decide, found claimed by {@code replica}: counted there like a
    * decision until its claim settles (a replica behind the others meets claims it never decided).
    */

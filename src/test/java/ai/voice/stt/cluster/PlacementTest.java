@@ -92,6 +92,44 @@ class PlacementTest {
   }
 
   @Test
+  void aDeadReplicasSessionsArePlacedAlikeWhicheverOneASurvivorMeetsFirst() {
+    // "c" died holding three sessions; "a" and "b" (one session each) each meet them in another
+    // order: one hears a message of the last, the other's heartbeat tick finds the first.
+    Map<String, Integer> survivors = new TreeMap<>(Map.of("a", 1, "b", 1));
+    List<String> orphans = List.of("o1", "o2", "o3");
+    Placement one = new Placement(RECONSIDER, HOLD);
+    Placement other = new Placement(RECONSIDER, HOLD);
+    Map<String, String> byOne = new TreeMap<>();
+    Map<String, String> byOther = new TreeMap<>();
+    for (String id : orphans.reversed()) {
+      byOne.put(id, one.chooseTogether(id, orphans, survivors, s -> false, 0));
+    }
+    for (String id : orphans) {
+      byOther.put(id, other.chooseTogether(id, orphans, survivors, s -> false, 0));
+    }
+    assertEquals(byOne, byOther);
+    assertEquals(Set.of("a", "b"), new HashSet<>(byOne.values()), "spread over both: " + byOne);
+  }
+
+  @Test
+  void decidedOneByOneInTheOrderMetTheSurvivorsDisagree() {
+    // What chooseTogether prevents: the same two survivors, each session decided alone.
+    Map<String, Integer> survivors = new TreeMap<>(Map.of("a", 1, "b", 1));
+    List<String> orphans = List.of("o1", "o2", "o3");
+    Placement one = new Placement(RECONSIDER, HOLD);
+    Placement other = new Placement(RECONSIDER, HOLD);
+    Map<String, String> byOne = new TreeMap<>();
+    Map<String, String> byOther = new TreeMap<>();
+    for (String id : orphans.reversed()) {
+      byOne.put(id, one.choose(id, survivors, s -> false, 0));
+    }
+    for (String id : orphans) {
+      byOther.put(id, other.choose(id, survivors, s -> false, 0));
+    }
+    assertNotEquals(byOne, byOther);
+  }
+
+  @Test
   void aDecisionIsKeptForTheSessionsLaterMessages() {
     Placement placement = new Placement(RECONSIDER, HOLD);
     String chosen = placement.choose("s", idle(), id -> false, 0);

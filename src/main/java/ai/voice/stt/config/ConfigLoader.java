@@ -507,7 +507,12 @@ public final class ConfigLoader {
             (int) endpoint.toMillis(),
             (int) hold.toMillis());
     return new SttConfig.Turn(
-        detection, model, env.decimal("STT_TURN_THRESHOLD", 0.5, 0.01, 0.99), hold, doubtHold);
+        detection,
+        model,
+        env.decimal("STT_TURN_THRESHOLD", 0.5, 0.01, 0.99),
+        hold,
+        doubtHold,
+        env.millis("STT_TURN_SPECULATE_AFTER_MS", SttConfig.Turn.OFF.speculateAfter(), 30, 210));
   }
 
   private static VadKind vadKind(EnvReader env) {

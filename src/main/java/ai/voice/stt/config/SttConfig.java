@@ -336,20 +336,25 @@ public record SttConfig(
    * @param hold the longest a pause judged mid-turn is held open
    * @param doubtHold the end-point after a sentence whose last word the recognizer placed where the
    *     voice had stopped (a word it may have added): long enough to cover a mid-sentence pause
+   * @param speculateAfter how far into a pause the speculative recognition of a session whose turns
+   *     are judged starts (its words decide the turn); offered again at the trailing silence kept
+   *     with a segment when the first no longer covers the final's audio
    */
   public record Turn(
       TurnDetection detection,
       java.nio.file.Path model,
       double threshold,
       Duration hold,
-      Duration doubtHold) {
+      Duration doubtHold,
+      Duration speculateAfter) {
     public static final Turn OFF =
         new Turn(
             TurnDetection.OFF,
             java.nio.file.Path.of("models/smart-turn-v3.2-cpu.onnx"),
             0.5,
             Duration.ofMillis(1500),
-            Duration.ofMillis(1000));
+            Duration.ofMillis(1000),
+            Duration.ofMillis(90));
   }
 
   /** {@code STT_TURN_DETECTION}. */

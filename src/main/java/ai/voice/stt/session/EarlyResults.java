@@ -57,6 +57,8 @@ final class EarlyResults {
   }
 
   private final boolean speculative;
+  // How far into a pause a session whose turns are judged speculates (its words decide the turn).
+  private final int turnSpeculateFrames;
   private final Recognition recognition;
   private final SttMetrics metrics;
   private final UserData userData;
@@ -102,6 +104,7 @@ final class EarlyResults {
     this.turnPolicy = turnPolicy;
     this.turnJudge = turnJudge;
     this.speculative = streaming.speculative();
+    this.turnSpeculateFrames = SegmenterSettings.frames(streaming.turn().speculateAfter());
     this.userData = userData;
     this.recognition = recognition;
     this.metrics = metrics;
@@ -130,8 +133,7 @@ final class EarlyResults {
       speculation.heard(segmenter.position() - frame.samples().length);
     }
     if (idle) {
-      segmenter
-          .settled()
+      offered(segmenter)
           .ifPresent(
               candidate ->
                   speculate(
@@ -149,6 +151,26 @@ final class EarlyResults {
         segmenter.preview().ifPresent(soFar -> hypothesise(soFar, hints));
       }
     }
+  }
+
+  /**
+   * The audio to speculate on at this frame, if any. A session whose turns are judged looks at its
+   * pause sooner ({@code STT_TURN_SPECULATE_AFTER_MS}): the words decide the turn, so the sooner
+   * they are in, the sooner a complete turn ends. That audio lacks part of the trailing silence a
+   * final keeps, and where the onset VAD hears speech in that part (its hang-over after a soft word
+   * ending) the final will not take the answer (decisions/0019); so the pause is offered again at
+   * the trailing silence, as for every other session, when the first look no longer covers the
+   * final or could not start. Other sessions speculate at {@code STT_SPECULATE_AFTER_MS} only.
+   */
+  private Optional<Segment> offered(Segmenter segmenter) {
+    if (activePolicy().isEmpty()) {
+      return segmenter.settled();
+    }
+    Optional<Segment> first = segmenter.settledAt(turnSpeculateFrames);
+    if (first.isPresent() || (speculation.live() && !speculation.heardAfterIt())) {
+      return first;
+    }
+    return segmenter.settledWhole();
   }
 
   /**
@@ -204,6 +226,12 @@ final class EarlyResults {
   private void speculate(Segment candidate, long voicedSamples, Hints hints) {
     if (!speculative) {
       return;
+    }
+    Optional<CompletableFuture<Recognition.Returned>> replaced = speculation.answer();
+    if (speculation.discard()) {
+      // A sooner look that the final would not take (offered): its worker goes to this one.
+      metrics.speculative(false);
+      replaced.ifPresent(a -> recognition.abandon(a, Recognition.Useless.FINAL_DIFFERS));
     }
     recognition
         .sendIfIdle(candidate, hints)

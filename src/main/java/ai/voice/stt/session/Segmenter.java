@@ -33,8 +33,9 @@ public final class Segmenter {
   private int voicedRun;
   private int silenceRun;
   private boolean speaking;
-  // The frame just accepted fixed the open utterance's audio (see settled()).
-  private boolean settledNow;
+  // The unvoiced frames of the open utterance's pause as of the frame just accepted, when that
+  // frame left the utterance open in a pause (see settledAt()); else 0.
+  private int settledRun;
   // The end-point of the current pause when it differs from the configured one (0: none): shorter
   // after a finished sentence or a complete turn, longer when the turn goes on.
   private int pauseEndpoint;
@@ -121,7 +122,7 @@ public final class Segmenter {
    */
   public Optional<Segment> accept(short[] samples, boolean speech, boolean holds) {
     position += samples.length;
-    settledNow = false;
+    settledRun = 0;
     if (!speaking) {
       return listen(new Frame(samples, speech, holds));
     }
@@ -158,7 +159,7 @@ public final class Segmenter {
     if (silenceRun >= endpointFrames()) {
       return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
     }
-    settledNow = silenceRun == settings.speculateFrames();
+    settledRun = silenceRun;
     if (utteranceSamples >= settings.maxUtteranceSamples()) {
       return Optional.of(cut(partialCutIndex(), false));
     }
@@ -184,7 +185,30 @@ public final class Segmenter {
    * end-point is confirmed. Nothing is taken from the buffer.
    */
   public Optional<Segment> settled() {
-    if (!settledNow) {
+    return settledAt(settings.speculateFrames());
+  }
+
+  /**
+   * The open utterance up to {@code frames} unvoiced frames into the current pause (1 to {@link
+   * SegmenterSettings#trailingFrames}), offered once, at that frame, as {@link #settled()} is at
+   * its configured point: a caller that speculates sooner for some sessions offers itself a second
+   * look at the trailing silence, where the audio is exactly the final's.
+   */
+  public Optional<Segment> settledAt(int frames) {
+    return offeredAt(frames);
+  }
+
+  /**
+   * The open utterance with all the trailing silence a segment keeps, offered at that frame: the
+   * final's audio exactly, should the pause go on to the end-point.
+   */
+  public Optional<Segment> settledWhole() {
+    return offeredAt(settings.trailingFrames());
+  }
+
+  private Optional<Segment> offeredAt(int frames) {
+    int at = Math.clamp(frames, 1, Math.max(1, settings.trailingFrames()));
+    if (settledRun != at) {
       return Optional.empty();
     }
     int keep = utterance.size() - Math.max(0, silenceRun - settings.trailingFrames());

@@ -35,6 +35,14 @@ final class Speculation {
     }
   }
 
+  /**
+   * The onset VAD heard speech after the live candidate's audio: a final that ends where the
+   * trailing silence ends reaches it, and will not take this answer.
+   */
+  boolean heardAfterIt() {
+    return candidate != null && heardAfter >= 0;
+  }
+
   /** The live candidate's answer (running, or back and waiting to be claimed), if any. */
   Optional<CompletableFuture<Recognition.Returned>> answer() {
     return Optional.ofNullable(answer);

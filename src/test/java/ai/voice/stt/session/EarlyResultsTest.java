@@ -14,6 +14,7 @@ import ai.voice.stt.recognizer.Transcript;
 import ai.voice.stt.support.Await;
 import ai.voice.stt.support.StandInRecognizer;
 import ai.voice.stt.support.StoppableRecognizer;
+import ai.voice.stt.vad.SpeechDetectorFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,6 +83,78 @@ class EarlyResultsTest {
       OutputMessage.Transcription fin = f.results("s").getFirst();
       assertTrue(fin.isFinal());
       assertEquals("and then " + recognizer.calls.getFirst(), fin.transcript());
+    }
+  }
+
+  /** An end-pointing VAD stricter than {@link SessionFixture#LOUDNESS}: loud frames only. */
+  private static final SpeechDetectorFactory LOUD_ONLY =
+      () ->
+          new ai.voice.stt.vad.SpeechDetector() {
+            @Override
+            public boolean isSpeech(short[] frame) {
+              return frame[0] >= 1000;
+            }
+
+            @Override
+            public void close() {}
+          };
+
+  private static StreamMessage.Start startWithTurnEvents() {
+    return new StreamMessage.Start(
+        16_000,
+        1,
+        SessionState.LISTENING,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        false,
+        true);
+  }
+
+  @Test
+  void aSessionWhoseTurnsAreJudgedSpeculatesSoonerAndAgainWhenTheFinalWouldNotTakeIt()
+      throws Exception {
+    // Turn events: the pause is looked at 90 ms in (STT_TURN_SPECULATE_AFTER_MS). A soft tail
+    // only the onset VAD hears follows that look, so the final (which keeps 210 ms of the pause)
+    // would not take its answer: at 210 ms the pause is offered again, and the final takes that
+    // answer, recognised before the end-point rather than after it.
+    Recording recognizer = new Recording(samples -> "and then " + samples);
+    try (SessionFixture f =
+        new SessionFixture(Map.of(), recognizer.recognizer, SessionFixture.LOUDNESS, LOUD_ONLY)) {
+      f.registry.route("s", startWithTurnEvents());
+      f.registry.route("s", chunk((short) 1000, ms(990)));
+      f.registry.route("s", chunk((short) 0, ms(90)));
+      Await.until(() -> recognizer.calls.size() == 1, WAIT, "the look 90 ms into the pause");
+      assertEquals(ms(990 + 90), recognizer.calls.getFirst(), "the audio up to the look");
+      f.registry.route("s", chunk((short) 100, ms(60))); // heard by the onset VAD alone
+      f.registry.route("s", chunk((short) 0, ms(150)));
+      Await.until(() -> recognizer.calls.size() == 2, WAIT, "offered again at 210 ms");
+      assertEquals(ms(990 + 210), recognizer.calls.get(1), "the final's audio exactly");
+      assertTrue(f.results("s").isEmpty(), "both before the end-point");
+      f.registry.route("s", chunk((short) 0, ms(2000))); // no sentence end: the 600 ms end-point
+      Await.until(() -> !f.results("s").isEmpty(), WAIT, "the final");
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+
+      assertEquals(2, recognizer.calls.size(), "the final took the second answer");
+      assertEquals("and then " + ms(990 + 210), f.results("s").getFirst().transcript());
+    }
+  }
+
+  @Test
+  void aSessionThatDidNotAskForTurnsSpeculatesAt210MsAsBefore() throws Exception {
+    Recording recognizer = new Recording(samples -> "and then " + samples);
+    try (SessionFixture f =
+        new SessionFixture(Map.of(), recognizer.recognizer, SessionFixture.LOUDNESS, LOUD_ONLY)) {
+      // A pause the end-pointing VAD hears as such, in sound rather than exact zeros (which
+      // RecognizerInput would cut to 100 ms), so the length shows where the look was taken.
+      f.registry.route("s", chunk((short) 1000, ms(990)));
+      f.registry.route("s", chunk((short) 100, ms(240)));
+      Await.until(() -> recognizer.calls.size() == 1, WAIT, "the speculative recognition");
+      assertEquals(ms(990 + 210), recognizer.calls.getFirst(), "one look, at 210 ms");
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
     }
   }
 

@@ -46,10 +46,29 @@ final class SessionFixture implements AutoCloseable {
     this(settings, recognizer, detectors, 16, MailboxBounds.DEFAULT);
   }
 
+  /** With the onset VAD and the stricter end-pointing VAD apart (decisions/0019). */
+  SessionFixture(
+      Map<String, String> settings,
+      Recognizer recognizer,
+      SpeechDetectorFactory onset,
+      SpeechDetectorFactory endpoint) {
+    this(settings, recognizer, onset, endpoint, 16, MailboxBounds.DEFAULT);
+  }
+
   SessionFixture(
       Map<String, String> settings,
       Recognizer recognizer,
       SpeechDetectorFactory detectors,
+      int queueCapacity,
+      MailboxBounds mailbox) {
+    this(settings, recognizer, detectors, detectors, queueCapacity, mailbox);
+  }
+
+  private SessionFixture(
+      Map<String, String> settings,
+      Recognizer recognizer,
+      SpeechDetectorFactory onset,
+      SpeechDetectorFactory endpoint,
       int queueCapacity,
       MailboxBounds mailbox) {
     Map<String, String> env = new java.util.HashMap<>();
@@ -63,8 +82,8 @@ final class SessionFixture implements AutoCloseable {
         new SessionRegistry(
             SessionEnvironment.of(
                 config,
-                detectors,
-                detectors,
+                onset,
+                endpoint,
                 inference,
                 published::add,
                 UtteranceRecorder.noop(),

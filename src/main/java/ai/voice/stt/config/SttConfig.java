@@ -354,7 +354,7 @@ public record SttConfig(
             0.5,
             Duration.ofMillis(1500),
             Duration.ofMillis(1000),
-            Duration.ofMillis(90));
+            Duration.ofMillis(210));
   }
 
   /** {@code STT_TURN_DETECTION}. */

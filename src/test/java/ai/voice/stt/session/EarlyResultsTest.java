@@ -115,13 +115,17 @@ class EarlyResultsTest {
   @Test
   void aSessionWhoseTurnsAreJudgedSpeculatesSoonerAndAgainWhenTheFinalWouldNotTakeIt()
       throws Exception {
-    // Turn events: the pause is looked at 90 ms in (STT_TURN_SPECULATE_AFTER_MS). A soft tail
+    // Turn events and STT_TURN_SPECULATE_AFTER_MS=90: the pause is looked at 90 ms in. A soft tail
     // only the onset VAD hears follows that look, so the final (which keeps 210 ms of the pause)
     // would not take its answer: at 210 ms the pause is offered again, and the final takes that
     // answer, recognised before the end-point rather than after it.
     Recording recognizer = new Recording(samples -> "and then " + samples);
     try (SessionFixture f =
-        new SessionFixture(Map.of(), recognizer.recognizer, SessionFixture.LOUDNESS, LOUD_ONLY)) {
+        new SessionFixture(
+            Map.of("STT_TURN_SPECULATE_AFTER_MS", "90"),
+            recognizer.recognizer,
+            SessionFixture.LOUDNESS,
+            LOUD_ONLY)) {
       f.registry.route("s", startWithTurnEvents());
       f.registry.route("s", chunk((short) 1000, ms(990)));
       f.registry.route("s", chunk((short) 0, ms(90)));

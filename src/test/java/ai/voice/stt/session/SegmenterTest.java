@@ -201,6 +201,27 @@ class SegmenterTest {
   }
 
   @Test
+  void aSoonerLookIsOfferedAtItsFrameAndTheWholeTrailingSilenceAtTheFinalsFrame() {
+    // 4 trailing frames kept: a look one frame into the pause, and the final's audio at the fourth.
+    SegmenterSettings settings = new SegmenterSettings(3, 6, 2, 4, 40 * FRAME);
+    Segmenter segmenter = new Segmenter(settings);
+    List<Segment> soon = new ArrayList<>();
+    List<Segment> whole = new ArrayList<>();
+    List<Segment> finals = new ArrayList<>();
+    for (char c : "SSSS........".toCharArray()) {
+      segmenter.accept(new short[FRAME], c == 'S').ifPresent(finals::add);
+      segmenter.settledAt(1).ifPresent(soon::add);
+      segmenter.settledWhole().ifPresent(whole::add);
+    }
+    assertEquals(1, soon.size(), "offered once, one frame into the pause");
+    assertEquals(5L * FRAME, soon.getFirst().endSample());
+    assertEquals(1, whole.size());
+    assertEquals(1, finals.size());
+    assertEquals(finals.getFirst().endSample(), whole.getFirst().endSample(), "the final's audio");
+    assertEquals(8L * FRAME, whole.getFirst().endSample());
+  }
+
+  @Test
   void speechAfterTheCandidateMakesTheFinalLonger() {
     SegmenterSettings settings = new SegmenterSettings(3, 5, 2, 2, 40 * FRAME);
     Segmenter segmenter = new Segmenter(settings);

@@ -93,40 +93,42 @@ class PlacementTest {
 
   @Test
   void aDeadReplicasSessionsArePlacedAlikeWhicheverOneASurvivorMeetsFirst() {
-    // "c" died holding three sessions; "a" and "b" (one session each) each meet them in another
-    // order: one hears a message of the last, the other's heartbeat tick finds the first.
-    Map<String, Integer> survivors = new TreeMap<>(Map.of("a", 1, "b", 1));
-    List<String> orphans = List.of("o1", "o2", "o3");
-    Placement one = new Placement(RECONSIDER, HOLD);
-    Placement other = new Placement(RECONSIDER, HOLD);
-    Map<String, String> byOne = new TreeMap<>();
-    Map<String, String> byOther = new TreeMap<>();
-    for (String id : orphans.reversed()) {
-      byOne.put(id, one.chooseTogether(id, orphans, survivors, s -> false, 0));
-    }
-    for (String id : orphans) {
-      byOther.put(id, other.chooseTogether(id, orphans, survivors, s -> false, 0));
-    }
-    assertEquals(byOne, byOther);
-    assertEquals(Set.of("a", "b"), new HashSet<>(byOne.values()), "spread over both: " + byOne);
+    List<Map<String, String>> placed = placedInOppositeOrders(true);
+    assertEquals(placed.get(0), placed.get(1));
+    assertEquals(Set.of("a", "b"), new HashSet<>(placed.get(0).values()), "spread: " + placed);
   }
 
   @Test
   void decidedOneByOneInTheOrderMetTheSurvivorsDisagree() {
     // What chooseTogether prevents: the same two survivors, each session decided alone.
+    List<Map<String, String>> placed = placedInOppositeOrders(false);
+    assertNotEquals(placed.get(0), placed.get(1));
+  }
+
+  /**
+   * Where two survivors place the three sessions of a dead replica "c" ("a" and "b" hold one
+   * session each) when they meet them in opposite orders: one hears a message of the last, the
+   * other's heartbeat tick finds the first.
+   *
+   * @param together decided with {@link Placement#chooseTogether}, else one by one
+   */
+  private static List<Map<String, String>> placedInOppositeOrders(boolean together) {
     Map<String, Integer> survivors = new TreeMap<>(Map.of("a", 1, "b", 1));
     List<String> orphans = List.of("o1", "o2", "o3");
-    Placement one = new Placement(RECONSIDER, HOLD);
-    Placement other = new Placement(RECONSIDER, HOLD);
-    Map<String, String> byOne = new TreeMap<>();
-    Map<String, String> byOther = new TreeMap<>();
-    for (String id : orphans.reversed()) {
-      byOne.put(id, one.choose(id, survivors, s -> false, 0));
+    List<Map<String, String>> placed = new java.util.ArrayList<>();
+    for (List<String> order : List.of(orphans.reversed(), orphans)) {
+      Placement survivor = new Placement(RECONSIDER, HOLD);
+      Map<String, String> where = new TreeMap<>();
+      for (String id : order) {
+        where.put(
+            id,
+            together
+                ? survivor.chooseTogether(id, orphans, survivors, s -> false, 0)
+                : survivor.choose(id, survivors, s -> false, 0));
+      }
+      placed.add(where);
     }
-    for (String id : orphans) {
-      byOther.put(id, other.choose(id, survivors, s -> false, 0));
-    }
-    assertNotEquals(byOne, byOther);
+    return placed;
   }
 
   @Test

@@ -429,6 +429,8 @@ public final class ConfigLoader {
               + chunkTimeout.toMillis()
               + " ms).");
     }
+    Duration speculateAfter =
+        env.millis("STT_SPECULATE_AFTER_MS", DEFAULT_SPECULATE_AFTER, 30, 210);
     Duration sentenceEnd =
         env.millis(
             "STT_SENTENCE_END_SILENCE_MS",
@@ -470,17 +472,21 @@ public final class ConfigLoader {
         env.millis("STT_INTERRUPT_MIN_SPEECH_MS", DEFAULT_INTERRUPT_MIN_SPEECH, 30, 5_000),
         sentenceEnd,
         env.bool("STT_SPECULATIVE", true),
-        env.millis("STT_SPECULATE_AFTER_MS", DEFAULT_SPECULATE_AFTER, 30, 210),
+        speculateAfter,
         env.bool("STT_INTERIM_RESULTS", false),
         env.millis("STT_INTERIM_INTERVAL_MS", DEFAULT_INTERIM_INTERVAL, 300, 10_000),
         env.millis("STT_MIN_VOICED_RUN_MS", DEFAULT_MIN_VOICED_RUN, 0, 2_000),
         env.decimal("STT_MIN_VOICED_MODULATION_DB", DEFAULT_MIN_VOICED_MODULATION_DB, 0, 40),
         // decisions/0031: off only to measure what aborting saves (stt bench, before/after).
         env.bool("STT_ABORT_USELESS_DECODES", true),
-        turn(env, endpoint));
+        turn(env, endpoint, speculateAfter));
   }
 
-  private static SttConfig.Turn turn(EnvReader env, Duration endpoint) {
+  /**
+   * @param speculateAfter {@code STT_SPECULATE_AFTER_MS}: also the look of sessions whose turns are
+   *     judged unless {@code STT_TURN_SPECULATE_AFTER_MS} sets theirs
+   */
+  private static SttConfig.Turn turn(EnvReader env, Duration endpoint, Duration speculateAfter) {
     String value = env.string("STT_TURN_DETECTION", DEFAULT_TURN_DETECTION.name());
     SttConfig.TurnDetection detection;
     try {
@@ -512,7 +518,7 @@ public final class ConfigLoader {
         env.decimal("STT_TURN_THRESHOLD", 0.5, 0.01, 0.99),
         hold,
         doubtHold,
-        env.millis("STT_TURN_SPECULATE_AFTER_MS", SttConfig.Turn.OFF.speculateAfter(), 30, 210));
+        env.millis("STT_TURN_SPECULATE_AFTER_MS", speculateAfter, 30, 210));
   }
 
   private static VadKind vadKind(EnvReader env) {

@@ -338,7 +338,8 @@ public record SttConfig(
    *     voice had stopped (a word it may have added): long enough to cover a mid-sentence pause
    * @param speculateAfter how far into a pause the speculative recognition of a session whose turns
    *     are judged starts (its words decide the turn); offered again at the trailing silence kept
-   *     with a segment when the first no longer covers the final's audio
+   *     with a segment when the first no longer covers the final's audio. {@link
+   *     Streaming#speculateAfter} unless set apart
    */
   public record Turn(
       TurnDetection detection,

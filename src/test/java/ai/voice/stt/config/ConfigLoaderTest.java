@@ -246,6 +246,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sessionsWhoseTurnsAreJudgedLookWhenEverySessionDoesUnlessSetApart() {
+    java.time.Duration ms90 = java.time.Duration.ofMillis(90);
+    assertEquals(
+        java.time.Duration.ofMillis(210),
+        ConfigLoader.load(Map.of(), 2).streaming().turn().speculateAfter());
+    assertEquals(
+        ms90,
+        ConfigLoader.load(Map.of("STT_SPECULATE_AFTER_MS", "90"), 2)
+            .streaming()
+            .turn()
+            .speculateAfter(),
+        "an operator's STT_SPECULATE_AFTER_MS still covers turn sessions");
+    SttConfig apart = ConfigLoader.load(Map.of("STT_TURN_SPECULATE_AFTER_MS", "90"), 2);
+    assertEquals(ms90, apart.streaming().turn().speculateAfter());
+    assertEquals(java.time.Duration.ofMillis(210), apart.streaming().speculateAfter());
+    assertMessageNames("STT_TURN_SPECULATE_AFTER_MS", Map.of("STT_TURN_SPECULATE_AFTER_MS", "300"));
+  }
+
+  @Test
   void endpointSilenceMustBeShorterThanTheChunkTimeout() {
     assertMessageNames(
         "STT_ENDPOINT_SILENCE_MS",

@@ -228,15 +228,17 @@ final class EarlyResults {
       return;
     }
     Optional<CompletableFuture<Recognition.Returned>> replaced = speculation.answer();
-    if (speculation.discard()) {
-      // A sooner look that the final would not take (offered): its worker goes to this one.
-      metrics.speculative(false);
-      replaced.ifPresent(a -> recognition.abandon(a, Recognition.Useless.FINAL_DIFFERS));
-    }
     recognition
         .sendIfIdle(candidate, hints)
         .ifPresent(
             answer -> {
+              // A sooner look that the final would not take (offered) gives way to this one, once
+              // this one runs: with no worker free it stays, as its words still judge the pause
+              // that its start held open.
+              if (speculation.discard()) {
+                metrics.speculative(false);
+                replaced.ifPresent(a -> recognition.abandon(a, Recognition.Useless.FINAL_DIFFERS));
+              }
               log.debug(
                   "speculating on audio {}-{} ms",
                   candidate.startSample() / 16,

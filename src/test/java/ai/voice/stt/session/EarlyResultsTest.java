@@ -146,6 +146,70 @@ class EarlyResultsTest {
     }
   }
 
+  /**
+   * One worker; its first call runs until {@code release} even if stopped (a decode between two of
+   * whisper.cpp's abort checks keeps its worker a while), every call hears "Stop here.".
+   */
+  private static final class FirstCallWaits extends StoppableRecognizer {
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<Integer> calls = new CopyOnWriteArrayList<>();
+
+    FirstCallWaits() {
+      super(1);
+    }
+
+    @Override
+    protected Transcript answer(float[] samples, boolean background, RecognizerCall call)
+        throws RecognitionException {
+      calls.add(samples.length);
+      if (calls.size() == 1) {
+        try {
+          release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (call.aborted()) {
+          throw aborted();
+        }
+      }
+      return StandInRecognizer.heard("Stop here.");
+    }
+  }
+
+  @Test
+  void aSoonerLookTheSecondCannotReplaceStillJudgesThePause() throws Exception {
+    // The second look at 210 ms finds the only worker busy with the first, which stays: its
+    // words ("Stop here.", a complete turn) end the pause its start held open. Had it been
+    // dropped, nothing would judge the pause and it would wait the whole hold (10 s here, on the
+    // stream's frames and on the wall clock; the chunk timeout is a minute).
+    FirstCallWaits recognizer = new FirstCallWaits();
+    try (SessionFixture f =
+        new SessionFixture(
+            Map.of(
+                "STT_TURN_SPECULATE_AFTER_MS", "90",
+                "STT_TURN_HOLD_MS", "10000",
+                "STT_CHUNK_TIMEOUT", "60"),
+            recognizer,
+            SessionFixture.LOUDNESS,
+            LOUD_ONLY)) {
+      f.registry.route("s", startWithTurnEvents());
+      f.registry.route("s", chunk((short) 1000, ms(990)));
+      f.registry.route("s", chunk((short) 0, ms(90)));
+      Await.until(() -> recognizer.calls.size() == 1, WAIT, "the look 90 ms into the pause");
+      f.registry.route("s", chunk((short) 100, ms(60))); // heard by the onset VAD alone
+      f.registry.route("s", chunk((short) 0, ms(240))); // past 210 ms: the second look is due
+      Thread.sleep(200); // lets the session reach 210 ms first; passes either way if it has not
+      recognizer.release.countDown();
+      Await.until(
+          () -> !f.results("s").isEmpty(),
+          Duration.ofSeconds(5),
+          "the final, well before the 10 s hold");
+      assertEquals("Stop here.", f.results("s").getFirst().transcript());
+      f.registry.route("s", new StreamMessage.End());
+      assertTrue(f.registry.awaitAllClosed(WAIT));
+    }
+  }
+
   @Test
   void aSessionThatDidNotAskForTurnsSpeculatesAt210MsAsBefore() throws Exception {
     Recording recognizer = new Recording(samples -> "and then " + samples);

@@ -355,7 +355,7 @@ public record SttConfig(
             0.5,
             Duration.ofMillis(1500),
             Duration.ofMillis(1000),
-            Duration.ofMillis(210));
+            ConfigLoader.DEFAULT_SPECULATE_AFTER);
   }
 
   /** {@code STT_TURN_DETECTION}. */

